@@ -1,0 +1,127 @@
+// tresor/store.hpp — the C++ API: a secret store addressed by (service, name).
+//
+// A Store resolves a chain of backends from the TOML config (docs/CONFIG.md)
+// and serves each request from the first backend that is usable here.
+//
+// Thread safety: one Store may be used from any number of threads at once.
+// Copies of a Store share the same open backends.
+//
+// Secrets: values come back as tresor::Secret (wiped memory); list() and
+// entry() return metadata only and never read a value.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tresor/error.hpp"
+#include "tresor/export.hpp"
+#include "tresor/secret.hpp"
+
+namespace tresor {
+
+using Timestamp = std::chrono::sys_seconds;
+
+struct Key {
+    std::string service;  // empty: the config's default_service
+    std::string name;
+};
+
+// The numbers match tresor_secret_type in tresor/plugin.h.
+enum class SecretType { password = 0, api_key, bearer_token, basic_auth, oauth2, jwt, custom };
+
+TRESOR_EXPORT std::string_view to_string(SecretType type) noexcept;
+// Parses "api_key", "bearer_token", ...; empty when the name is unknown.
+TRESOR_EXPORT std::optional<SecretType> secret_type_from_string(std::string_view name) noexcept;
+
+struct SetOptions {
+    SecretType type = SecretType::password;
+    std::string label;
+    std::string description;
+    std::optional<Timestamp> expires_at;
+};
+
+// Metadata of one entry. Never holds the value.
+struct Entry {
+    std::string id;  // the backend's identifier, may be empty
+    std::string service;
+    std::string name;
+    SecretType type = SecretType::password;
+    std::string label;
+    std::string description;
+    std::optional<Timestamp> created_at;
+    std::optional<Timestamp> updated_at;
+    std::optional<Timestamp> last_used_at;
+    std::optional<Timestamp> expires_at;
+    std::string backend;  // name of the backend that holds it
+};
+
+// What `tresor backends` shows for one configured backend.
+struct BackendStatus {
+    std::string name;         // [backend.NAME]
+    std::string plugin;       // plugin name
+    std::string plugin_file;  // where it was loaded from, or "built-in"
+    bool usable = false;      // probe (and open, once tried) succeeded
+    bool serving = false;     // answers requests for the chain
+    std::string reason;       // why it is not usable; empty when it is
+    std::uint32_t capabilities = 0;
+};
+
+// What `tresor plugins` shows for one plugin found on the search path.
+struct PluginInfo {
+    std::string name;
+    std::string version;
+    std::string summary;
+    std::string file;  // "built-in" for plugins compiled into libtresor
+    std::uint32_t abi_major = 0;
+    std::uint32_t abi_minor = 0;
+    std::uint32_t capabilities = 0;
+    std::string error;  // why it cannot be used; empty when it can
+};
+
+struct OpenOptions {
+    // Exactly one source of configuration is used, in this order:
+    // config_toml, config_path, then discovery ($TRESOR_CONFIG,
+    // $XDG_CONFIG_HOME/tresor/config.toml, /etc/tresor/config.toml, built-in).
+    std::optional<std::string> config_toml;
+    std::optional<std::filesystem::path> config_path;
+    // Serve every request from this backend only (like $TRESOR_BACKEND).
+    std::optional<std::string> backend;
+    // May a backend ask the person at the terminal for a password?
+    bool allow_prompt = false;
+};
+
+class TRESOR_EXPORT Store {
+public:
+    // Opens from config discovery. Backends are probed and opened lazily, on
+    // first use, so open() itself does no KDF and prompts for nothing.
+    [[nodiscard]] static Store open(const OpenOptions& options = {});
+    [[nodiscard]] static Store open(const std::filesystem::path& config_path);
+    [[nodiscard]] static Store from_toml(std::string_view config_toml);
+
+    void set(const Key& key, const Secret& value, const SetOptions& options = {});
+    [[nodiscard]] std::optional<Secret> get(const Key& key);
+    [[nodiscard]] std::optional<Entry> entry(const Key& key);
+    bool remove(const Key& key);
+    [[nodiscard]] std::vector<Entry> list(std::string_view service);
+    [[nodiscard]] std::vector<Entry> list();
+
+    [[nodiscard]] const std::string& default_service() const noexcept;
+    // Probes every configured backend; never throws for an unusable one.
+    [[nodiscard]] std::vector<BackendStatus> backends();
+    // Every plugin on the search path and every built-in one.
+    [[nodiscard]] std::vector<PluginInfo> plugins();
+
+    struct Impl;
+
+private:
+    explicit Store(std::shared_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tresor

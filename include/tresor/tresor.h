@@ -1,0 +1,91 @@
+/*
+ * tresor/tresor.h — the plain C API over tresor::Store.
+ *
+ * Ownership: a tresor_store is created by tresor_open and released by
+ * tresor_close. A value returned by tresor_get is allocated by tresor and must
+ * be released with tresor_free_secret, which wipes it first. A listing is
+ * released with tresor_list_free; the entries it yields are borrowed from it.
+ *
+ * Errors: every call that can fail returns a tresor_status and, when err is
+ * not NULL, fills it with the code and a message. TRESOR_NOT_FOUND from
+ * tresor_get is an answer, not a failure. Messages never hold a secret value.
+ *
+ * Thread safety: one tresor_store may be used from several threads at once;
+ * a tresor_list belongs to one thread at a time.
+ */
+#ifndef TRESOR_TRESOR_H
+#define TRESOR_TRESOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tresor/plugin.h" /* tresor_entry, tresor_secret_type, TRESOR_CAP_* */
+#include "tresor/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(TRESOR_BUILDING_LIBRARY)
+#define TRESOR_C_API __attribute__((visibility("default")))
+#else
+#define TRESOR_C_API
+#endif
+
+typedef struct tresor_store tresor_store;
+typedef struct tresor_list tresor_list;
+
+typedef struct tresor_error {
+    tresor_status code;
+    char message[512];
+} tresor_error;
+
+typedef struct tresor_set_options {
+    uint32_t type;           /* a tresor_secret_type */
+    const char* label;       /* may be NULL */
+    const char* description; /* may be NULL */
+    int64_t expires_at;      /* Unix seconds; 0 = never */
+} tresor_set_options;
+
+/* Opens a store. config_path NULL: config discovery (see docs/CONFIG.md). */
+TRESOR_C_API tresor_status tresor_open(const char* config_path, tresor_store** store,
+                                       tresor_error* err);
+/* Opens a store from a TOML document held in memory. */
+TRESOR_C_API tresor_status tresor_open_toml(const char* config_toml, tresor_store** store,
+                                            tresor_error* err);
+TRESOR_C_API void tresor_close(tresor_store* store);
+
+/* service NULL or "": the config's default service. */
+TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
+                                      const uint8_t* value, size_t value_length,
+                                      const tresor_set_options* options, tresor_error* err);
+
+/* TRESOR_OK with *value/*value_length set (free with tresor_free_secret), or
+ * TRESOR_NOT_FOUND with *value = NULL. An empty secret gives a non-NULL
+ * *value with *value_length = 0. */
+TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, const char* name,
+                                      uint8_t** value, size_t* value_length, tresor_error* err);
+/* Wipes and frees a value from tresor_get. NULL is allowed. */
+TRESOR_C_API void tresor_free_secret(uint8_t* value, size_t value_length);
+
+/* *removed = 1 when an entry was removed, 0 when there was none. */
+TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* service,
+                                         const char* name, int* removed, tresor_error* err);
+
+/* service NULL: every service. Metadata only, never values. */
+TRESOR_C_API tresor_status tresor_list_open(tresor_store* store, const char* service,
+                                            tresor_list** list, tresor_error* err);
+/* The next entry, or NULL at the end. Valid until the next call or free. */
+TRESOR_C_API const tresor_entry* tresor_list_next(tresor_list* list);
+TRESOR_C_API void tresor_list_free(tresor_list* list);
+
+/* "not found", "unavailable", ... for a status code. */
+TRESOR_C_API const char* tresor_status_name(tresor_status status);
+/* The library's version, e.g. "0.1.0". */
+TRESOR_C_API const char* tresor_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRESOR_TRESOR_H */
