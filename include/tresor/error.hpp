@@ -30,12 +30,12 @@ enum class ErrorCode {
 TRESOR_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 
 class TRESOR_EXPORT Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
 
     [[nodiscard]] ErrorCode code() const noexcept { return code_; }
 
-private:
+  private:
     ErrorCode code_;
 };
 

@@ -39,7 +39,7 @@ struct WipingAllocator {
 using SecureBytes = std::vector<std::uint8_t, detail::WipingAllocator<std::uint8_t>>;
 
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string_view text) : bytes_(text.begin(), text.end()) {}
     explicit Secret(std::span<const std::uint8_t> bytes) : bytes_(bytes.begin(), bytes.end()) {}
@@ -52,12 +52,12 @@ public:
     }
     [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
     [[nodiscard]] bool empty() const noexcept { return bytes_.empty(); }
-    // Constant-time in the length of the shorter value.
+    // Compares contents in constant time (lengths are not secret).
     [[nodiscard]] TRESOR_EXPORT bool equals(std::span<const std::uint8_t> other) const noexcept;
 
     SecureBytes& storage() noexcept { return bytes_; }
 
-private:
+  private:
     SecureBytes bytes_;
 };
 

@@ -63,13 +63,13 @@ struct Entry {
 
 // What `tresor backends` shows for one configured backend.
 struct BackendStatus {
-    std::string name;         // [backend.NAME]
-    std::string plugin;       // plugin name
-    std::string plugin_file;  // where it was loaded from, or "built-in"
-    bool usable = false;      // probe (and open, once tried) succeeded
-    bool serving = false;     // answers requests for the chain
-    std::string reason;       // why it is not usable; empty when it is
-    std::uint32_t capabilities = 0;
+    std::string name;                // [backend.NAME]
+    std::string plugin;              // plugin name
+    std::string plugin_file;         // where it was loaded from, or "built-in"
+    bool usable = false;             // probe (and open, once tried) succeeded
+    bool serving = false;            // answers requests for the chain
+    std::string reason;              // why it is not usable; empty when it is
+    std::uint32_t capabilities = 0;  // TRESOR_CAP_* bits of tresor/plugin.h
 };
 
 // What `tresor plugins` shows for one plugin found on the search path.
@@ -80,8 +80,8 @@ struct PluginInfo {
     std::string file;  // "built-in" for plugins compiled into libtresor
     std::uint32_t abi_major = 0;
     std::uint32_t abi_minor = 0;
-    std::uint32_t capabilities = 0;
-    std::string error;  // why it cannot be used; empty when it can
+    std::uint32_t capabilities = 0;  // TRESOR_CAP_* bits of tresor/plugin.h
+    std::string error;               // why it cannot be used; empty when it can
 };
 
 struct OpenOptions {
@@ -97,7 +97,7 @@ struct OpenOptions {
 };
 
 class TRESOR_EXPORT Store {
-public:
+  public:
     // Opens from config discovery. Backends are probed and opened lazily, on
     // first use, so open() itself does no KDF and prompts for nothing.
     [[nodiscard]] static Store open(const OpenOptions& options = {});
@@ -119,7 +119,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit Store(std::shared_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
     std::shared_ptr<Impl> impl_;
 };

@@ -60,7 +60,7 @@ TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, 
                                       const uint8_t* value, size_t value_length,
                                       const tresor_set_options* options, tresor_error* err);
 
-/* TRESOR_OK with *value/*value_length set (free with tresor_free_secret), or
+/* TRESOR_OK with *value and *value_length set (free with tresor_free_secret), or
  * TRESOR_NOT_FOUND with *value = NULL. An empty secret gives a non-NULL
  * *value with *value_length = 0. */
 TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, const char* name,

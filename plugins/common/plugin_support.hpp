@@ -23,13 +23,13 @@ namespace tresor::plugin {
 // Thrown inside a plugin, turned into a status and a diagnostic by guarded().
 // The message must never hold a secret value.
 class Failure : public std::exception {
-public:
+  public:
     Failure(tresor_status status, std::string message)
         : status_(status), message_(std::move(message)) {}
     [[nodiscard]] tresor_status status() const noexcept { return status_; }
     [[nodiscard]] const char* what() const noexcept override { return message_.c_str(); }
 
-private:
+  private:
     tresor_status status_;
     std::string message_;
 };
@@ -70,7 +70,7 @@ tresor_status guarded(tresor_diag* diag, Body&& body) noexcept {
 // The backend's config parameters. Every parameter must be taken; whatever is
 // left over is an unknown key, reported with the keys this plugin knows.
 class Params {
-public:
+  public:
     Params(const tresor_param* params, std::size_t count) {
         for (std::size_t i = 0; i < count; ++i) {
             items_.push_back({params[i].key, params[i].value, false});
@@ -102,12 +102,10 @@ public:
         }
         std::uint64_t value = 0;
         auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-        if (ec != std::errc() || end != text->data() + text->size() || value < min ||
-            value > max) {
-            fail(TRESOR_INVALID_ARGUMENT, "parameter '" + std::string(key) +
-                                              "' must be an integer from " + std::to_string(min) +
-                                              " to " + std::to_string(max) + ", not '" + *text +
-                                              "'");
+        if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+            fail(TRESOR_INVALID_ARGUMENT,
+                 "parameter '" + std::string(key) + "' must be an integer from " +
+                     std::to_string(min) + " to " + std::to_string(max) + ", not '" + *text + "'");
         }
         return value;
     }
@@ -142,7 +140,7 @@ public:
         }
     }
 
-private:
+  private:
     struct Item {
         std::string_view key;
         std::string_view value;

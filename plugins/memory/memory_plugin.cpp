@@ -40,9 +40,13 @@ std::int64_t now_unix() {
     return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-bool expired(const Record& r, std::int64_t now) { return r.expires_at != 0 && now >= r.expires_at; }
+bool expired(const Record& r, std::int64_t now) {
+    return r.expires_at != 0 && now >= r.expires_at;
+}
 
-std::string nullable(const char* s) { return s != nullptr ? std::string(s) : std::string(); }
+std::string nullable(const char* s) {
+    return s != nullptr ? std::string(s) : std::string();
+}
 
 tresor_entry to_entry(const std::pair<std::string, std::string>& key, const Record& r) {
     tresor_entry e{};
@@ -73,10 +77,12 @@ Record* find_live(Context& ctx, const tresor_key* key) {
     return &it->second;
 }
 
-tresor_status memory_probe(const tresor_param*, size_t, tresor_diag*) { return TRESOR_OK; }
+tresor_status memory_probe(const tresor_param*, size_t, tresor_diag*) {
+    return TRESOR_OK;
+}
 
-tresor_status memory_open(const tresor_param* params, size_t count, const tresor_host*,
-                          void** ctx, tresor_diag* diag) {
+tresor_status memory_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
+                          tresor_diag* diag) {
     return guarded(diag, [&] {
         Params(params, count).reject_unknown("memory");
         *ctx = new Context();
@@ -84,18 +90,19 @@ tresor_status memory_open(const tresor_param* params, size_t count, const tresor
     });
 }
 
-void memory_close(void* ctx) { delete static_cast<Context*>(ctx); }
+void memory_close(void* ctx) {
+    delete static_cast<Context*>(ctx);
+}
 
-tresor_status memory_get(void* ctx, const tresor_key* key, tresor_secret_sink sink,
-                         void* sink_ctx, tresor_diag* diag) {
+tresor_status memory_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
+                         tresor_diag* diag) {
     return guarded(diag, [&] {
         Record* r = find_live(*static_cast<Context*>(ctx), key);
         if (r == nullptr) {
             return TRESOR_NOT_FOUND;
         }
         r->last_used_at = now_unix();
-        return sink(sink_ctx, r->value.data(), r->value.size()) == 0 ? TRESOR_OK
-                                                                     : TRESOR_INTERNAL;
+        return sink(sink_ctx, r->value.data(), r->value.size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
     });
 }
 
@@ -152,8 +159,8 @@ tresor_status memory_list(void* ctx, const char* service, tresor_entry_sink sink
     });
 }
 
-tresor_status memory_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink,
-                          void* sink_ctx, tresor_diag* diag) {
+tresor_status memory_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
+                          tresor_diag* diag) {
     return guarded(diag, [&] {
         Record* r = find_live(*static_cast<Context*>(ctx), key);
         if (r == nullptr) {

@@ -1,0 +1,90 @@
+// tresor exec --env VAR=SERVICE/NAME ... -- CMD [ARGS...]
+//
+// The secrets go into the new program's environment only: this process
+// replaces itself with CMD (execvpe), so CMD's exit status is tresor's, and no
+// secret ever appears in an argv or passes through another process.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/key_ref.hpp"
+
+extern char** environ;
+
+namespace tresor::cli {
+namespace {
+
+// "VAR=value\0" in wiped memory.
+SecureBytes env_entry(const std::string& variable, const Secret& value, const Key& key) {
+    if (std::find(value.bytes().begin(), value.bytes().end(), 0) != value.bytes().end()) {
+        throw Error(ErrorCode::invalid_argument, "secret " + key.service + "/" + key.name +
+                                                     " holds a NUL byte and cannot be put in "
+                                                     "an environment variable");
+    }
+    SecureBytes entry(variable.begin(), variable.end());
+    entry.push_back('=');
+    entry.insert(entry.end(), value.bytes().begin(), value.bytes().end());
+    entry.push_back('\0');
+    return entry;
+}
+
+bool names_variable(const char* env, const std::string& variable) {
+    return std::strncmp(env, variable.c_str(), variable.size()) == 0 && env[variable.size()] == '=';
+}
+
+}  // namespace
+
+void add_exec_command(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("exec", "Run a command with secrets in its environment");
+    auto bindings = std::make_shared<std::vector<std::string>>();
+    auto command = std::make_shared<std::vector<std::string>>();
+    cmd->add_option("--env", *bindings, "VAR=SERVICE/NAME (repeatable)")->required();
+    cmd->add_option("COMMAND", *command, "The command and its arguments, after --")->required();
+    cmd->footer(
+        "Every secret is read before the command starts; a missing one is an error.\n"
+        "The exit status is the command's (127: not found, 126: not executable).\n"
+        "Example:\n  tresor exec --env GITHUB_TOKEN=github/ci-token -- gh release list");
+    cmd->callback([&ctx, bindings, command] {
+        std::vector<std::pair<std::string, SecureBytes>> entries;
+        for (const auto& text : *bindings) {
+            const EnvBinding binding = parse_env_binding(text);
+            std::optional<Secret> value = ctx.store().get(binding.key);
+            if (!value) {
+                std::cerr << "tresor: not found: " << binding.key.service << "/" << binding.key.name
+                          << " (for " << binding.variable << ")\n";
+                ctx.exit_status = kExitNotFound;
+                return;
+            }
+            entries.emplace_back(binding.variable,
+                                 env_entry(binding.variable, *value, binding.key));
+        }
+        std::vector<char*> envp;
+        for (char** env = environ; *env != nullptr; ++env) {
+            const bool replaced = std::any_of(entries.begin(), entries.end(), [&](const auto& e) {
+                return names_variable(*env, e.first);
+            });
+            if (!replaced) {
+                envp.push_back(*env);
+            }
+        }
+        for (auto& entry : entries) {
+            envp.push_back(reinterpret_cast<char*>(entry.second.data()));
+        }
+        envp.push_back(nullptr);
+        std::vector<char*> argv;
+        for (auto& arg : *command) {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
+        std::cout.flush();
+        ::execvpe(argv[0], argv.data(), envp.data());
+        const int error = errno;
+        std::cerr << "tresor: cannot run " << (*command)[0] << ": " << std::strerror(error) << "\n";
+        ctx.exit_status = error == ENOENT ? 127 : 126;
+    });
+}
+
+}  // namespace tresor::cli

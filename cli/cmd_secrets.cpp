@@ -1,0 +1,169 @@
+// tresor set | get | rm | ls
+#include <botan/base64.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/format.hpp"
+#include "cli/secret_io.hpp"
+
+namespace tresor::cli {
+namespace {
+
+struct KeyArgs {
+    std::string service;
+    std::string name;
+    [[nodiscard]] Key key() const { return {service, name}; }
+};
+
+void add_key_args(CLI::App* cmd, KeyArgs& args) {
+    cmd->add_option("SERVICE", args.service, "Service the secret belongs to")->required();
+    cmd->add_option("NAME", args.name, "Name of the secret within the service")->required();
+}
+
+void not_found(Context& ctx, const Key& key) {
+    std::cerr << "tresor: not found: " << key.service << "/" << key.name << "\n";
+    ctx.exit_status = kExitNotFound;
+}
+
+void print_table(const std::vector<Entry>& entries) {
+    if (entries.empty()) {
+        return;
+    }
+    std::vector<std::array<std::string, 6>> rows = {
+        {"SERVICE", "NAME", "TYPE", "LABEL", "UPDATED", "EXPIRES"}};
+    for (const auto& e : entries) {
+        rows.push_back({e.service, e.name, std::string(to_string(e.type)), e.label,
+                        format_time(e.updated_at), format_time(e.expires_at)});
+    }
+    std::array<std::size_t, 6> width{};
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            width[i] = std::max(width[i], row[i].size());
+        }
+    }
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += row[i];
+            if (i + 1 < row.size()) {
+                line += std::string(width[i] - row[i].size() + 2, ' ');
+            }
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        std::cout << line << "\n";
+    }
+}
+
+void add_set(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("set", "Store a secret read from stdin (or a no-echo prompt)");
+    auto args = std::make_shared<KeyArgs>();
+    auto type = std::make_shared<std::string>("password");
+    auto options = std::make_shared<SetOptions>();
+    auto expires = std::make_shared<std::string>();
+    auto raw = std::make_shared<bool>(false);
+    add_key_args(cmd, *args);
+    cmd->add_option("--type", *type,
+                    "password, api_key, bearer_token, basic_auth, oauth2, jwt or custom")
+        ->capture_default_str();
+    cmd->add_option("--label", options->label, "Human-readable label");
+    cmd->add_option("--description", options->description, "What the secret is for");
+    cmd->add_option("--expires", *expires, "Expiry time, ISO 8601 (2027-01-31T12:00:00Z)");
+    cmd->add_flag("--raw", *raw, "Keep a trailing newline from stdin");
+    cmd->footer("Example:\n  printf %s \"$TOKEN\" | tresor set github ci-token --type api_key");
+    cmd->callback([&ctx, args, type, options, expires, raw] {
+        auto parsed_type = secret_type_from_string(*type);
+        if (!parsed_type) {
+            throw Error(ErrorCode::invalid_argument, "unknown --type '" + *type + "'");
+        }
+        options->type = *parsed_type;
+        if (!expires->empty()) {
+            options->expires_at = parse_time(*expires);
+        }
+        const Key key = args->key();
+        const Secret secret =
+            read_secret_input("Secret for " + key.service + "/" + key.name + ": ", *raw);
+        ctx.store().set(key, secret, *options);
+    });
+}
+
+void add_get(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("get", "Print a secret (exit status 1 when not found)");
+    auto args = std::make_shared<KeyArgs>();
+    auto raw = std::make_shared<bool>(false);
+    auto json = std::make_shared<bool>(false);
+    add_key_args(cmd, *args);
+    cmd->add_flag("--raw", *raw, "Print the exact bytes, without a trailing newline");
+    cmd->add_flag("--json", *json, "Print metadata and value as JSON");
+    cmd->footer("Example:\n  curl -H \"Authorization: Bearer $(tresor get github ci-token)\" ...");
+    cmd->callback([&ctx, args, raw, json] {
+        const Key key = args->key();
+        std::optional<Secret> secret = ctx.store().get(key);
+        if (!secret) {
+            return not_found(ctx, key);
+        }
+        if (*json) {
+            std::optional<Entry> entry = ctx.store().entry(key);
+            std::string out = "{" + (entry ? json_entry_members(*entry) + "," : std::string());
+            // JSON text holds UTF-8; anything else travels as base64.
+            out += is_valid_utf8(secret->view())
+                       ? "\"value\":" + json_string(secret->view())
+                       : "\"value_base64\":\"" +
+                             Botan::base64_encode(secret->bytes().data(), secret->size()) + "\"";
+            out += "}\n";
+            write_stdout(out);
+            ::explicit_bzero(out.data(), out.size());
+            return;
+        }
+        write_stdout(secret->bytes());
+        if (!*raw) {
+            write_stdout("\n");
+        }
+    });
+}
+
+void add_rm(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("rm", "Remove a secret (exit status 1 when there was none)");
+    auto args = std::make_shared<KeyArgs>();
+    add_key_args(cmd, *args);
+    cmd->footer("Example:\n  tresor rm github ci-token");
+    cmd->callback([&ctx, args] {
+        if (!ctx.store().remove(args->key())) {
+            not_found(ctx, args->key());
+        }
+    });
+}
+
+void add_ls(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("ls", "List secrets' metadata (never their values)");
+    auto service = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("SERVICE", *service, "Only this service");
+    cmd->add_flag("--json", *json, "Print a JSON array");
+    cmd->footer("Example:\n  tresor ls github --json");
+    cmd->callback([&ctx, service, json] {
+        const auto entries = service->empty() ? ctx.store().list() : ctx.store().list(*service);
+        if (!*json) {
+            return print_table(entries);
+        }
+        std::cout << "[";
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            std::cout << (i == 0 ? "" : ",") << "{" << json_entry_members(entries[i]) << "}";
+        }
+        std::cout << "]\n";
+    });
+}
+
+}  // namespace
+
+void add_secret_commands(CLI::App& app, Context& ctx) {
+    add_set(app, ctx);
+    add_get(app, ctx);
+    add_rm(app, ctx);
+    add_ls(app, ctx);
+}
+
+}  // namespace tresor::cli

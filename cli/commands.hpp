@@ -1,0 +1,16 @@
+// cli/commands.hpp — each group of subcommands registers itself on the app.
+// A command's callback sets ctx.exit_status, or throws tresor::Error (mapped
+// to an exit status by main).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace tresor::cli {
+
+void add_secret_commands(CLI::App& app, Context& ctx);  // set, get, rm, ls
+void add_exec_command(CLI::App& app, Context& ctx);     // exec
+void add_info_commands(CLI::App& app, Context& ctx);    // backends, plugins
+
+}  // namespace tresor::cli

@@ -1,0 +1,41 @@
+#include "cli/context.hpp"
+
+namespace tresor::cli {
+
+int exit_status_for(ErrorCode code) noexcept {
+    switch (code) {
+        case ErrorCode::config:
+        case ErrorCode::invalid_argument:
+            return kExitUsage;
+        case ErrorCode::unavailable:
+        case ErrorCode::locked:
+            return kExitUnavailable;
+        case ErrorCode::auth_failed:
+        case ErrorCode::corrupt:
+            return kExitAuth;
+        default:
+            return kExitOther;
+    }
+}
+
+Store& Context::store() {
+    if (!store_) {
+        OpenOptions options;
+        if (config_file) {
+            options.config_path = *config_file;
+        }
+        options.backend = backend;
+        // A person at a terminal may be asked for the vault password; with
+        // no terminal (CI) the prompt is refused at once, never awaited.
+        options.allow_prompt = true;
+        store_.emplace(Store::open(options));
+    }
+    return *store_;
+}
+
+conf::Config Context::config() const {
+    return conf::discover_config(config_file ? std::optional<std::filesystem::path>(*config_file)
+                                             : std::nullopt);
+}
+
+}  // namespace tresor::cli

@@ -1,0 +1,57 @@
+// The `tresor` command line tool.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+// A crash must not leave a core file holding decrypted secrets or keys.
+void forbid_core_dumps() {
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+constexpr const char* kExitStatuses =
+    "Exit status: 0 ok, 1 not found, 2 usage or config error, 3 backend unavailable or locked,\n"
+    "4 authentication failed or data corrupt, 5 other error.\n"
+    "Secrets are read from stdin or a prompt, never from the command line.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    forbid_core_dumps();
+    tresor::cli::Context ctx;
+    CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "tresor " TRESOR_VERSION);
+    app.add_option("--config", ctx.config_file, "Config file (default: discovery, see docs)");
+    app.add_option("--backend", ctx.backend, "Use only this backend (or plugin)")
+        ->envname("TRESOR_BACKEND");
+    app.footer(kExitStatuses);
+    tresor::cli::add_secret_commands(app, ctx);
+    tresor::cli::add_exec_command(app, ctx);
+    tresor::cli::add_info_commands(app, ctx);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return tresor::cli::kExitUsage;
+    } catch (const tresor::Error& e) {
+        std::cerr << "tresor: " << e.what() << "\n";
+        return tresor::cli::exit_status_for(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "tresor: internal error: " << e.what() << "\n";
+        return tresor::cli::kExitOther;
+    }
+    return ctx.exit_status;
+}

@@ -1,0 +1,19 @@
+// cli/secret_io.hpp — secrets in and out of the CLI. A secret comes from
+// stdin or a no-echo prompt, never from argv; it goes to stdout only.
+#pragma once
+
+#include <string>
+
+#include "tresor/secret.hpp"
+
+namespace tresor::cli {
+
+// From a terminal: a no-echo prompt. Otherwise all of stdin; unless raw,
+// one trailing "\n" (or "\r\n") is dropped, as `echo` and here-strings add it.
+[[nodiscard]] Secret read_secret_input(const std::string& prompt, bool raw);
+
+// Writes every byte to stdout, retrying short writes; throws Error{io}.
+void write_stdout(std::span<const std::uint8_t> bytes);
+void write_stdout(std::string_view text);
+
+}  // namespace tresor::cli

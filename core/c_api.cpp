@@ -1,0 +1,207 @@
+// The C API (tresor/tresor.h): a thin layer over tresor::Store. Exceptions are
+// turned into status codes at exactly one guard.
+#include <botan/mem_ops.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "core/status.hpp"
+#include "tresor/store.hpp"
+#include "tresor/tresor.h"
+
+struct tresor_store {
+    tresor::Store store;
+};
+
+struct tresor_list {
+    std::vector<tresor::Entry> entries;
+    std::size_t next = 0;
+    tresor_entry current{};
+};
+
+namespace {
+
+void fill_error(tresor_error* err, tresor_status code, const char* message) {
+    if (err == nullptr) {
+        return;
+    }
+    err->code = code;
+    std::strncpy(err->message, message, sizeof(err->message) - 1);
+    err->message[sizeof(err->message) - 1] = '\0';
+}
+
+template <typename Body>
+tresor_status guarded(tresor_error* err, Body&& body) noexcept {
+    fill_error(err, TRESOR_OK, "");
+    try {
+        const tresor_status status = body();
+        if (status == TRESOR_NOT_FOUND) {
+            fill_error(err, status, "not found");
+        }
+        return status;
+    } catch (const tresor::Error& e) {
+        const tresor_status status = tresor::core::to_status(e.code());
+        fill_error(err, status, e.what());
+        return status;
+    } catch (const std::bad_alloc&) {
+        fill_error(err, TRESOR_INTERNAL, "out of memory");
+        return TRESOR_INTERNAL;
+    } catch (const std::exception& e) {
+        fill_error(err, TRESOR_INTERNAL, e.what());
+        return TRESOR_INTERNAL;
+    } catch (...) {
+        fill_error(err, TRESOR_INTERNAL, "unknown exception");
+        return TRESOR_INTERNAL;
+    }
+}
+
+tresor::Key make_key(const char* service, const char* name) {
+    if (name == nullptr) {
+        throw tresor::Error(tresor::ErrorCode::invalid_argument, "name must not be NULL");
+    }
+    return {service != nullptr ? service : "", name};
+}
+
+tresor_status open_with(tresor_store** out, tresor::OpenOptions options) {
+    *out = nullptr;
+    *out = new tresor_store{tresor::Store::open(options)};
+    return TRESOR_OK;
+}
+
+std::int64_t unix_seconds(const std::optional<tresor::Timestamp>& t) {
+    return t ? t->time_since_epoch().count() : 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+tresor_status tresor_open(const char* config_path, tresor_store** store, tresor_error* err) {
+    return guarded(err, [&] {
+        tresor::OpenOptions options;
+        if (config_path != nullptr) {
+            options.config_path = config_path;
+        }
+        return open_with(store, options);
+    });
+}
+
+tresor_status tresor_open_toml(const char* config_toml, tresor_store** store, tresor_error* err) {
+    return guarded(err, [&] {
+        tresor::OpenOptions options;
+        options.config_toml = config_toml != nullptr ? config_toml : "";
+        return open_with(store, options);
+    });
+}
+
+void tresor_close(tresor_store* store) {
+    delete store;
+}
+
+tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
+                         const uint8_t* value, size_t value_length,
+                         const tresor_set_options* options, tresor_error* err) {
+    return guarded(err, [&] {
+        if (value == nullptr && value_length != 0) {
+            throw tresor::Error(tresor::ErrorCode::invalid_argument, "value is NULL");
+        }
+        tresor::SetOptions set_options;
+        if (options != nullptr) {
+            if (options->type > static_cast<uint32_t>(tresor::SecretType::custom)) {
+                throw tresor::Error(tresor::ErrorCode::invalid_argument, "unknown secret type");
+            }
+            set_options.type = static_cast<tresor::SecretType>(options->type);
+            set_options.label = options->label != nullptr ? options->label : "";
+            set_options.description = options->description != nullptr ? options->description : "";
+            if (options->expires_at != 0) {
+                set_options.expires_at =
+                    tresor::Timestamp(std::chrono::seconds(options->expires_at));
+            }
+        }
+        const tresor::Secret secret(std::span<const uint8_t>(value, value_length));
+        store->store.set(make_key(service, name), secret, set_options);
+        return TRESOR_OK;
+    });
+}
+
+tresor_status tresor_get(tresor_store* store, const char* service, const char* name,
+                         uint8_t** value, size_t* value_length, tresor_error* err) {
+    *value = nullptr;
+    *value_length = 0;
+    return guarded(err, [&] {
+        std::optional<tresor::Secret> secret = store->store.get(make_key(service, name));
+        if (!secret) {
+            return TRESOR_NOT_FOUND;
+        }
+        // Botan's secure allocator: locked where possible, wiped on free. One
+        // byte more so an empty secret still gets a non-NULL pointer.
+        auto* out = static_cast<uint8_t*>(Botan::allocate_memory(secret->size() + 1, 1));
+        std::memcpy(out, secret->bytes().data(), secret->size());
+        *value = out;
+        *value_length = secret->size();
+        return TRESOR_OK;
+    });
+}
+
+void tresor_free_secret(uint8_t* value, size_t value_length) {
+    if (value != nullptr) {
+        Botan::deallocate_memory(value, value_length + 1, 1);
+    }
+}
+
+tresor_status tresor_remove(tresor_store* store, const char* service, const char* name,
+                            int* removed, tresor_error* err) {
+    return guarded(err, [&] {
+        const bool was_removed = store->store.remove(make_key(service, name));
+        if (removed != nullptr) {
+            *removed = was_removed ? 1 : 0;
+        }
+        return TRESOR_OK;
+    });
+}
+
+tresor_status tresor_list_open(tresor_store* store, const char* service, tresor_list** list,
+                               tresor_error* err) {
+    *list = nullptr;
+    return guarded(err, [&] {
+        auto entries = service != nullptr ? store->store.list(service) : store->store.list();
+        *list = new tresor_list{std::move(entries)};
+        return TRESOR_OK;
+    });
+}
+
+const tresor_entry* tresor_list_next(tresor_list* list) {
+    if (list == nullptr || list->next >= list->entries.size()) {
+        return nullptr;
+    }
+    const tresor::Entry& e = list->entries[list->next++];
+    tresor_entry& c = list->current;
+    c = {};
+    c.struct_size = sizeof(tresor_entry);
+    c.service = e.service.c_str();
+    c.name = e.name.c_str();
+    c.id = e.id.c_str();
+    c.type = static_cast<uint32_t>(e.type);
+    c.label = e.label.c_str();
+    c.description = e.description.c_str();
+    c.created_at = unix_seconds(e.created_at);
+    c.updated_at = unix_seconds(e.updated_at);
+    c.last_used_at = unix_seconds(e.last_used_at);
+    c.expires_at = unix_seconds(e.expires_at);
+    return &c;
+}
+
+void tresor_list_free(tresor_list* list) {
+    delete list;
+}
+
+const char* tresor_status_name(tresor_status status) {
+    return tresor::core::status_name(status);
+}
+
+const char* tresor_version(void) {
+    return TRESOR_VERSION;
+}
+
+}  // extern "C"

@@ -1,0 +1,152 @@
+#include "core/plugin_catalog.hpp"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/builtin_plugins.hpp"
+#include "tresor/error.hpp"
+
+namespace tresor::core {
+namespace {
+
+constexpr std::string_view kFilePrefix = "tresor-";
+constexpr std::string_view kFileSuffix = ".so";
+
+std::filesystem::path plugin_file_name(std::string_view name) {
+    return std::string(kFilePrefix) + std::string(name) + std::string(kFileSuffix);
+}
+
+// True when the module holding this function (libtresor or a program linking
+// the core statically) lives inside the build tree it was built in.
+bool running_from_build_tree() {
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void*>(&running_from_build_tree), &info) == 0 ||
+        info.dli_fname == nullptr) {
+        return false;
+    }
+    std::error_code ec;
+    const auto module = std::filesystem::weakly_canonical(info.dli_fname, ec);
+    const auto build_dir = std::filesystem::weakly_canonical(TRESOR_BUILD_DIR, ec);
+    if (ec) {
+        return false;
+    }
+    const auto [end, _] =
+        std::mismatch(build_dir.begin(), build_dir.end(), module.begin(), module.end());
+    return end == build_dir.end();
+}
+
+const BuiltinPlugin* find_builtin(std::string_view name) {
+    for (const auto& builtin : builtin_plugins()) {
+        if (name == builtin.name) {
+            return &builtin;
+        }
+    }
+    return nullptr;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        out += out.empty() ? item : ", " + item;
+    }
+    return out;
+}
+
+}  // namespace
+
+PluginCatalog::PluginCatalog(const std::vector<std::filesystem::path>& config_plugin_path)
+    : search_dirs_(config_plugin_path) {
+    // secure_getenv: a setuid program must not take plugin paths from its caller.
+    if (const char* env = ::secure_getenv("TRESOR_PLUGIN_PATH"); env != nullptr) {
+        std::string_view rest(env);
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            const auto dir = rest.substr(0, colon);
+            if (!dir.empty()) {
+                search_dirs_.emplace_back(dir);
+            }
+            rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+        }
+    }
+    search_dirs_.emplace_back(TRESOR_INSTALL_PLUGIN_DIR);
+    if (running_from_build_tree()) {
+        search_dirs_.emplace_back(TRESOR_BUILD_PLUGIN_DIR);
+    }
+}
+
+PluginHandle PluginCatalog::load(std::string_view name) const {
+    if (name.find('/') != std::string_view::npos) {
+        return load_plugin_file(std::filesystem::path(name));
+    }
+    if (const BuiltinPlugin* builtin = find_builtin(name)) {
+        return validate_plugin(builtin->entry, "built-in");
+    }
+    std::error_code ec;
+    for (const auto& dir : search_dirs_) {
+        const auto file = dir / plugin_file_name(name);
+        if (std::filesystem::exists(file, ec)) {
+            return load_plugin_file(file);
+        }
+    }
+    std::vector<std::string> dirs;
+    for (const auto& dir : search_dirs_) {
+        dirs.push_back(dir.string());
+    }
+    throw Error(ErrorCode::config, "unknown plugin '" + std::string(name) + "'; available: " +
+                                       join(available_names()) + " (searched " + join(dirs) + ")");
+}
+
+std::vector<std::string> PluginCatalog::available_names() const {
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    for (const auto& builtin : builtin_plugins()) {
+        if (seen.insert(builtin.name).second) {
+            names.emplace_back(builtin.name);
+        }
+    }
+    std::error_code ec;
+    for (const auto& dir : search_dirs_) {
+        std::vector<std::string> in_dir;
+        for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string base = file.path().filename().string();
+            if (base.size() > kFilePrefix.size() + kFileSuffix.size() &&
+                base.starts_with(kFilePrefix) && base.ends_with(kFileSuffix)) {
+                in_dir.push_back(base.substr(
+                    kFilePrefix.size(), base.size() - kFilePrefix.size() - kFileSuffix.size()));
+            }
+        }
+        std::sort(in_dir.begin(), in_dir.end());
+        for (auto& name : in_dir) {
+            if (seen.insert(name).second) {
+                names.push_back(std::move(name));
+            }
+        }
+    }
+    return names;
+}
+
+std::vector<PluginInfo> PluginCatalog::describe_all() const {
+    std::vector<PluginInfo> out;
+    for (const auto& name : available_names()) {
+        PluginInfo info;
+        info.name = name;
+        try {
+            const PluginHandle handle = load(name);
+            info.file = handle.origin;
+            info.version = handle.table->version != nullptr ? handle.table->version : "";
+            info.summary = handle.table->summary != nullptr ? handle.table->summary : "";
+            info.abi_major = handle.table->abi_major;
+            info.abi_minor = handle.table->abi_minor;
+            info.capabilities = handle.table->capabilities;
+        } catch (const Error& e) {
+            info.error = e.what();
+        }
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+}  // namespace tresor::core

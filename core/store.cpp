@@ -1,0 +1,183 @@
+// The Store facade: key checks, then one call to the backend that serves.
+#include <stdlib.h>
+
+#include <algorithm>
+#include <array>
+
+#include "conf/config.hpp"
+#include "core/chain.hpp"
+#include "core/plugin_catalog.hpp"
+#include "core/terminal.hpp"
+#include "tresor/store.hpp"
+
+namespace tresor {
+namespace {
+
+constexpr std::size_t kMaxKeyPartBytes = 4096;
+
+conf::Config load_config(const OpenOptions& options) {
+    if (options.config_toml) {
+        return conf::parse_config(*options.config_toml, "<config string>",
+                                  std::filesystem::current_path());
+    }
+    return conf::discover_config(options.config_path);
+}
+
+std::optional<std::string> forced_backend(const OpenOptions& options) {
+    if (options.backend) {
+        return options.backend;
+    }
+    if (const char* env = ::secure_getenv("TRESOR_BACKEND"); env != nullptr && *env != '\0') {
+        return std::string(env);
+    }
+    return std::nullopt;
+}
+
+void check_text(std::string_view what, std::string_view value, bool may_be_empty) {
+    if (!may_be_empty && value.empty()) {
+        throw Error(ErrorCode::invalid_argument, std::string(what) + " must not be empty");
+    }
+    if (value.size() > kMaxKeyPartBytes) {
+        throw Error(ErrorCode::invalid_argument, std::string(what) + " is longer than " +
+                                                     std::to_string(kMaxKeyPartBytes) + " bytes");
+    }
+    if (value.find('\0') != std::string_view::npos) {
+        throw Error(ErrorCode::invalid_argument, std::string(what) + " must not contain NUL bytes");
+    }
+}
+
+}  // namespace
+
+struct Store::Impl {
+    Impl(conf::Config cfg, const OpenOptions& options)
+        : config(std::move(cfg)),
+          catalog(config.plugin_path),
+          allow_prompt(options.allow_prompt),
+          host{sizeof(tresor_host), this, &Impl::read_password},
+          chain(config, catalog, forced_backend(options), &host) {}
+
+    // The host service behind tresor_host::read_password.
+    static tresor_status read_password(void* ctx, const char* prompt, tresor_secret_sink sink,
+                                       void* sink_ctx, tresor_diag* diag) noexcept {
+        auto note = [diag](std::string_view message) {
+            const std::size_t n = std::min(message.size(), sizeof(diag->message) - 1);
+            message.copy(diag->message, n);
+            diag->message[n] = '\0';
+        };
+        try {
+            if (!static_cast<Impl*>(ctx)->allow_prompt) {
+                note("prompting for a password is not enabled for this program");
+                return TRESOR_LOCKED;
+            }
+            std::optional<SecureBytes> line = core::read_hidden_line(prompt);
+            if (!line) {
+                note("no terminal to prompt on");
+                return TRESOR_LOCKED;
+            }
+            return sink(sink_ctx, line->data(), line->size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
+        } catch (const std::exception& e) {
+            note(e.what());
+            return TRESOR_IO;
+        }
+    }
+
+    Key normalize(const Key& key) const {
+        Key out{key.service.empty() ? config.default_service : key.service, key.name};
+        check_text("service", out.service, false);
+        check_text("name", out.name, false);
+        return out;
+    }
+
+    conf::Config config;
+    core::PluginCatalog catalog;
+    bool allow_prompt;
+    tresor_host host;  // must outlive chain: plugins keep it until close
+    core::Chain chain;
+};
+
+Store Store::open(const OpenOptions& options) {
+    return Store(std::make_shared<Impl>(load_config(options), options));
+}
+
+Store Store::open(const std::filesystem::path& config_path) {
+    OpenOptions options;
+    options.config_path = config_path;
+    return open(options);
+}
+
+Store Store::from_toml(std::string_view config_toml) {
+    OpenOptions options;
+    options.config_toml = std::string(config_toml);
+    return open(options);
+}
+
+void Store::set(const Key& key, const Secret& value, const SetOptions& options) {
+    const Key k = impl_->normalize(key);
+    check_text("label", options.label, true);
+    check_text("description", options.description, true);
+    impl_->chain.serving(k.service).set(k, value, options);
+}
+
+std::optional<Secret> Store::get(const Key& key) {
+    const Key k = impl_->normalize(key);
+    return impl_->chain.serving(k.service).get(k);
+}
+
+std::optional<Entry> Store::entry(const Key& key) {
+    const Key k = impl_->normalize(key);
+    return impl_->chain.serving(k.service).stat(k);
+}
+
+bool Store::remove(const Key& key) {
+    const Key k = impl_->normalize(key);
+    return impl_->chain.serving(k.service).remove(k);
+}
+
+std::vector<Entry> Store::list(std::string_view service) {
+    const std::string s(service.empty() ? std::string_view(impl_->config.default_service)
+                                        : service);
+    check_text("service", s, false);
+    std::vector<Entry> out;
+    impl_->chain.serving(s).list(&s, out);
+    return out;
+}
+
+std::vector<Entry> Store::list() {
+    std::vector<Entry> out;
+    for (core::Backend* backend : impl_->chain.all_serving()) {
+        backend->list(nullptr, out);
+    }
+    std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
+        return std::tie(a.service, a.name, a.backend) < std::tie(b.service, b.name, b.backend);
+    });
+    return out;
+}
+
+const std::string& Store::default_service() const noexcept {
+    return impl_->config.default_service;
+}
+
+std::vector<BackendStatus> Store::backends() {
+    return impl_->chain.statuses();
+}
+
+std::vector<PluginInfo> Store::plugins() {
+    return impl_->catalog.describe_all();
+}
+
+std::string_view to_string(SecretType type) noexcept {
+    static constexpr std::array<std::string_view, 7> kNames = {
+        "password", "api_key", "bearer_token", "basic_auth", "oauth2", "jwt", "custom"};
+    return kNames.at(static_cast<std::size_t>(type));
+}
+
+std::optional<SecretType> secret_type_from_string(std::string_view name) noexcept {
+    for (int i = 0; i <= static_cast<int>(SecretType::custom); ++i) {
+        if (to_string(static_cast<SecretType>(i)) == name) {
+            return static_cast<SecretType>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace tresor
