@@ -43,6 +43,8 @@ void add_exec_command(CLI::App& app, Context& ctx) {
     auto command = std::make_shared<std::vector<std::string>>();
     cmd->add_option("--env", *bindings, "VAR=SERVICE/NAME (repeatable)")->required();
     cmd->add_option("COMMAND", *command, "The command and its arguments, after --")->required();
+    // Everything after "--" belongs to the command, options like -c included.
+    cmd->positionals_at_end();
     cmd->footer(
         "Every secret is read before the command starts; a missing one is an error.\n"
         "The exit status is the command's (127: not found, 126: not executable).\n"

@@ -21,5 +21,7 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/tresorConfigVersion
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/tresorConfig.cmake
     ${CMAKE_CURRENT_BINARY_DIR}/tresorConfigVersion.cmake DESTINATION ${config_dir})
 
+# Relative to the .pc file, so the package works wherever the prefix is moved.
+file(RELATIVE_PATH TRESOR_PC_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
 configure_file(cmake/tresor.pc.in ${CMAKE_CURRENT_BINARY_DIR}/tresor.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/tresor.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

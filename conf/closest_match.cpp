@@ -28,7 +28,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
-    const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+    const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
     std::optional<std::string> best;
     std::size_t best_distance = limit + 1;
     for (const auto& candidate : candidates) {

@@ -34,6 +34,13 @@ class Parser {
         if (const toml::node* backends = root.get("backend")) {
             read_backends(*backends, config);
         }
+        // toml++ keeps a table's keys sorted; the chain's default order and
+        // "first route wins" need the order of the file.
+        std::stable_sort(config.backends.begin(), config.backends.end(),
+                         [](const BackendConfig& a, const BackendConfig& b) {
+                             return std::tie(a.location.line, a.location.column) <
+                                    std::tie(b.location.line, b.location.column);
+                         });
         read_chain(root, config);
         if (const toml::node* node = root.get("default_service")) {
             config.default_service = expect_string(*node, "default_service");
@@ -214,11 +221,17 @@ class Parser {
     }
 
     void read_routes(const toml::node& node, Config& config) const {
+        std::vector<std::pair<toml::source_position, Route>> routes;
         for (auto&& [key, value] : expect_table(node, "routes")) {
             Route route{std::string(key.str()),
                         expect_string(value, "routes." + std::string(key.str()))};
             check_backend_defined(config, route.backend, value.source(),
                                   "routes.\"" + route.service_glob + "\"");
+            routes.emplace_back(key.source().begin, std::move(route));
+        }
+        std::stable_sort(routes.begin(), routes.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [position, route] : routes) {
             config.routes.push_back(std::move(route));
         }
     }

@@ -1,0 +1,111 @@
+/* The C API from a C program: open, set, get into a library buffer, list,
+ * remove and the error reporting. Prints "N passed, N failed" at the end. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tresor/tresor.h"
+
+static int passed;
+static int failed;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (cond) {                                                                  \
+            ++passed;                                                                \
+        } else {                                                                     \
+            ++failed;                                                                \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                            \
+    } while (0)
+
+static const char* kConfig =
+    "default_service = \"c-app\"\n"
+    "[backend.mem]\n"
+    "plugin = \"memory\"\n";
+
+static void test_round_trip(tresor_store* store) {
+    tresor_error err;
+    static const uint8_t value[] = {'s', 0, 'c', 'r', 't'};
+    tresor_set_options options = {TRESOR_TYPE_API_KEY, "label", "desc", 0};
+    CHECK(tresor_set(store, "svc", "key", value, sizeof(value), &options, &err) == TRESOR_OK);
+    CHECK(err.code == TRESOR_OK);
+
+    uint8_t* out = NULL;
+    size_t out_length = 0;
+    CHECK(tresor_get(store, "svc", "key", &out, &out_length, &err) == TRESOR_OK);
+    CHECK(out != NULL && out_length == sizeof(value) && memcmp(out, value, sizeof(value)) == 0);
+    tresor_free_secret(out, out_length);
+
+    CHECK(tresor_set(store, NULL, "empty", (const uint8_t*)"", 0, NULL, &err) == TRESOR_OK);
+    CHECK(tresor_get(store, "c-app", "empty", &out, &out_length, &err) == TRESOR_OK);
+    CHECK(out != NULL && out_length == 0);
+    tresor_free_secret(out, out_length);
+}
+
+static void test_missing_and_remove(tresor_store* store) {
+    tresor_error err;
+    uint8_t* out = (uint8_t*)1;
+    size_t out_length = 7;
+    CHECK(tresor_get(store, "svc", "nope", &out, &out_length, &err) == TRESOR_NOT_FOUND);
+    CHECK(out == NULL && out_length == 0);
+    CHECK(err.code == TRESOR_NOT_FOUND);
+
+    int removed = -1;
+    CHECK(tresor_remove(store, "svc", "key", &removed, &err) == TRESOR_OK && removed == 1);
+    CHECK(tresor_remove(store, "svc", "key", &removed, &err) == TRESOR_OK && removed == 0);
+}
+
+static void test_list(tresor_store* store) {
+    tresor_error err;
+    tresor_set_options options = {TRESOR_TYPE_JWT, "L", NULL, 0};
+    CHECK(tresor_set(store, "listed", "b", (const uint8_t*)"x", 1, &options, &err) == TRESOR_OK);
+    CHECK(tresor_set(store, "listed", "a", (const uint8_t*)"y", 1, NULL, &err) == TRESOR_OK);
+    tresor_list* list = NULL;
+    CHECK(tresor_list_open(store, "listed", &list, &err) == TRESOR_OK);
+    const tresor_entry* e1 = tresor_list_next(list);
+    CHECK(e1 != NULL && strcmp(e1->name, "a") == 0 && e1->type == TRESOR_TYPE_PASSWORD);
+    const tresor_entry* e2 = tresor_list_next(list);
+    CHECK(e2 != NULL && strcmp(e2->name, "b") == 0 && e2->type == TRESOR_TYPE_JWT &&
+          strcmp(e2->label, "L") == 0 && e2->created_at > 0);
+    CHECK(tresor_list_next(list) == NULL);
+    tresor_list_free(list);
+
+    CHECK(tresor_list_open(store, NULL, &list, &err) == TRESOR_OK);
+    int count = 0;
+    while (tresor_list_next(list) != NULL) {
+        ++count;
+    }
+    CHECK(count == 3); /* c-app/empty, listed/a, listed/b */
+    tresor_list_free(list);
+}
+
+static void test_errors(tresor_store* store) {
+    tresor_error err;
+    CHECK(tresor_set(store, "svc", "", (const uint8_t*)"v", 1, NULL, &err) ==
+          TRESOR_INVALID_ARGUMENT);
+    CHECK(err.code == TRESOR_INVALID_ARGUMENT && strstr(err.message, "name") != NULL);
+
+    tresor_store* bad = NULL;
+    CHECK(tresor_open_toml("chain = [", &bad, &err) == TRESOR_CONFIG);
+    CHECK(bad == NULL && strstr(err.message, "<config string>:1:") != NULL);
+    CHECK(tresor_open("/nonexistent/tresor.toml", &bad, NULL) == TRESOR_CONFIG);
+    CHECK(strcmp(tresor_status_name(TRESOR_LOCKED), "locked") == 0);
+    CHECK(strlen(tresor_version()) > 0);
+}
+
+int main(void) {
+    tresor_error err;
+    tresor_store* store = NULL;
+    if (tresor_open_toml(kConfig, &store, &err) != TRESOR_OK) {
+        fprintf(stderr, "cannot open store: %s\n", err.message);
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    test_round_trip(store);
+    test_missing_and_remove(store);
+    test_list(store);
+    test_errors(store);
+    tresor_close(store);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,158 @@
+// The `tresor` binary as people and CI use it: exit statuses, help, errors,
+// and that no secret reaches an error message.
+#define BOOST_TEST_MODULE cli
+#include <boost/test/unit_test.hpp>
+
+#include "support/run_process.hpp"
+#include "support/test_support.hpp"
+
+using tresor::test::ProcessResult;
+using tresor::test::run_process;
+using tresor::test::TempDir;
+
+namespace {
+
+using Env = std::map<std::string, std::optional<std::string>>;
+
+// Runs tresor with a config of its own (no discovery of the machine's).
+struct Cli {
+    TempDir home;
+    std::filesystem::path config;
+
+    explicit Cli(const std::string& toml) { config = home.write("config.toml", toml); }
+
+    ProcessResult run(std::vector<std::string> args, const std::string& input = "",
+                      Env env = {}) const {
+        args.insert(args.begin(), {TRESOR_CLI, "--config", config.string()});
+        env.emplace("HOME", home.path().string());
+        env.emplace("TRESOR_BACKEND", std::nullopt);
+        return run_process(args, input, env);
+    }
+};
+
+const std::string kMemory = "[backend.mem]\nplugin = \"memory\"\n";
+
+std::string plugin_path_line() {
+    return "plugin_path = \"" + (tresor::test::build_dir() / "test-plugins").string() + "\"\n";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(help_lists_commands_and_exit_statuses) {
+    const ProcessResult r = Cli(kMemory).run({"--help"});
+    BOOST_TEST(r.exit_status == 0);
+    for (const char* word : {"set", "get", "rm", "ls", "exec", "backends", "plugins", "1 not found",
+                             "2 usage or config error", "3 backend unavailable or locked"}) {
+        BOOST_TEST(contains(r.out, word), word);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(each_subcommand_has_help_with_an_example) {
+    for (const char* command : {"set", "get", "rm", "ls", "exec", "backends", "plugins"}) {
+        const ProcessResult r = Cli(kMemory).run({command, "--help"});
+        BOOST_TEST(r.exit_status == 0, command);
+        BOOST_TEST(contains(r.out, "Example:"), command);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(version_is_printed) {
+    const ProcessResult r = Cli(kMemory).run({"--version"});
+    BOOST_TEST(r.exit_status == 0);
+    BOOST_TEST(r.out.starts_with("tresor "), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
+    BOOST_TEST(Cli(kMemory).run({}).exit_status == 2);
+    BOOST_TEST(Cli(kMemory).run({"get", "only-service"}).exit_status == 2);
+    BOOST_TEST(Cli(kMemory).run({"frobnicate"}).exit_status == 2);
+    const ProcessResult bad_type = Cli(kMemory).run({"set", "s", "n", "--type", "nope"}, "v\n");
+    BOOST_TEST(bad_type.exit_status == 2);
+    BOOST_TEST(contains(bad_type.err, "unknown --type 'nope'"), bad_type.err);
+    const ProcessResult bad_time = Cli(kMemory).run({"set", "s", "n", "--expires", "soon"}, "v\n");
+    BOOST_TEST(bad_time.exit_status == 2);
+    BOOST_TEST(contains(bad_time.err, "not an ISO 8601 time"), bad_time.err);
+}
+
+BOOST_AUTO_TEST_CASE(config_errors_exit_2_with_file_line_and_column) {
+    Cli cli("chain = [\"a\"\n");
+    const ProcessResult r = cli.run({"get", "s", "n"});
+    BOOST_TEST(r.exit_status == 2);
+    BOOST_TEST(contains(r.err, cli.config.string() + ":"), r.err);
+    const ProcessResult unknown = Cli("[backend.a]\nplugin = \"vaultt\"\n").run({"get", "s", "n"});
+    BOOST_TEST(unknown.exit_status == 2);
+    BOOST_TEST(contains(unknown.err, "unknown plugin 'vaultt'; available:"), unknown.err);
+}
+
+BOOST_AUTO_TEST_CASE(set_reads_stdin_and_get_of_a_missing_key_exits_1) {
+    Cli cli(kMemory);
+    BOOST_TEST(cli.run({"set", "svc", "name"}, "value\n").exit_status == 0);
+    const ProcessResult missing = cli.run({"get", "svc", "other"});
+    BOOST_TEST(missing.exit_status == 1);
+    BOOST_TEST(missing.out.empty());
+    BOOST_TEST(contains(missing.err, "not found: svc/other"), missing.err);
+    BOOST_TEST(cli.run({"rm", "svc", "other"}).exit_status == 1);
+    const ProcessResult listing = cli.run({"ls", "--json"});
+    BOOST_TEST(listing.exit_status == 0);
+    BOOST_TEST(listing.out == "[]\n");
+}
+
+BOOST_AUTO_TEST_CASE(unavailable_backends_exit_3_and_say_why) {
+    Cli cli(plugin_path_line() + "[backend.a]\nplugin = \"failing\"\nprobe = \"unavailable\"\n");
+    const ProcessResult r = cli.run({"get", "s", "n"});
+    BOOST_TEST(r.exit_status == 3);
+    BOOST_TEST(contains(r.err, "a: failing plugin: probe fails as configured"), r.err);
+    const ProcessResult backends = cli.run({"backends"});
+    BOOST_TEST(backends.exit_status == 0);
+    BOOST_TEST(contains(backends.out, "a  plugin=failing"), backends.out);
+    BOOST_TEST(contains(backends.out, "unusable: failing plugin: probe fails"), backends.out);
+}
+
+BOOST_AUTO_TEST_CASE(auth_and_corruption_exit_4_other_errors_exit_5) {
+    const std::string base = plugin_path_line() + "[backend.a]\nplugin = \"failing\"\n";
+    BOOST_TEST(Cli(base + "open = \"auth_failed\"\n").run({"get", "s", "n"}).exit_status == 4);
+    BOOST_TEST(Cli(base + "calls = \"corrupt\"\n").run({"get", "s", "n"}).exit_status == 4);
+    BOOST_TEST(Cli(base + "calls = \"io\"\n").run({"get", "s", "n"}).exit_status == 5);
+    BOOST_TEST(Cli(base + "open = \"locked\"\n").run({"get", "s", "n"}).exit_status == 3);
+}
+
+BOOST_AUTO_TEST_CASE(secret_given_on_stdin_never_reaches_an_error_message) {
+    const std::string base = plugin_path_line() + "[backend.a]\nplugin = \"failing\"\n";
+    const ProcessResult r =
+        Cli(base + "calls = \"io\"\n").run({"set", "svc", "n"}, "TOPSECRET-123\n");
+    BOOST_TEST(r.exit_status == 5);
+    BOOST_TEST(!contains(r.err, "TOPSECRET"), r.err);
+    BOOST_TEST(!contains(r.out, "TOPSECRET"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(exec_checks_every_secret_before_running_the_command) {
+    Cli cli(kMemory);
+    const ProcessResult missing =
+        cli.run({"exec", "--env", "TOKEN=svc/none", "--", "/bin/sh", "-c", "echo ran"});
+    BOOST_TEST(missing.exit_status == 1);
+    BOOST_TEST(!contains(missing.out, "ran"));
+    BOOST_TEST(contains(missing.err, "not found: svc/none (for TOKEN)"), missing.err);
+    const ProcessResult bad = cli.run({"exec", "--env", "1BAD=svc/n", "--", "/bin/true"});
+    BOOST_TEST(bad.exit_status == 2);
+    BOOST_TEST(contains(bad.err, "not a valid environment variable name"), bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(plugins_lists_file_version_and_abi) {
+    const ProcessResult r = Cli(kMemory).run({"plugins"});
+    BOOST_TEST(r.exit_status == 0);
+    BOOST_TEST(contains(r.out, "memory  0.1.0  abi 1.0"), r.out);
+    BOOST_TEST(contains(r.out, "tresor-memory.so"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(forced_backend_flag_and_env_agree) {
+    Cli cli("[backend.a]\nplugin = \"memory\"\n[backend.b]\nplugin = \"memory\"\n");
+    const ProcessResult flag = cli.run({"--backend", "b", "backends"});
+    BOOST_TEST(contains(flag.out, "* b  plugin=memory"), flag.out);
+    const ProcessResult env = cli.run({"backends"}, "", {{"TRESOR_BACKEND", "b"}});
+    BOOST_TEST(contains(env.out, "* b  plugin=memory"), env.out);
+    const ProcessResult neither = cli.run({"backends"});
+    BOOST_TEST(contains(neither.out, "* a  plugin=memory"), neither.out);
+}

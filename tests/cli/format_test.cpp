@@ -1,0 +1,33 @@
+#include <boost/test/unit_test.hpp>
+
+#include "cli/format.hpp"
+
+using namespace tresor::cli;
+
+BOOST_AUTO_TEST_CASE(times_parse_in_iso_8601_forms_and_print_in_utc) {
+    BOOST_TEST(format_time(parse_time("2027-01-31")) == "2027-01-31T00:00:00Z");
+    BOOST_TEST(format_time(parse_time("2027-01-31T12:30:05Z")) == "2027-01-31T12:30:05Z");
+    BOOST_TEST(format_time(parse_time("2027-01-31T12:30")) == "2027-01-31T12:30:00Z");
+    BOOST_TEST(format_time(parse_time("2027-01-31T12:30:00+02:00")) == "2027-01-31T10:30:00Z");
+    BOOST_TEST(format_time(std::nullopt).empty());
+    for (const char* bad :
+         {"", "2027", "2027-02-30", "2027-01-31T25:00", "2027-01-31X", "tomorrow"}) {
+        BOOST_CHECK_THROW((void)parse_time(bad), tresor::Error);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(json_strings_are_always_valid_json) {
+    BOOST_TEST(json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");
+    BOOST_TEST(json_string(std::string("\0", 1)) == "\"\\u0000\"");
+    BOOST_TEST(json_string("h\xc3\xa9") == "\"h\xc3\xa9\"");
+    BOOST_TEST(json_string("\xff") == "\"\\u00ff\"");
+}
+
+BOOST_AUTO_TEST_CASE(utf8_validation_rejects_overlongs_and_surrogates) {
+    BOOST_TEST(is_valid_utf8("plain ascii"));
+    BOOST_TEST(is_valid_utf8("\xe2\x82\xac \xf0\x9f\x94\x91"));
+    BOOST_TEST(!is_valid_utf8("\xc0\xaf"));
+    BOOST_TEST(!is_valid_utf8("\xed\xa0\x80"));
+    BOOST_TEST(!is_valid_utf8("\xe2\x82"));
+    BOOST_TEST(!is_valid_utf8("\xf4\x90\x80\x80"));
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# usage: check_package.sh BUILD_DIR CONSUMER_SOURCE_DIR
+set -euo pipefail
+build_dir=$1
+consumer_src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+libdir=$(dirname "$(find "$prefix" -name 'libtresor.so' | head -n 1)")
+export TRESOR_PLUGIN_PATH=$libdir/tresor/plugins
+test -x "$prefix/bin/tresor"
+test -f "$TRESOR_PLUGIN_PATH/tresor-memory.so"
+test -f "$prefix/include/tresor/store.hpp"
+
+echo "== find_package(tresor)"
+cmake -S "$consumer_src" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cmake-build" >/dev/null
+"$work/cmake-build/consumer"
+
+echo "== pkg-config tresor"
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+g++ -std=c++20 "$consumer_src/consumer.cpp" -o "$work/pkg-consumer" $(pkg-config --cflags --libs tresor)
+LD_LIBRARY_PATH=$libdir "$work/pkg-consumer"
+
+echo "== installed CLI"
+LD_LIBRARY_PATH=$libdir "$prefix/bin/tresor" --backend memory plugins | grep -q "^memory "
+echo "package: 3 passed, 0 failed"

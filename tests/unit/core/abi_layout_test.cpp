@@ -1,0 +1,67 @@
+// Pins the plugin ABI's layout: a change here must come with a deliberate
+// ABI version bump (the slip SQLite's VFS once made).
+#define BOOST_TEST_MODULE abi_layout
+#include <boost/test/unit_test.hpp>
+
+#include <cstddef>
+
+#include "tresor/plugin.h"
+#include "tresor/tresor.h"
+
+BOOST_AUTO_TEST_CASE(abi_version_is_1_0) {
+    BOOST_TEST(TRESOR_PLUGIN_ABI_MAJOR == 1);
+    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 0);
+}
+
+BOOST_AUTO_TEST_CASE(plugin_table_layout_is_pinned) {
+    BOOST_TEST(offsetof(tresor_plugin, abi_major) == 0u);
+    BOOST_TEST(offsetof(tresor_plugin, abi_minor) == 4u);
+    BOOST_TEST(offsetof(tresor_plugin, struct_size) == 8u);
+    BOOST_TEST(offsetof(tresor_plugin, capabilities) == 12u);
+    BOOST_TEST(offsetof(tresor_plugin, name) == 16u);
+    BOOST_TEST(offsetof(tresor_plugin, version) == 24u);
+    BOOST_TEST(offsetof(tresor_plugin, summary) == 32u);
+    BOOST_TEST(offsetof(tresor_plugin, probe) == 40u);
+    BOOST_TEST(offsetof(tresor_plugin, open) == 48u);
+    BOOST_TEST(offsetof(tresor_plugin, close) == 56u);
+    BOOST_TEST(offsetof(tresor_plugin, get) == 64u);
+    BOOST_TEST(offsetof(tresor_plugin, set) == 72u);
+    BOOST_TEST(offsetof(tresor_plugin, remove) == 80u);
+    BOOST_TEST(offsetof(tresor_plugin, list) == 88u);
+    BOOST_TEST(offsetof(tresor_plugin, stat) == 96u);
+    BOOST_TEST(sizeof(tresor_plugin) == 104u);
+}
+
+BOOST_AUTO_TEST_CASE(entry_layout_is_pinned) {
+    BOOST_TEST(offsetof(tresor_entry, struct_size) == 0u);
+    BOOST_TEST(offsetof(tresor_entry, service) == 8u);
+    BOOST_TEST(offsetof(tresor_entry, name) == 16u);
+    BOOST_TEST(offsetof(tresor_entry, id) == 24u);
+    BOOST_TEST(offsetof(tresor_entry, type) == 32u);
+    BOOST_TEST(offsetof(tresor_entry, label) == 40u);
+    BOOST_TEST(offsetof(tresor_entry, description) == 48u);
+    BOOST_TEST(offsetof(tresor_entry, created_at) == 56u);
+    BOOST_TEST(offsetof(tresor_entry, updated_at) == 64u);
+    BOOST_TEST(offsetof(tresor_entry, last_used_at) == 72u);
+    BOOST_TEST(offsetof(tresor_entry, expires_at) == 80u);
+    BOOST_TEST(sizeof(tresor_entry) == 88u);
+}
+
+BOOST_AUTO_TEST_CASE(small_structs_are_pinned) {
+    BOOST_TEST(sizeof(tresor_diag) == 512u);
+    BOOST_TEST(sizeof(tresor_param) == 16u);
+    BOOST_TEST(sizeof(tresor_key) == 16u);
+    BOOST_TEST(offsetof(tresor_host, struct_size) == 0u);
+    BOOST_TEST(offsetof(tresor_host, ctx) == 8u);
+    BOOST_TEST(offsetof(tresor_host, read_password) == 16u);
+    BOOST_TEST(sizeof(tresor_host) == 24u);
+}
+
+BOOST_AUTO_TEST_CASE(status_and_type_numbers_are_pinned) {
+    BOOST_TEST(TRESOR_NOT_FOUND == 1);
+    BOOST_TEST(TRESOR_UNAVAILABLE == 2);
+    BOOST_TEST(TRESOR_PLUGIN_ABI == 10);
+    BOOST_TEST(TRESOR_INTERNAL == 11);
+    BOOST_TEST(TRESOR_TYPE_CUSTOM == 6);
+    BOOST_TEST(TRESOR_CAP_EXPIRY == 32u);
+}

@@ -1,0 +1,172 @@
+// The loader's refusals, each with its typed error and a message that says
+// which file and why.
+#define BOOST_TEST_MODULE plugin_loader
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "core/plugin_catalog.hpp"
+#include "core/plugin_loader.hpp"
+#include "support/test_support.hpp"
+#include "tresor/error.hpp"
+
+using tresor::Error;
+using tresor::ErrorCode;
+using tresor::core::load_plugin_file;
+using tresor::core::PluginCatalog;
+using tresor::test::build_dir;
+using tresor::test::TempDir;
+using tresor::test::test_plugin;
+
+namespace {
+
+std::filesystem::path memory_plugin() {
+    return build_dir() / "plugins" / "tresor-memory.so";
+}
+
+// The error load_plugin_file throws for file, which must be one.
+Error load_error(const std::filesystem::path& file) {
+    try {
+        (void)load_plugin_file(file);
+    } catch (const Error& e) {
+        return e;
+    }
+    BOOST_FAIL("no error loading " + file.string());
+    return Error(ErrorCode::internal, "");
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    BOOST_REQUIRE(pipe != nullptr);
+    char buffer[256];
+    while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr) {
+        out += buffer;
+    }
+    ::pclose(pipe);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(memory_plugin_loads_through_dlopen) {
+    const auto handle = load_plugin_file(memory_plugin());
+    BOOST_TEST(std::string(handle.table->name) == "memory");
+    BOOST_TEST(handle.table->abi_major == TRESOR_PLUGIN_ABI_MAJOR);
+    BOOST_TEST(handle.origin == memory_plugin().string());
+}
+
+BOOST_AUTO_TEST_CASE(plugin_exports_only_its_entry_symbol) {
+    const std::string symbols = run("nm -D --defined-only " + memory_plugin().string());
+    BOOST_TEST(symbols.find("tresor_plugin_entry") != std::string::npos, symbols);
+    std::size_t lines = 0;
+    for (char c : symbols) {
+        lines += c == '\n';
+    }
+    BOOST_TEST(lines == 1u, "exported symbols:\n" << symbols);
+}
+
+BOOST_AUTO_TEST_CASE(abi_major_mismatch_names_the_file_and_both_versions) {
+    const Error e = load_error(test_plugin("wrong-abi"));
+    BOOST_TEST((e.code() == ErrorCode::plugin_abi));
+    BOOST_TEST(contains(e.what(), test_plugin("wrong-abi").string()), e.what());
+    BOOST_TEST(contains(e.what(), "plugin ABI 99.0"), e.what());
+    BOOST_TEST(contains(e.what(), "plugin ABI 1.0"), e.what());
+}
+
+BOOST_AUTO_TEST_CASE(library_without_entry_symbol_is_not_a_plugin) {
+    const Error e = load_error(test_plugin("no-entry"));
+    BOOST_TEST((e.code() == ErrorCode::plugin_abi));
+    BOOST_TEST(contains(e.what(), "is not a tresor plugin: it exports no tresor_plugin_entry"),
+               e.what());
+}
+
+BOOST_AUTO_TEST_CASE(missing_dependency_reports_the_loader_reason) {
+    const Error e = load_error(test_plugin("missing-dep"));
+    BOOST_TEST((e.code() == ErrorCode::plugin_abi));
+    BOOST_TEST(contains(e.what(), "libtresor_test_dependency.so: cannot open shared object file"),
+               e.what());
+}
+
+BOOST_AUTO_TEST_CASE(file_that_is_not_a_library_is_refused_with_the_loader_reason) {
+    TempDir dir;
+    const auto file = dir.write("tresor-garbage.so", "this is not an ELF file\n");
+    const Error e = load_error(file);
+    BOOST_TEST((e.code() == ErrorCode::plugin_abi));
+    BOOST_TEST(contains(e.what(), "cannot load plugin " + file.string()), e.what());
+}
+
+BOOST_AUTO_TEST_CASE(plugin_writable_by_others_is_refused) {
+    TempDir dir;
+    const auto copy = dir / "tresor-memory.so";
+    std::filesystem::copy_file(memory_plugin(), copy);
+    ::chmod(copy.c_str(), 0666);
+    const Error e = load_error(copy);
+    BOOST_TEST((e.code() == ErrorCode::permission_denied));
+    BOOST_TEST(contains(e.what(), "writable by group or others"), e.what());
+    BOOST_TEST(contains(e.what(), "chmod go-w"), e.what());
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_reported) {
+    const Error e = load_error("/nonexistent/tresor-x.so");
+    BOOST_TEST((e.code() == ErrorCode::plugin_abi));
+    BOOST_TEST(contains(e.what(), "file not found"), e.what());
+}
+
+BOOST_AUTO_TEST_CASE(catalog_finds_plugins_on_its_search_path_in_order) {
+    const PluginCatalog catalog({build_dir() / "test-plugins"});
+    const auto& dirs = catalog.search_dirs();
+    BOOST_REQUIRE(!dirs.empty());
+    BOOST_TEST(dirs.front() == build_dir() / "test-plugins");
+    // The build tree's plugins are found because this test runs from it.
+    BOOST_TEST(dirs.back() == build_dir() / "plugins");
+    const auto names = catalog.available_names();
+    for (const char* name : {"memory", "failing", "wrong-abi", "no-entry", "missing-dep"}) {
+        BOOST_TEST((std::find(names.begin(), names.end(), name) != names.end()), name);
+    }
+    BOOST_TEST(std::string(catalog.load("failing").table->name) == "failing");
+}
+
+BOOST_AUTO_TEST_CASE(env_plugin_path_comes_after_config_and_before_install_dir) {
+    tresor::test::ScopedEnv env("TRESOR_PLUGIN_PATH", "/env/one::/env/two");
+    const PluginCatalog catalog({"/from/config"});
+    const auto& dirs = catalog.search_dirs();
+    BOOST_REQUIRE(dirs.size() >= 4u);
+    BOOST_TEST(dirs[0] == "/from/config");
+    BOOST_TEST(dirs[1] == "/env/one");
+    BOOST_TEST(dirs[2] == "/env/two");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_plugin_lists_what_exists) {
+    const PluginCatalog catalog({});
+    try {
+        (void)catalog.load("memroy");
+        BOOST_FAIL("no error");
+    } catch (const Error& e) {
+        BOOST_TEST((e.code() == ErrorCode::config));
+        BOOST_TEST(contains(e.what(), "unknown plugin 'memroy'; available: "), e.what());
+        BOOST_TEST(contains(e.what(), "memory"), e.what());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(describe_all_reports_broken_plugins_with_their_error) {
+    const PluginCatalog catalog({build_dir() / "test-plugins"});
+    bool saw_wrong_abi = false;
+    for (const auto& info : catalog.describe_all()) {
+        if (info.name == "wrong-abi") {
+            saw_wrong_abi = true;
+            BOOST_TEST(contains(info.error, "plugin ABI 99.0"), info.error);
+        }
+        if (info.name == "memory") {
+            BOOST_TEST(info.error.empty(), info.error);
+            BOOST_TEST(info.version == "0.1.0");
+        }
+    }
+    BOOST_TEST(saw_wrong_abi);
+}
