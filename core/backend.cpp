@@ -102,6 +102,19 @@ void Backend::check(tresor_status status, const tresor_diag& diag) const {
     }
 }
 
+bool Backend::advance(tresor_status status, const tresor_diag& diag, State next) {
+    if (status == TRESOR_UNAVAILABLE) {
+        state_ = State::unavailable;
+        reason_ = diag.message[0] != '\0' ? diag.message : "unavailable";
+        return false;
+    }
+    // A refusal is not remembered: the person may unlock the keyring or fix
+    // the password, and the next request tries again.
+    check(status, diag);
+    state_ = next;
+    return true;
+}
+
 bool Backend::probe() {
     std::lock_guard lock(mutex_);
     return probe_locked();
@@ -112,15 +125,7 @@ bool Backend::probe_locked() {
         return state_ != State::unavailable;
     }
     tresor_diag diag{};
-    const tresor_status status = plugin_->probe(params_.data(), params_.size(), &diag);
-    if (status == TRESOR_UNAVAILABLE) {
-        state_ = State::unavailable;
-        reason_ = diag.message[0] != '\0' ? diag.message : "unavailable";
-        return false;
-    }
-    check(status, diag);
-    state_ = State::probed;
-    return true;
+    return advance(plugin_->probe(params_.data(), params_.size(), &diag), diag, State::probed);
 }
 
 bool Backend::usable() {
@@ -132,17 +137,8 @@ bool Backend::usable() {
         return false;
     }
     tresor_diag diag{};
-    const tresor_status status =
-        plugin_->open(params_.data(), params_.size(), host_, &context_, &diag);
-    if (status == TRESOR_UNAVAILABLE) {
-        state_ = State::unavailable;
-        reason_ = diag.message[0] != '\0' ? diag.message : "unavailable";
-        return false;
-    }
-    // Not remembered: the person may unlock the keyring or fix the password.
-    check(status, diag);
-    state_ = State::usable;
-    return true;
+    return advance(plugin_->open(params_.data(), params_.size(), host_, &context_, &diag), diag,
+                   State::usable);
 }
 
 BackendStatus Backend::status() const {

@@ -50,6 +50,8 @@ class Backend {
     enum class State { untried, probed, usable, unavailable };
 
     bool probe_locked();
+    // Records the outcome of probe or open: unavailable, an error, or next.
+    bool advance(tresor_status status, const tresor_diag& diag, State next);
     [[noreturn]] void fail(tresor_status status, const tresor_diag& diag) const;
     void check(tresor_status status, const tresor_diag& diag) const;
     std::unique_lock<std::mutex> open_context();

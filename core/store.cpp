@@ -46,6 +46,13 @@ void check_text(std::string_view what, std::string_view value, bool may_be_empty
     }
 }
 
+// Backends list in their own order; callers get one stable order.
+void sort_entries(std::vector<Entry>& entries) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return std::tie(a.service, a.name, a.backend) < std::tie(b.service, b.name, b.backend);
+    });
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -139,6 +146,7 @@ std::vector<Entry> Store::list(std::string_view service) {
     check_text("service", s, false);
     std::vector<Entry> out;
     impl_->chain.serving(s).list(&s, out);
+    sort_entries(out);
     return out;
 }
 
@@ -147,9 +155,7 @@ std::vector<Entry> Store::list() {
     for (core::Backend* backend : impl_->chain.all_serving()) {
         backend->list(nullptr, out);
     }
-    std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
-        return std::tie(a.service, a.name, a.backend) < std::tie(b.service, b.name, b.backend);
-    });
+    sort_entries(out);
     return out;
 }
 
