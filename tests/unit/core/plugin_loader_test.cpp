@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "core/builtin_plugins.hpp"
 #include "core/plugin_catalog.hpp"
 #include "core/plugin_loader.hpp"
 #include "support/test_support.hpp"
@@ -62,14 +63,30 @@ BOOST_AUTO_TEST_CASE(memory_plugin_loads_through_dlopen) {
     BOOST_TEST(handle.origin == memory_plugin().string());
 }
 
-BOOST_AUTO_TEST_CASE(plugin_exports_only_its_entry_symbol) {
-    const std::string symbols = run("nm -D --defined-only " + memory_plugin().string());
-    BOOST_TEST(symbols.find("tresor_plugin_entry") != std::string::npos, symbols);
-    std::size_t lines = 0;
-    for (char c : symbols) {
-        lines += c == '\n';
+BOOST_AUTO_TEST_CASE(every_plugin_exports_only_its_entry_symbol) {
+    std::size_t plugins = 0;
+    for (const auto& file : std::filesystem::directory_iterator(build_dir() / "plugins")) {
+        if (file.path().extension() != ".so") {
+            continue;
+        }
+        ++plugins;
+        const std::string symbols = run("nm -D --defined-only " + file.path().string());
+        BOOST_TEST(symbols.ends_with(" T tresor_plugin_entry\n"), file.path() << ":\n" << symbols);
+        BOOST_TEST(std::count(symbols.begin(), symbols.end(), '\n') == 1, file.path()
+                                                                              << " exports:\n"
+                                                                              << symbols);
     }
-    BOOST_TEST(lines == 1u, "exported symbols:\n" << symbols);
+    BOOST_TEST(plugins >= 1u);
+}
+
+BOOST_AUTO_TEST_CASE(built_in_plugins_are_the_configured_ones_and_validate) {
+    std::string names;
+    for (const auto& builtin : tresor::core::builtin_plugins()) {
+        const auto handle = tresor::core::validate_plugin(builtin.entry, "built-in");
+        BOOST_TEST(std::string(handle.table->name) == builtin.name);
+        names += names.empty() ? builtin.name : std::string(";") + builtin.name;
+    }
+    BOOST_TEST(names == TRESOR_EXPECTED_BUILTINS);
 }
 
 BOOST_AUTO_TEST_CASE(abi_major_mismatch_names_the_file_and_both_versions) {
