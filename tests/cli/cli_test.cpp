@@ -156,3 +156,12 @@ BOOST_AUTO_TEST_CASE(forced_backend_flag_and_env_agree) {
     const ProcessResult neither = cli.run({"backends"});
     BOOST_TEST(contains(neither.out, "* a  plugin=memory"), neither.out);
 }
+
+// The child has no controlling terminal (setsid): a prompt that waited
+// for one would hang this test, and CTest's timeout would fail it.
+BOOST_AUTO_TEST_CASE(without_a_terminal_a_password_prompt_fails_at_once) {
+    const std::string base = plugin_path_line() + "[backend.a]\nplugin = \"failing\"\n";
+    const ProcessResult r = Cli(base + "ask_password = true\n").run({"get", "s", "n"});
+    BOOST_TEST(r.exit_status == 3);
+    BOOST_TEST(contains(r.err, "no terminal to prompt on"), r.err);
+}

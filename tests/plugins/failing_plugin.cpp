@@ -3,6 +3,7 @@
 //   probe = "ok" | "unavailable" | "locked"    (default ok)
 //   open  = "ok" | "unavailable" | "auth_failed" | "locked"
 //   calls = "io" | "corrupt" | "permission_denied" | ...  (every data call fails so)
+//   ask_password = true   open asks the host for a password first
 #include <cstring>
 #include <string>
 
@@ -52,14 +53,23 @@ tresor_status probe(const tresor_param* params, size_t count, tresor_diag* diag)
     });
 }
 
-tresor_status open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
+tresor_status open(const tresor_param* params, size_t count, const tresor_host* host, void** ctx,
                    tresor_diag* diag) {
     return guarded(diag, [&] {
         Params p(params, count);
         (void)p.take("probe");
         const tresor_status open_status = parse_status(p.take_or("open", "ok"));
         const tresor_status calls = parse_status(p.take_or("calls", "io"));
+        const bool ask_password = p.take_bool("ask_password", false);
         p.reject_unknown("failing");
+        if (ask_password) {
+            auto ignore = [](void*, const uint8_t*, size_t) { return 0; };
+            const tresor_status asked =
+                host->read_password(host->ctx, "Password: ", ignore, nullptr, diag);
+            if (asked != TRESOR_OK) {
+                return asked;
+            }
+        }
         if (open_status == TRESOR_OK) {
             *ctx = new Context{calls};
         }

@@ -149,3 +149,11 @@ BOOST_AUTO_TEST_CASE(config_naming_an_unknown_plugin_is_a_config_error) {
                                      has_code(e, ErrorCode::config, "memory");
                           });
 }
+
+BOOST_AUTO_TEST_CASE(a_password_prompt_is_refused_unless_the_program_allows_it) {
+    Store store = failing_then_memory("ask_password = true");
+    BOOST_CHECK_EXCEPTION((void)store.get({"svc", "k"}), Error, [](const Error& e) {
+        return has_code(e, ErrorCode::locked,
+                        "prompting for a password is not enabled for this program");
+    });
+}
