@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "tresor/error.hpp"
 #include "tresor/plugin.h"
 
 namespace tresor::plugin {
@@ -55,6 +56,11 @@ tresor_status guarded(tresor_diag* diag, Body&& body) noexcept {
     } catch (const Failure& failure) {
         write_diag(diag, failure.what());
         return failure.status();
+    } catch (const tresor::Error& e) {
+        // Engines below a plugin (vault/) speak tresor::Error; its codes are
+        // the ABI's status numbers.
+        write_diag(diag, e.what());
+        return static_cast<tresor_status>(e.code());
     } catch (const std::bad_alloc&) {
         write_diag(diag, "out of memory");
         return TRESOR_INTERNAL;

@@ -1,0 +1,64 @@
+// vault/detail/crypto.hpp — the vault's primitives, each one Botan call:
+// Argon2id, HKDF-SHA-256, HMAC-SHA-256 and XChaCha20-Poly1305.
+//
+// Keys and plaintexts are SecureBytes (zeroed on release). aead_open never
+// returns unauthenticated bytes: on a bad tag its buffer is wiped and it
+// returns empty.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "vault/detail/bytes.hpp"
+
+namespace tresor::vault::detail {
+
+constexpr std::size_t kKeyBytes = 32;
+constexpr std::size_t kNonceBytes = 24;  // 24 bytes = XChaCha20 in Botan
+constexpr std::size_t kTagBytes = 16;
+constexpr std::size_t kMacBytes = 32;
+
+struct Argon2Params {
+    std::uint32_t memory_kib;
+    std::uint32_t iterations;
+    std::uint32_t parallelism;
+};
+
+[[nodiscard]] SecureBytes argon2id(std::span<const std::uint8_t> password,
+                                   std::span<const std::uint8_t> salt, const Argon2Params& params,
+                                   std::size_t output_bytes = kKeyBytes);
+
+[[nodiscard]] SecureBytes hkdf_sha256(std::span<const std::uint8_t> key,
+                                      std::span<const std::uint8_t> salt, std::string_view label,
+                                      std::size_t output_bytes = kKeyBytes);
+
+[[nodiscard]] Bytes hmac_sha256(std::span<const std::uint8_t> key,
+                                std::span<const std::uint8_t> message);
+
+[[nodiscard]] Bytes sha256(std::span<const std::uint8_t> message);
+
+// nonce || ciphertext || tag, with a fresh random nonce.
+[[nodiscard]] Bytes aead_seal(std::span<const std::uint8_t> key,
+                              std::span<const std::uint8_t> plaintext,
+                              std::span<const std::uint8_t> associated_data);
+
+// Same, with a caller-chosen nonce: for known-answer tests only.
+[[nodiscard]] Bytes aead_seal_with_nonce(std::span<const std::uint8_t> key,
+                                         std::span<const std::uint8_t> nonce,
+                                         std::span<const std::uint8_t> plaintext,
+                                         std::span<const std::uint8_t> associated_data);
+
+// The plaintext, or empty when the tag does not verify (or the input is too
+// short to hold a nonce and tag).
+[[nodiscard]] std::optional<SecureBytes> aead_open(std::span<const std::uint8_t> key,
+                                                   std::span<const std::uint8_t> sealed,
+                                                   std::span<const std::uint8_t> associated_data);
+
+[[nodiscard]] Bytes random_bytes(std::size_t n);
+[[nodiscard]] SecureBytes random_key();
+
+[[nodiscard]] bool equal_in_constant_time(std::span<const std::uint8_t> a,
+                                          std::span<const std::uint8_t> b);
+
+}  // namespace tresor::vault::detail

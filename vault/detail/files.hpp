@@ -1,0 +1,38 @@
+// vault/detail/files.hpp — the vault file's place on disk: a 0700 directory,
+// a 0600 file created exclusively (never through a symlink), and the refusal
+// of a vault that group or others can read.
+#pragma once
+
+#include <filesystem>
+
+namespace tresor::vault::detail {
+
+// A new, empty 0600 file beside target, renamed onto target by publish().
+class PrivateFile {
+  public:
+    std::filesystem::path path;    // the staging file
+    std::filesystem::path target;  // where publish() puts it
+
+    PrivateFile(std::filesystem::path staging, std::filesystem::path final_path)
+        : path(std::move(staging)), target(std::move(final_path)) {}
+    ~PrivateFile();
+    PrivateFile(const PrivateFile&) = delete;
+    PrivateFile& operator=(const PrivateFile&) = delete;
+
+    // fsyncs the file, renames it onto target (failing if target exists) and
+    // fsyncs the directory, so the new vault survives a crash right after.
+    void publish();
+
+  private:
+    bool published_ = false;
+};
+
+// Creates target's missing directories with mode 0700 and a staging file.
+// Throws Error{io} if target already exists.
+[[nodiscard]] PrivateFile create_private_file(const std::filesystem::path& target);
+
+// Throws unless path is a regular file (not a symlink) that only its owner
+// may read or write: Error{permission_denied} saying how to fix the mode.
+void check_private_file(const std::filesystem::path& path);
+
+}  // namespace tresor::vault::detail

@@ -1,0 +1,75 @@
+#include "vault/detail/keys.hpp"
+
+namespace tresor::vault::detail {
+namespace {
+
+constexpr std::size_t kMinKeyfileBytes = 32;
+
+SecureBytes password_ikm(const Slot& slot, const Credential& credential) {
+    return argon2id(credential.bytes, slot.salt, slot.params);
+}
+
+}  // namespace
+
+Subkeys derive_subkeys(std::span<const std::uint8_t> vault_key,
+                       std::span<const std::uint8_t> vault_id) {
+    return {hkdf_sha256(vault_key, vault_id, "tresor/v1/record"),
+            hkdf_sha256(vault_key, vault_id, "tresor/v1/index"),
+            hkdf_sha256(vault_key, vault_id, "tresor/v1/header"),
+            hkdf_sha256(vault_key, vault_id, "tresor/v1/manifest")};
+}
+
+SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
+                     const Credential& credential) {
+    if (slot.kind == SlotKind::keyfile) {
+        if (credential.bytes.size() < kMinKeyfileBytes) {
+            throw Error(ErrorCode::invalid_argument, "a key file must hold at least 32 bytes");
+        }
+        return hkdf_sha256(credential.bytes, vault_id, "tresor/v1/kek/keyfile");
+    }
+    return hkdf_sha256(password_ikm(slot, credential), vault_id, "tresor/v1/kek/password");
+}
+
+std::pair<Slot, SecureBytes> make_slot(const Header& header, std::uint8_t id,
+                                       const Credential& credential, const KdfPolicy& policy,
+                                       std::span<const std::uint8_t> vault_key) {
+    Slot slot;
+    slot.id = id;
+    slot.salt = random_bytes(kSaltBytes);
+    if (credential.kind == Credential::Kind::keyfile) {
+        slot.kind = SlotKind::keyfile;
+        slot.kdf = kKdfNone;
+    } else {
+        check_kdf_policy(policy);
+        slot.kind = SlotKind::password;
+        slot.kdf = kKdfArgon2id13;
+        slot.params = {policy.memory_kib, policy.iterations, policy.parallelism};
+    }
+    SecureBytes kek = slot_kek(slot, header.vault_id, credential);
+    rewrap_slot(header, slot, kek, vault_key);
+    return {std::move(slot), std::move(kek)};
+}
+
+void rewrap_slot(const Header& header, Slot& slot, std::span<const std::uint8_t> kek,
+                 std::span<const std::uint8_t> vault_key) {
+    const Bytes sealed = aead_seal(kek, vault_key, slot_associated_data(header, slot));
+    slot.nonce.assign(sealed.begin(), sealed.begin() + kNonceBytes);
+    slot.wrapped_vault_key.assign(sealed.begin() + kNonceBytes, sealed.end());
+}
+
+std::optional<SecureBytes> unwrap_slot(const Header& header, const Slot& slot,
+                                       std::span<const std::uint8_t> kek) {
+    Bytes sealed = slot.nonce;
+    sealed.insert(sealed.end(), slot.wrapped_vault_key.begin(), slot.wrapped_vault_key.end());
+    auto key = aead_open(kek, sealed, slot_associated_data(header, slot));
+    if (key && key->size() != kKeyBytes) {
+        return std::nullopt;
+    }
+    return key;
+}
+
+Bytes header_mac(const Subkeys& keys, const Header& header) {
+    return hmac_sha256(keys.header, encode_header_body(header));
+}
+
+}  // namespace tresor::vault::detail

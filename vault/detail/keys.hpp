@@ -1,0 +1,47 @@
+// vault/detail/keys.hpp — the key hierarchy.
+//
+//   password --Argon2id--> IKM --HKDF("tresor/v1/kek/password")--> KEK
+//   key file --------------------HKDF("tresor/v1/kek/keyfile")---> KEK
+//   KEK --XChaCha20-Poly1305(slot AAD)--> wrapped vault key (in the slot)
+//   vault key --HKDF--> record key, index key, header key, manifest key
+//
+// One key, one purpose: each subkey has its own HKDF label.
+#pragma once
+
+#include "vault/detail/header.hpp"
+#include "vault/vault.hpp"
+
+namespace tresor::vault::detail {
+
+struct Subkeys {
+    SecureBytes record;    // seals record fields
+    SecureBytes index;     // blind index of service and name
+    SecureBytes header;    // header MAC
+    SecureBytes manifest;  // manifest entries
+};
+
+[[nodiscard]] Subkeys derive_subkeys(std::span<const std::uint8_t> vault_key,
+                                     std::span<const std::uint8_t> vault_id);
+
+// The key-encryption key of a slot for a credential of the slot's kind.
+[[nodiscard]] SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
+                                   const Credential& credential);
+
+// A new slot of the credential's kind wrapping vault_key, with a fresh salt.
+// Returns the slot and its KEK (kept to re-wrap on rotation).
+[[nodiscard]] std::pair<Slot, SecureBytes> make_slot(const Header& header, std::uint8_t id,
+                                                     const Credential& credential,
+                                                     const KdfPolicy& policy,
+                                                     std::span<const std::uint8_t> vault_key);
+
+// Re-wraps vault_key in slot under an already derived KEK (fresh nonce).
+void rewrap_slot(const Header& header, Slot& slot, std::span<const std::uint8_t> kek,
+                 std::span<const std::uint8_t> vault_key);
+
+// The vault key, if kek unwraps the slot.
+[[nodiscard]] std::optional<SecureBytes> unwrap_slot(const Header& header, const Slot& slot,
+                                                     std::span<const std::uint8_t> kek);
+
+[[nodiscard]] Bytes header_mac(const Subkeys& keys, const Header& header);
+
+}  // namespace tresor::vault::detail

@@ -1,0 +1,523 @@
+// The vault engine: opening and unlocking, and each operation as one
+// SQLite transaction that keeps the header's manifest in step.
+#include "vault/vault.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "vault/detail/files.hpp"
+#include "vault/detail/record_codec.hpp"
+#include "vault/detail/sqlite.hpp"
+
+namespace tresor::vault {
+
+using namespace detail;
+
+namespace {
+
+constexpr const char* kSchema = R"(
+PRAGMA application_id = 1414681430;  -- 'TRSV'
+PRAGMA user_version = 1;
+CREATE TABLE header (id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL);
+CREATE TABLE records (
+    record_id BLOB PRIMARY KEY,
+    name_index BLOB NOT NULL UNIQUE,
+    service_index BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    metadata BLOB NOT NULL,
+    value BLOB NOT NULL
+);
+CREATE INDEX records_by_service ON records (service_index);
+)";
+
+constexpr std::int64_t kApplicationId = 1414681430;
+const char* const kWrongPassword = "wrong password or damaged vault";
+
+std::int64_t now_unix() {
+    using namespace std::chrono;
+    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+struct Row {
+    Bytes record_id;
+    Bytes name_index;
+    std::uint64_t version = 0;
+    Bytes metadata;
+    Bytes value;
+};
+
+}  // namespace
+
+void check_kdf_policy(const KdfPolicy& p) {
+    if (p.memory_kib < kMinWriteMemoryKib || p.iterations < kMinWriteIterations) {
+        throw Error(ErrorCode::invalid_argument,
+                    "Argon2id parameters below the minimum for a vault (19 MiB, 2 iterations): " +
+                        std::to_string(p.memory_kib / 1024) + " MiB, " +
+                        std::to_string(p.iterations) + " iterations");
+    }
+    if (p.memory_kib > kMaxReadMemoryKib || p.iterations > kMaxReadIterations ||
+        p.parallelism < 1 || p.parallelism > kMaxReadParallelism) {
+        throw Error(ErrorCode::invalid_argument,
+                    "Argon2id parameters above what a vault accepts (at most 4096 MiB, 64 "
+                    "iterations, 16 lanes)");
+    }
+}
+
+struct Vault::State {
+    std::filesystem::path path;
+    Database db;
+    Bytes vault_id;
+    SecureBytes vault_key;
+    Subkeys keys;
+    std::uint8_t unlock_slot = 0;
+    SecureBytes unlock_kek;
+    Statement read_header{db.handle(), "SELECT blob FROM header WHERE id = 1"};
+    Statement write_header{db.handle(), "INSERT OR REPLACE INTO header (id, blob) VALUES (1, ?)"};
+    Statement find{db.handle(),
+                   "SELECT record_id, name_index, version, metadata, value FROM records "
+                   "WHERE name_index = ?"};
+    Statement get_value{db.handle(),
+                        "SELECT record_id, version, value FROM records WHERE name_index = ?"};
+    Statement upsert{db.handle(),
+                     "INSERT OR REPLACE INTO records (record_id, name_index, service_index, "
+                     "version, metadata, value) VALUES (?, ?, ?, ?, ?, ?)"};
+    Statement erase{db.handle(), "DELETE FROM records WHERE record_id = ?"};
+    Statement by_service{db.handle(),
+                         "SELECT record_id, name_index, version, metadata FROM records "
+                         "WHERE service_index = ? ORDER BY rowid"};
+    Statement all{db.handle(),
+                  "SELECT record_id, name_index, version, metadata, value, service_index "
+                  "FROM records ORDER BY rowid"};
+
+    explicit State(const std::filesystem::path& p) : path(p), db(p) {}
+
+    Header load_header_unverified() {
+        read_header.reset();
+        if (!read_header.step()) {
+            throw Error(ErrorCode::corrupt, "vault " + path.string() + " has no header");
+        }
+        const auto blob = read_header.blob(0);
+        Header header = decode_header(blob);
+        read_header.reset();
+        return header;
+    }
+
+    // Re-reads the header (another process may have written) and checks its
+    // MAC under our keys.
+    Header load_header() {
+        Header header = load_header_unverified();
+        if (header.vault_id != vault_id ||
+            !equal_in_constant_time(header_mac(keys, header), header.mac)) {
+            throw Error(ErrorCode::auth_failed, kWrongPassword);
+        }
+        return header;
+    }
+
+    void store_header(Header& header) {
+        header.generation += 1;
+        header.mac = header_mac(keys, header);
+        const Bytes blob = encode_header(header);
+        write_header.bind(1, blob).run();
+        write_header.reset();
+    }
+
+    RecordIdentity identity(const Row& row) const {
+        return {vault_id, row.record_id, row.name_index, row.version};
+    }
+
+    std::optional<Row> find_row(std::span<const std::uint8_t> index) {
+        find.bind(1, index);
+        if (!find.step()) {
+            find.reset();
+            return std::nullopt;
+        }
+        auto copy = [](std::span<const std::uint8_t> s) { return Bytes(s.begin(), s.end()); };
+        Row row{copy(find.blob(0)), copy(find.blob(1)), static_cast<std::uint64_t>(find.integer(2)),
+                copy(find.blob(3)), copy(find.blob(4))};
+        find.reset();
+        return row;
+    }
+
+    Metadata open_metadata(const Row& row) {
+        auto plain = aead_open(keys.record, row.metadata,
+                               record_associated_data(identity(row), Field::metadata));
+        if (!plain) {
+            throw Error(ErrorCode::corrupt,
+                        "a record of the vault failed authentication "
+                        "(tampered, swapped or from another vault)");
+        }
+        Metadata m = decode_metadata(*plain);
+        m.record_id = to_hex(row.record_id);
+        return m;
+    }
+
+    Bytes entry_of(const Row& row) const {
+        return manifest_entry(keys, identity(row), row.metadata, row.value);
+    }
+
+    void adopt_keys(SecureBytes key) {
+        vault_key = std::move(key);
+        keys = derive_subkeys(vault_key, vault_id);
+    }
+};
+
+Vault::Vault(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Vault::Vault(Vault&&) noexcept = default;
+Vault& Vault::operator=(Vault&&) noexcept = default;
+Vault::~Vault() = default;
+
+Vault Vault::create(const std::filesystem::path& path, const Credential& credential,
+                    const KdfPolicy& policy) {
+    if (credential.kind == Credential::Kind::password && credential.bytes.empty()) {
+        throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
+    }
+    // Built beside the target and renamed into place: a crash leaves either
+    // no vault or a whole one, never an unopenable file at path.
+    PrivateFile staging = create_private_file(path);
+    Header header;
+    header.vault_id = random_bytes(kVaultIdBytes);
+    header.manifest = Bytes(kMacBytes, 0);
+    SecureBytes vault_key = random_key();
+    auto [slot, kek] = make_slot(header, 1, credential, policy, vault_key);
+    header.slots.push_back(std::move(slot));
+    {
+        Database db(staging.path);
+        Transaction tx(db);
+        db.exec(kSchema);
+        const Subkeys keys = derive_subkeys(vault_key, header.vault_id);
+        header.mac = header_mac(keys, header);
+        const Bytes blob = encode_header(header);
+        Statement(db.handle(), "INSERT INTO header (id, blob) VALUES (1, ?)").bind(1, blob).run();
+        tx.commit();
+    }
+    staging.publish();
+    return open(path, credential);
+}
+
+Vault Vault::open(const std::filesystem::path& path, const Credential& credential) {
+    check_private_file(path);
+    auto state = std::make_unique<State>(path);
+    {
+        Statement id(state->db.handle(), "PRAGMA application_id");
+        if (!id.step() || id.integer(0) != kApplicationId) {
+            throw Error(ErrorCode::corrupt, path.string() + " is not a tresor vault");
+        }
+        id.reset();
+    }
+    const Header header = state->load_header_unverified();
+    state->vault_id = header.vault_id;
+    const auto wanted =
+        credential.kind == Credential::Kind::keyfile ? SlotKind::keyfile : SlotKind::password;
+    for (const Slot& slot : header.slots) {
+        if (slot.kind != wanted) {
+            continue;
+        }
+        SecureBytes kek = slot_kek(slot, header.vault_id, credential);
+        if (auto key = unwrap_slot(header, slot, kek)) {
+            state->adopt_keys(std::move(*key));
+            state->unlock_slot = slot.id;
+            state->unlock_kek = std::move(kek);
+            (void)state->load_header();  // the header MAC, checked before any record is read
+            return Vault(std::move(state));
+        }
+    }
+    throw Error(ErrorCode::auth_failed, kWrongPassword);
+}
+
+std::optional<SecureBytes> Vault::get(std::string_view service, std::string_view name) {
+    State& s = *state_;
+    const Bytes index = name_index(s.keys, service, name);
+    s.get_value.bind(1, index);
+    if (!s.get_value.step()) {
+        s.get_value.reset();
+        return std::nullopt;
+    }
+    const auto record_id = s.get_value.blob(0);
+    const RecordIdentity id{s.vault_id, record_id, index,
+                            static_cast<std::uint64_t>(s.get_value.integer(1))};
+    auto plain =
+        aead_open(s.keys.record, s.get_value.blob(2), record_associated_data(id, Field::value));
+    s.get_value.reset();
+    if (!plain || plain->size() < 8) {
+        throw Error(ErrorCode::corrupt, "the vault's record for " + std::string(service) + "/" +
+                                            std::string(name) + " failed authentication");
+    }
+    Reader r(*plain, "record value");
+    const std::int64_t expires_at = r.i64();
+    if (expires_at != 0 && now_unix() >= expires_at) {
+        return std::nullopt;
+    }
+    return SecureBytes(plain->begin() + 8, plain->end());
+}
+
+void Vault::set(std::string_view service, std::string_view name,
+                std::span<const std::uint8_t> value, const Metadata& metadata) {
+    State& s = *state_;
+    Transaction tx(s.db);
+    Header header = s.load_header();
+    Row row;
+    row.name_index = name_index(s.keys, service, name);
+    Metadata m = metadata;
+    m.service = service;
+    m.name = name;
+    m.created_at = m.updated_at = now_unix();
+    if (auto old = s.find_row(row.name_index)) {
+        m.created_at = s.open_metadata(*old).created_at;
+        xor_into(header.manifest, s.entry_of(*old));
+        row.record_id = old->record_id;
+        row.version = old->version + 1;
+    } else {
+        row.record_id = random_bytes(kRecordIdBytes);
+        row.version = 1;
+        header.record_count += 1;
+    }
+    row.metadata = aead_seal(s.keys.record, encode_metadata(m),
+                             record_associated_data(s.identity(row), Field::metadata));
+    row.value = aead_seal(s.keys.record, encode_value(m.expires_at, value),
+                          record_associated_data(s.identity(row), Field::value));
+    const Bytes service_idx = service_index(s.keys, service);
+    s.upsert.bind(1, row.record_id)
+        .bind(2, row.name_index)
+        .bind(3, service_idx)
+        .bind(4, static_cast<std::int64_t>(row.version))
+        .bind(5, row.metadata)
+        .bind(6, row.value)
+        .run();
+    s.upsert.reset();
+    xor_into(header.manifest, s.entry_of(row));
+    s.store_header(header);
+    tx.commit();
+}
+
+bool Vault::remove(std::string_view service, std::string_view name) {
+    State& s = *state_;
+    Transaction tx(s.db);
+    Header header = s.load_header();
+    auto old = s.find_row(name_index(s.keys, service, name));
+    if (!old) {
+        return false;
+    }
+    s.erase.bind(1, old->record_id).run();
+    s.erase.reset();
+    xor_into(header.manifest, s.entry_of(*old));
+    header.record_count -= 1;
+    s.store_header(header);
+    tx.commit();
+    return true;
+}
+
+void Vault::list(const std::string* service, const std::function<void(const Metadata&)>& sink) {
+    State& s = *state_;
+    const std::int64_t now = now_unix();
+    Statement& query = service != nullptr ? s.by_service : s.all;
+    Bytes service_idx;
+    if (service != nullptr) {
+        service_idx = service_index(s.keys, *service);
+        query.bind(1, service_idx);
+    }
+    std::vector<Metadata> found;
+    while (query.step()) {
+        Row row;
+        row.record_id.assign(query.blob(0).begin(), query.blob(0).end());
+        row.name_index.assign(query.blob(1).begin(), query.blob(1).end());
+        row.version = static_cast<std::uint64_t>(query.integer(2));
+        row.metadata.assign(query.blob(3).begin(), query.blob(3).end());
+        Metadata m = s.open_metadata(row);
+        if (m.expires_at == 0 || now < m.expires_at) {
+            found.push_back(std::move(m));
+        }
+    }
+    query.reset();
+    for (const Metadata& m : found) {
+        sink(m);
+    }
+}
+
+std::optional<Metadata> Vault::stat(std::string_view service, std::string_view name) {
+    State& s = *state_;
+    auto row = s.find_row(name_index(s.keys, service, name));
+    if (!row) {
+        return std::nullopt;
+    }
+    Metadata m = s.open_metadata(*row);
+    if (m.expires_at != 0 && now_unix() >= m.expires_at) {
+        return std::nullopt;
+    }
+    return m;
+}
+
+void Vault::change_password(const Credential& new_password, const KdfPolicy& policy) {
+    State& s = *state_;
+    if (new_password.bytes.empty()) {
+        throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
+    }
+    {
+        Transaction tx(s.db);
+        Header header = s.load_header();
+        std::erase_if(header.slots,
+                      [](const Slot& slot) { return slot.kind == SlotKind::password; });
+        std::uint8_t id = 1;
+        for (const Slot& slot : header.slots) {
+            id = std::max<std::uint8_t>(id, static_cast<std::uint8_t>(slot.id + 1));
+        }
+        auto [slot, kek] = make_slot(header, id, new_password, policy, s.vault_key);
+        header.slots.push_back(std::move(slot));
+        s.store_header(header);
+        tx.commit();
+        s.unlock_slot = id;
+        s.unlock_kek = std::move(kek);
+    }
+    // secure_delete zeroes freed cells; VACUUM also rewrites every page so
+    // the old wrapped key is in neither a free page nor the journal.
+    s.db.exec("VACUUM");
+}
+
+void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
+    State& s = *state_;
+    Transaction tx(s.db);
+    Header header = s.load_header();
+    if (header.slots.size() >= kMaxSlots) {
+        throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (8)");
+    }
+    std::uint8_t id = 1;
+    for (const Slot& slot : header.slots) {
+        id = std::max<std::uint8_t>(id, static_cast<std::uint8_t>(slot.id + 1));
+    }
+    Credential credential{Credential::Kind::keyfile, SecureBytes(keyfile.begin(), keyfile.end())};
+    header.slots.push_back(make_slot(header, id, credential, {}, s.vault_key).first);
+    s.store_header(header);
+    tx.commit();
+}
+
+int Vault::rotate() {
+    State& s = *state_;
+    Transaction tx(s.db);
+    Header header = s.load_header();
+    SecureBytes new_key = random_key();
+    const Subkeys new_keys = derive_subkeys(new_key, s.vault_id);
+
+    std::vector<std::pair<Row, Metadata>> rows;
+    while (s.all.step()) {
+        Row row;
+        row.record_id.assign(s.all.blob(0).begin(), s.all.blob(0).end());
+        row.name_index.assign(s.all.blob(1).begin(), s.all.blob(1).end());
+        row.version = static_cast<std::uint64_t>(s.all.integer(2));
+        row.metadata.assign(s.all.blob(3).begin(), s.all.blob(3).end());
+        row.value.assign(s.all.blob(4).begin(), s.all.blob(4).end());
+        rows.emplace_back(std::move(row), Metadata{});
+    }
+    s.all.reset();
+    header.manifest = Bytes(kMacBytes, 0);
+    for (auto& [row, meta] : rows) {
+        meta = s.open_metadata(row);
+        auto value = aead_open(s.keys.record, row.value,
+                               record_associated_data(s.identity(row), Field::value));
+        if (!value) {
+            throw Error(ErrorCode::corrupt, "a record failed authentication; nothing rotated");
+        }
+        s.erase.bind(1, row.record_id).run();
+        s.erase.reset();
+        row.name_index = name_index(new_keys, meta.service, meta.name);
+        row.version += 1;
+        row.metadata = aead_seal(new_keys.record, encode_metadata(meta),
+                                 record_associated_data(s.identity(row), Field::metadata));
+        row.value = aead_seal(new_keys.record, *value,
+                              record_associated_data(s.identity(row), Field::value));
+        xor_into(header.manifest,
+                 manifest_entry(new_keys, s.identity(row), row.metadata, row.value));
+    }
+    for (auto& [row, meta] : rows) {
+        const Bytes service_idx = service_index(new_keys, meta.service);
+        s.upsert.bind(1, row.record_id)
+            .bind(2, row.name_index)
+            .bind(3, service_idx)
+            .bind(4, static_cast<std::int64_t>(row.version))
+            .bind(5, row.metadata)
+            .bind(6, row.value)
+            .run();
+        s.upsert.reset();
+    }
+    const std::size_t before = header.slots.size();
+    std::erase_if(header.slots, [&](const Slot& slot) { return slot.id != s.unlock_slot; });
+    rewrap_slot(header, header.slots.front(), s.unlock_kek, new_key);
+    s.adopt_keys(std::move(new_key));
+    s.store_header(header);
+    tx.commit();
+    s.db.exec("VACUUM");
+    return static_cast<int>(before - header.slots.size());
+}
+
+VerifyReport Vault::verify() {
+    State& s = *state_;
+    VerifyReport report;
+    {
+        Statement check(s.db.handle(), "PRAGMA quick_check");
+        while (check.step()) {
+            const auto text = check.blob(0);
+            const std::string line(text.begin(), text.end());
+            if (line != "ok") {
+                report.problems.push_back("SQLite: " + line);
+            }
+        }
+    }
+    Transaction tx(s.db);  // a consistent snapshot, safe from concurrent writers
+    const Header header = s.load_header();
+    Bytes manifest(kMacBytes, 0);
+    while (s.all.step()) {
+        Row row;
+        row.record_id.assign(s.all.blob(0).begin(), s.all.blob(0).end());
+        row.name_index.assign(s.all.blob(1).begin(), s.all.blob(1).end());
+        row.version = static_cast<std::uint64_t>(s.all.integer(2));
+        row.metadata.assign(s.all.blob(3).begin(), s.all.blob(3).end());
+        row.value.assign(s.all.blob(4).begin(), s.all.blob(4).end());
+        const Bytes stored_service_idx(s.all.blob(5).begin(), s.all.blob(5).end());
+        ++report.records_checked;
+        const std::string where = "record " + to_hex(row.record_id);
+        try {
+            const Metadata m = s.open_metadata(row);
+            if (!aead_open(s.keys.record, row.value,
+                           record_associated_data(s.identity(row), Field::value))) {
+                report.problems.push_back(where + ": value failed authentication");
+            }
+            if (name_index(s.keys, m.service, m.name) != row.name_index ||
+                service_index(s.keys, m.service) != stored_service_idx) {
+                report.problems.push_back(where + ": index does not match its contents");
+            }
+        } catch (const Error& e) {
+            report.problems.push_back(where + ": " + e.what());
+        }
+        xor_into(manifest, s.entry_of(row));
+    }
+    s.all.reset();
+    if (report.records_checked != header.record_count ||
+        !equal_in_constant_time(manifest, header.manifest)) {
+        report.problems.push_back(
+            "the records do not match the authenticated manifest (a record was added, removed, "
+            "rolled back or replaced outside tresor)");
+    }
+    return report;
+}
+
+Info Vault::info() {
+    State& s = *state_;
+    const Header header = s.load_header();
+    Info info;
+    info.format_version = header.format_version;
+    info.vault_id = to_hex(header.vault_id);
+    info.generation = header.generation;
+    info.record_count = header.record_count;
+    for (const Slot& slot : header.slots) {
+        info.slots.push_back(
+            {slot.kind == SlotKind::password ? "password" : "keyfile",
+             slot.id,
+             {slot.params.memory_kib, slot.params.iterations, slot.params.parallelism}});
+    }
+    std::error_code ec;
+    info.file_bytes = std::filesystem::file_size(s.path, ec);
+    return info;
+}
+
+}  // namespace tresor::vault

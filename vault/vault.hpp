@@ -1,0 +1,131 @@
+// vault/vault.hpp — the one door of the encrypted file vault engine.
+//
+// A vault is one SQLite file holding records encrypted under a random 32-byte
+// vault key; passwords and key files only wrap that key, in key slots.
+// docs/VAULT-FORMAT.md specifies every byte.
+//
+// Thread safety: a Vault object is used by one thread at a time (the plugin
+// host serializes calls). Several processes may use one file at once: every
+// write is one BEGIN IMMEDIATE transaction that re-reads and re-authenticates
+// the header.
+//
+// Errors are tresor::Error: auth_failed for a wrong password or a tampered
+// header (one message for both), corrupt for damaged records or hostile
+// parameters, permission_denied for a file others can read, io otherwise.
+// Messages never contain a secret, a password or a key.
+#pragma once
+
+#include <botan/secmem.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tresor::vault {
+
+using SecureBytes = Botan::secure_vector<std::uint8_t>;
+
+// Argon2id parameters used when writing a slot (new vault, new password).
+struct KdfPolicy {
+    std::uint32_t memory_kib = 64 * 1024;  // RFC 9106's second recommendation
+    std::uint32_t iterations = 3;
+    std::uint32_t parallelism = 1;
+};
+
+// The floor for writing, from OWASP's minimum (19 MiB, t = 2).
+constexpr std::uint32_t kMinWriteMemoryKib = 19 * 1024;
+constexpr std::uint32_t kMinWriteIterations = 2;
+
+// Throws Error{invalid_argument} for parameters below the floor or outside
+// what the format accepts when reading.
+void check_kdf_policy(const KdfPolicy& policy);
+
+struct Credential {
+    enum class Kind { password, keyfile };
+    Kind kind = Kind::password;
+    SecureBytes bytes;
+};
+
+struct Metadata {
+    std::string service;
+    std::string name;
+    std::uint32_t type = 0;  // tresor_secret_type
+    std::string label;
+    std::string description;
+    std::int64_t created_at = 0;  // Unix seconds
+    std::int64_t updated_at = 0;
+    std::int64_t expires_at = 0;  // 0: never
+    std::string record_id;        // hex
+};
+
+struct SlotInfo {
+    std::string kind;  // "password" or "keyfile"
+    int id = 0;
+    KdfPolicy kdf;  // zero for key files
+};
+
+struct Info {
+    int format_version = 0;
+    std::string vault_id;  // hex
+    std::uint64_t generation = 0;
+    std::uint64_t record_count = 0;
+    std::vector<SlotInfo> slots;
+    std::uintmax_t file_bytes = 0;
+};
+
+struct VerifyReport {
+    std::uint64_t records_checked = 0;
+    std::vector<std::string> problems;  // empty when the vault is intact
+};
+
+class Vault {
+  public:
+    // Creates a new vault at path (0700 directory, 0600 file), atomically:
+    // a crash leaves either no vault or a complete one. Fails if it exists.
+    [[nodiscard]] static Vault create(const std::filesystem::path& path,
+                                      const Credential& credential, const KdfPolicy& policy);
+    // Opens and unlocks an existing vault; the header is authenticated.
+    [[nodiscard]] static Vault open(const std::filesystem::path& path,
+                                    const Credential& credential);
+
+    Vault(Vault&&) noexcept;
+    Vault& operator=(Vault&&) noexcept;
+    ~Vault();
+
+    // One indexed SELECT, one HMAC, one AEAD open. Expired entries read as
+    // missing.
+    [[nodiscard]] std::optional<SecureBytes> get(std::string_view service, std::string_view name);
+    // Creates or replaces; keeps created_at of an existing entry.
+    void set(std::string_view service, std::string_view name, std::span<const std::uint8_t> value,
+             const Metadata& metadata);
+    bool remove(std::string_view service, std::string_view name);
+    // Metadata only; never decrypts a value. service == nullptr: all.
+    void list(const std::string* service, const std::function<void(const Metadata&)>& sink);
+    [[nodiscard]] std::optional<Metadata> stat(std::string_view service, std::string_view name);
+
+    // Replaces every password slot with one for the new password.
+    void change_password(const Credential& new_password, const KdfPolicy& policy);
+    // Adds a slot for a key file (at least 32 bytes).
+    void add_keyfile(std::span<const std::uint8_t> keyfile);
+    // A new vault key; every record re-encrypted, in one transaction. Slots
+    // other than the one used to unlock are dropped (their secrets are not
+    // at hand to re-wrap); returns how many were dropped.
+    int rotate();
+    // Checks the header, every record's tags and identities and the manifest.
+    [[nodiscard]] VerifyReport verify();
+    [[nodiscard]] Info info();
+
+    struct State;
+
+  private:
+    explicit Vault(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace tresor::vault
