@@ -49,6 +49,15 @@ struct Row {
     Bytes value;
 };
 
+bool check_is_vault(Database& db, const std::filesystem::path& path) {
+    Statement id(db.handle(), "PRAGMA application_id");
+    if (!id.step() || id.integer(0) != kApplicationId) {
+        throw Error(ErrorCode::corrupt, path.string() + " is not a tresor vault");
+    }
+    id.reset();
+    return true;
+}
+
 }  // namespace
 
 void check_kdf_policy(const KdfPolicy& p) {
@@ -69,6 +78,9 @@ void check_kdf_policy(const KdfPolicy& p) {
 struct Vault::State {
     std::filesystem::path path;
     Database db;
+    // Before any statement is prepared: a foreign file must not get as far
+    // as "no such table".
+    bool is_vault = check_is_vault(db, path);
     Bytes vault_id;
     SecureBytes vault_key;
     Subkeys keys;
@@ -200,13 +212,6 @@ Vault Vault::create(const std::filesystem::path& path, const Credential& credent
 Vault Vault::open(const std::filesystem::path& path, const Credential& credential) {
     check_private_file(path);
     auto state = std::make_unique<State>(path);
-    {
-        Statement id(state->db.handle(), "PRAGMA application_id");
-        if (!id.step() || id.integer(0) != kApplicationId) {
-            throw Error(ErrorCode::corrupt, path.string() + " is not a tresor vault");
-        }
-        id.reset();
-    }
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
     const auto wanted =

@@ -1,0 +1,90 @@
+// Known answers for the vault's primitives, read from tests/data/vault.
+#define BOOST_TEST_MODULE vault_crypto
+#include <boost/test/unit_test.hpp>
+
+#include <botan/argon2.h>
+#include <botan/hex.h>
+
+#include <fstream>
+#include <map>
+
+#include "vault/detail/crypto.hpp"
+
+using namespace tresor::vault::detail;
+
+namespace {
+
+std::map<std::string, Bytes> known_answers() {
+    std::ifstream in(std::string(TRESOR_TEST_DATA_DIR) + "/vault/known_answers.txt");
+    std::map<std::string, Bytes> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto colon = line.find(": ");
+        if (line.empty() || line[0] == '#' || colon == std::string::npos) {
+            continue;
+        }
+        const auto bytes = Botan::hex_decode(line.substr(colon + 2));
+        out[line.substr(0, colon)] = Bytes(bytes.begin(), bytes.end());
+    }
+    BOOST_REQUIRE(out.size() >= 8u);
+    return out;
+}
+
+Bytes text(const std::string& s) {
+    return Bytes(s.begin(), s.end());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(xchacha20_poly1305_matches_draft_irtf_cfrg_xchacha) {
+    auto v = known_answers();
+    const Bytes sealed = aead_seal_with_nonce(v["xchacha.key"], v["xchacha.nonce"],
+                                              v["xchacha.plaintext"], v["xchacha.aad"]);
+    Bytes expected = v["xchacha.nonce"];
+    expected.insert(expected.end(), v["xchacha.ciphertext"].begin(), v["xchacha.ciphertext"].end());
+    expected.insert(expected.end(), v["xchacha.tag"].begin(), v["xchacha.tag"].end());
+    BOOST_TEST(sealed == expected, boost::test_tools::per_element());
+
+    const auto opened = aead_open(v["xchacha.key"], sealed, v["xchacha.aad"]);
+    BOOST_REQUIRE(opened.has_value());
+    BOOST_TEST(Bytes(opened->begin(), opened->end()) == v["xchacha.plaintext"],
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(aead_open_refuses_any_change_and_returns_nothing) {
+    auto v = known_answers();
+    const Bytes sealed = aead_seal(v["xchacha.key"], v["xchacha.plaintext"], v["xchacha.aad"]);
+    for (std::size_t i = 0; i < sealed.size(); i += 7) {
+        Bytes bad = sealed;
+        bad[i] ^= 0x01;
+        BOOST_TEST(!aead_open(v["xchacha.key"], bad, v["xchacha.aad"]).has_value(), i);
+    }
+    Bytes other_aad = v["xchacha.aad"];
+    other_aad.back() ^= 1;
+    BOOST_TEST(!aead_open(v["xchacha.key"], sealed, other_aad).has_value());
+    BOOST_TEST(!aead_open(v["xchacha.key"], Bytes(10, 0), {}).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(botans_argon2id_matches_rfc_9106) {
+    auto v = known_answers();
+    const Bytes password(32, 0x01), salt(16, 0x02), secret(8, 0x03), ad(12, 0x04);
+    Bytes tag(32);
+    Botan::argon2(tag.data(), tag.size(), reinterpret_cast<const char*>(password.data()),
+                  password.size(), salt.data(), salt.size(), secret.data(), secret.size(),
+                  ad.data(), ad.size(), /*Argon2id*/ 2, /*lanes*/ 4, /*KiB*/ 32, /*passes*/ 3);
+    BOOST_TEST(tag == v["rfc9106.tag"], boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(the_vaults_argon2id_wrapper_matches_libsodium) {
+    auto v = known_answers();
+    const SecureBytes tag = argon2id(text("password"), text("somesaltsomesalt"), {65536, 3, 1}, 32);
+    BOOST_TEST(Bytes(tag.begin(), tag.end()) == v["argon2id.tag"],
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(hkdf_labels_give_independent_keys) {
+    const Bytes key(32, 7), salt(16, 9);
+    BOOST_TEST(hkdf_sha256(key, salt, "tresor/v1/record") !=
+               hkdf_sha256(key, salt, "tresor/v1/index"));
+    BOOST_TEST(hkdf_sha256(key, salt, "a").size() == 32u);
+}
