@@ -12,5 +12,6 @@ namespace tresor::cli {
 void add_secret_commands(CLI::App& app, Context& ctx);  // set, get, rm, ls
 void add_exec_command(CLI::App& app, Context& ctx);     // exec
 void add_info_commands(CLI::App& app, Context& ctx);    // backends, plugins
+void add_vault_commands(CLI::App& app, Context& ctx);   // vault init, passwd, ...
 
 }  // namespace tresor::cli

@@ -1,57 +1,22 @@
 // plugins/vault — the encrypted SQLite file vault (vault/) behind the plugin
-// ABI. Parameters (docs/VAULT-FORMAT.md has the format, docs/CONFIG.md the
-// config):
-//   path             vault file; default $XDG_DATA_HOME/tresor/vault.db
-//                    (~/.local/share/tresor/vault.db); a leading ~/ is $HOME
-//   unlock           unlock sources (vault/unlock.hpp); default
-//                    "env:TRESOR_VAULT_PASSWORD,prompt"
-//   create           create the vault on the first write (default true)
-//   kdf.memory_mib, kdf.iterations, kdf.parallelism
-//                    Argon2id for a new vault or password (default 64, 3, 1)
+// ABI. Parameters: vault/settings.hpp; format: docs/VAULT-FORMAT.md.
 //
 // A missing vault is an empty store until the first set creates it: reading
 // never creates a file.
-#include <cstdlib>
 #include <optional>
 
 #include "plugins/common/plugin_support.hpp"
-#include "vault/unlock.hpp"
+#include "vault/settings.hpp"
 #include "vault/vault.hpp"
 
 namespace {
 
 using tresor::plugin::fail;
 using tresor::plugin::guarded;
-using tresor::plugin::Params;
 namespace tv = tresor::vault;
 
-std::filesystem::path default_vault_path() {
-    if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data == '/') {
-        return std::filesystem::path(data) / "tresor" / "vault.db";
-    }
-    const char* home = std::getenv("HOME");
-    if (home == nullptr || *home == '\0') {
-        fail(TRESOR_INVALID_ARGUMENT, "neither XDG_DATA_HOME nor HOME is set: configure path");
-    }
-    return std::filesystem::path(home) / ".local" / "share" / "tresor" / "vault.db";
-}
-
-std::filesystem::path expand_home(const std::string& path) {
-    if (path.starts_with("~/")) {
-        const char* home = std::getenv("HOME");
-        if (home == nullptr || *home == '\0') {
-            fail(TRESOR_INVALID_ARGUMENT, "path starts with ~/ but HOME is not set");
-        }
-        return std::filesystem::path(home) / path.substr(2);
-    }
-    return path;
-}
-
 struct Context {
-    std::filesystem::path path;
-    std::vector<tv::UnlockSource> unlock;
-    bool create = true;
-    tv::KdfPolicy kdf;
+    tv::Settings settings;
     const tresor_host* host = nullptr;
     std::optional<tv::Vault> vault;  // empty while the file does not exist
 
@@ -75,13 +40,13 @@ struct Context {
             }
             return out;
         };
-        return tv::obtain_credential(unlock, prompt, purpose, path);
+        return tv::obtain_credential(settings.unlock, prompt, purpose, settings.path);
     }
 
     // Opens the file once it exists (another process may have created it).
     tv::Vault* existing() {
-        if (!vault && std::filesystem::exists(std::filesystem::symlink_status(path))) {
-            vault.emplace(tv::Vault::open(path, credential(tv::Purpose::unlock)));
+        if (!vault && std::filesystem::exists(std::filesystem::symlink_status(settings.path))) {
+            vault.emplace(tv::Vault::open(settings.path, credential(tv::Purpose::unlock)));
         }
         return vault ? &*vault : nullptr;
     }
@@ -90,10 +55,12 @@ struct Context {
         if (tv::Vault* v = existing()) {
             return *v;
         }
-        if (!create) {
-            fail(TRESOR_UNAVAILABLE, "vault " + path.string() + " does not exist (create = false)");
+        if (!settings.create) {
+            fail(TRESOR_UNAVAILABLE,
+                 "vault " + settings.path.string() + " does not exist (create = false)");
         }
-        vault.emplace(tv::Vault::create(path, credential(tv::Purpose::create), kdf));
+        vault.emplace(
+            tv::Vault::create(settings.path, credential(tv::Purpose::create), settings.kdf));
         return *vault;
     }
 };
@@ -125,19 +92,12 @@ tresor_status vault_probe(const tresor_param*, size_t, tresor_diag*) {
 tresor_status vault_open(const tresor_param* params, size_t count, const tresor_host* host,
                          void** ctx, tresor_diag* diag) {
     return guarded(diag, [&] {
-        Params p(params, count);
+        std::vector<std::pair<std::string, std::string>> pairs;
+        for (size_t i = 0; i < count; ++i) {
+            pairs.emplace_back(params[i].key, params[i].value);
+        }
         auto context = std::make_unique<Context>();
-        const auto path = p.take("path");
-        context->path = path ? expand_home(*path) : default_vault_path();
-        context->unlock = tv::parse_unlock_spec(p.take_or("unlock", tv::kDefaultUnlockSpec));
-        context->create = p.take_bool("create", true);
-        context->kdf.memory_kib =
-            static_cast<std::uint32_t>(p.take_uint("kdf.memory_mib", 64, 19, 4096) * 1024);
-        context->kdf.iterations =
-            static_cast<std::uint32_t>(p.take_uint("kdf.iterations", 3, 2, 64));
-        context->kdf.parallelism =
-            static_cast<std::uint32_t>(p.take_uint("kdf.parallelism", 1, 1, 16));
-        p.reject_unknown("vault");
+        context->settings = tv::settings_from_params(pairs);
         context->host = host;
         (void)context->existing();  // unlock now: a wrong password fails at open
         *ctx = context.release();

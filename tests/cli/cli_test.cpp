@@ -165,3 +165,111 @@ BOOST_AUTO_TEST_CASE(without_a_terminal_a_password_prompt_fails_at_once) {
     BOOST_TEST(r.exit_status == 3);
     BOOST_TEST(contains(r.err, "no terminal to prompt on"), r.err);
 }
+
+namespace {
+
+// A vault in the test's HOME with the cheapest KDF a vault accepts.
+const std::string kVault =
+    "[backend.vault]\nplugin = \"vault\"\npath = \"~/vault.db\"\n"
+    "kdf = { memory_mib = 19, iterations = 2 }\n";
+const Env kPassword = {{"TRESOR_VAULT_PASSWORD", "cli test password"}};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(vault_round_trip_across_processes) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"set", "github", "ci", "--type", "api_key", "--label", "CI token",
+                        "--expires", "2099-01-01"},
+                       "ghp_secret\n", kPassword)
+                   .exit_status == 0);
+    const ProcessResult get = cli.run({"get", "github", "ci"}, "", kPassword);
+    BOOST_TEST(get.exit_status == 0);
+    BOOST_TEST(get.out == "ghp_secret\n");
+    BOOST_TEST(cli.run({"get", "github", "ci", "--raw"}, "", kPassword).out == "ghp_secret");
+
+    const ProcessResult json = cli.run({"get", "github", "ci", "--json"}, "", kPassword);
+    BOOST_TEST(contains(json.out, "\"service\":\"github\",\"name\":\"ci\",\"type\":\"api_key\""),
+               json.out);
+    BOOST_TEST(contains(json.out, "\"expires_at\":\"2099-01-01T00:00:00Z\""), json.out);
+    BOOST_TEST(contains(json.out, "\"value\":\"ghp_secret\""), json.out);
+
+    const ProcessResult listing = cli.run({"ls", "github"}, "", kPassword);
+    BOOST_TEST(contains(listing.out, "github   ci    api_key  CI token"), listing.out);
+    BOOST_TEST(!contains(listing.out, "ghp_secret"), listing.out);
+
+    BOOST_TEST(cli.run({"rm", "github", "ci"}, "", kPassword).exit_status == 0);
+    BOOST_TEST(cli.run({"rm", "github", "ci"}, "", kPassword).exit_status == 1);
+    BOOST_TEST(cli.run({"get", "github", "ci"}, "", kPassword).exit_status == 1);
+}
+
+BOOST_AUTO_TEST_CASE(binary_values_round_trip_raw_and_as_base64_json) {
+    Cli cli(kVault);
+    const std::string binary("\x00\xff\x01\n", 4);
+    BOOST_TEST(cli.run({"set", "s", "bin", "--raw"}, binary, kPassword).exit_status == 0);
+    BOOST_TEST(cli.run({"get", "s", "bin", "--raw"}, "", kPassword).out == binary);
+    const ProcessResult json = cli.run({"get", "s", "bin", "--json"}, "", kPassword);
+    BOOST_TEST(contains(json.out, "\"value_base64\":\"AP8BCg==\""), json.out);
+}
+
+BOOST_AUTO_TEST_CASE(exec_puts_secrets_in_the_child_environment_only) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"set", "db", "password"}, "hunter2\n", kPassword).exit_status == 0);
+    const ProcessResult r = cli.run({"exec", "--env", "DB_PASSWORD=db/password", "--", "/bin/sh",
+                                     "-c", "test \"$DB_PASSWORD\" = hunter2 && exit 7"},
+                                    "", kPassword);
+    BOOST_TEST(r.exit_status == 7);  // the child's status, after it saw the secret
+    BOOST_TEST(!contains(r.out + r.err, "hunter2"));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_vault_password_exits_4_and_no_source_exits_3) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);
+    const ProcessResult wrong =
+        cli.run({"get", "s", "n"}, "", {{"TRESOR_VAULT_PASSWORD", "not it"}});
+    BOOST_TEST(wrong.exit_status == 4);
+    BOOST_TEST(contains(wrong.err, "wrong password or damaged vault"), wrong.err);
+    const ProcessResult none =
+        cli.run({"get", "s", "n"}, "", {{"TRESOR_VAULT_PASSWORD", std::nullopt}});
+    BOOST_TEST(none.exit_status == 3);
+    BOOST_TEST(contains(none.err, "vault locked: no unlock source"), none.err);
+}
+
+BOOST_AUTO_TEST_CASE(vault_admin_commands) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"vault", "init"}, "", kPassword).exit_status == 0);
+    BOOST_TEST(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);
+    const ProcessResult info = cli.run({"vault", "info"}, "", kPassword);
+    BOOST_TEST(contains(info.out, "entries: 1"), info.out);
+    BOOST_TEST(contains(info.out, "slot 1: password (Argon2id v0x13, 19 MiB, 2 passes"), info.out);
+    BOOST_TEST(!contains(info.out, "s/n"));
+    BOOST_TEST(cli.run({"vault", "verify"}, "", kPassword).exit_status == 0);
+
+    Env change = kPassword;
+    change["NEW_PW"] = "second password";
+    BOOST_TEST(
+        cli.run({"vault", "passwd", "--new-password-from", "env:NEW_PW"}, "", change).exit_status ==
+        0);
+    BOOST_TEST(cli.run({"get", "s", "n"}, "", kPassword).exit_status == 4);
+    const Env second = {{"TRESOR_VAULT_PASSWORD", "second password"}};
+    BOOST_TEST(cli.run({"get", "s", "n"}, "", second).out == "v\n");
+    BOOST_TEST(cli.run({"vault", "rotate"}, "", second).exit_status == 0);
+    BOOST_TEST(cli.run({"get", "s", "n"}, "", second).out == "v\n");
+
+    const std::string key = (cli.home.path() / "vault.key").string();
+    BOOST_TEST(cli.run({"vault", "add-keyfile", "--generate", key}, "", second).exit_status == 0);
+    Cli by_key(kVault + "unlock = \"keyfile:" + key + "\"\n");
+    std::filesystem::copy_file(cli.home.path() / "vault.db", by_key.home.path() / "vault.db");
+    BOOST_TEST(by_key.run({"get", "s", "n"}).out == "v\n");
+}
+
+BOOST_AUTO_TEST_CASE(vault_verify_exits_4_after_tampering) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"set", "s", "a"}, "1\n", kPassword).exit_status == 0);
+    BOOST_TEST(cli.run({"set", "s", "b"}, "2\n", kPassword).exit_status == 0);
+    const std::string db = (cli.home.path() / "vault.db").string();
+    BOOST_REQUIRE(
+        std::system(("sqlite3 " + db + " 'DELETE FROM records WHERE rowid = 1'").c_str()) == 0);
+    const ProcessResult r = cli.run({"vault", "verify"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 4);
+    BOOST_TEST(contains(r.out, "manifest"), r.out);
+}

@@ -1,0 +1,221 @@
+// tresor vault init | passwd | rotate | verify | info | add-keyfile
+//
+// These work below the Store, on the vault engine, with the settings of the
+// vault backend of the config: the one named by --backend, else the first
+// backend whose plugin is "vault", else the default vault.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/terminal.hpp"
+#include "vault/settings.hpp"
+#include "vault/unlock.hpp"
+#include "vault/vault.hpp"
+
+namespace tresor::cli {
+namespace {
+
+namespace tv = tresor::vault;
+
+tv::Settings vault_settings(const Context& ctx) {
+    const conf::Config config = ctx.config();
+    for (const auto& backend : config.backends) {
+        const bool named = ctx.backend && backend.name == *ctx.backend;
+        if (named || (!ctx.backend && backend.plugin == "vault")) {
+            if (backend.plugin != "vault") {
+                throw Error(ErrorCode::invalid_argument, "backend '" + backend.name +
+                                                             "' is not a vault (plugin " +
+                                                             backend.plugin + ")");
+            }
+            return tv::settings_from_params(backend.params);
+        }
+    }
+    return tv::settings_from_params({});
+}
+
+const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::string& reason) {
+    auto line = core::read_hidden_line(prompt);
+    if (!line) {
+        reason = "no terminal to prompt on";
+        return std::optional<tv::SecureBytes>();
+    }
+    return std::optional<tv::SecureBytes>(tv::SecureBytes(line->begin(), line->end()));
+};
+
+tv::Vault open_vault(const tv::Settings& s) {
+    return tv::Vault::open(
+        s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, s.path));
+}
+
+struct KdfOptions {
+    std::uint32_t memory_mib = 0;
+    std::uint32_t iterations = 0;
+    std::uint32_t parallelism = 0;
+
+    void add_to(CLI::App* cmd) {
+        cmd->add_option("--memory-mib", memory_mib, "Argon2id memory (default from config, 64)");
+        cmd->add_option("--iterations", iterations, "Argon2id passes (default from config, 3)");
+        cmd->add_option("--parallelism", parallelism, "Argon2id lanes (default from config, 1)");
+    }
+    [[nodiscard]] tv::KdfPolicy apply(tv::KdfPolicy policy) const {
+        policy.memory_kib = memory_mib != 0 ? memory_mib * 1024 : policy.memory_kib;
+        policy.iterations = iterations != 0 ? iterations : policy.iterations;
+        policy.parallelism = parallelism != 0 ? parallelism : policy.parallelism;
+        tv::check_kdf_policy(policy);
+        return policy;
+    }
+};
+
+void add_init(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand(
+        "init", "Create the vault (the password comes from its unlock sources)");
+    auto kdf = std::make_shared<KdfOptions>();
+    kdf->add_to(cmd);
+    cmd->footer("Example:\n  TRESOR_VAULT_PASSWORD=... tresor vault init --memory-mib 256");
+    cmd->callback([&ctx, kdf] {
+        const tv::Settings s = vault_settings(ctx);
+        const tv::KdfPolicy policy = kdf->apply(s.kdf);
+        (void)tv::Vault::create(
+            s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, s.path),
+            policy);
+        std::cout << "created " << s.path.string() << " (Argon2id " << policy.memory_kib / 1024
+                  << " MiB, " << policy.iterations << " passes, " << policy.parallelism
+                  << " lanes)\n";
+    });
+}
+
+void add_passwd(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand("passwd", "Change the vault password (one transaction)");
+    auto from = std::make_shared<std::string>("prompt");
+    auto kdf = std::make_shared<KdfOptions>();
+    cmd->add_option("--new-password-from", *from,
+                    "Where the new password comes from: env:VAR, file:PATH, fd:N or prompt")
+        ->capture_default_str();
+    kdf->add_to(cmd);
+    cmd->footer(
+        "The old password stops working at once; run `tresor vault rotate` as well if\n"
+        "it may have leaked.\nExample:\n  tresor vault passwd --new-password-from "
+        "env:NEW_PASSWORD");
+    cmd->callback([&ctx, from, kdf] {
+        const tv::Settings s = vault_settings(ctx);
+        tv::Vault v = open_vault(s);
+        tv::Credential next = tv::obtain_credential(tv::parse_unlock_spec(*from), kTerminalPrompt,
+                                                    tv::Purpose::create, s.path);
+        if (next.kind != tv::Credential::Kind::password) {
+            throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
+        }
+        v.change_password(next, kdf->apply(s.kdf));
+        std::cout << "password changed for " << s.path.string() << "\n";
+    });
+}
+
+void add_rotate(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand("rotate", "New vault key; re-encrypt every record");
+    cmd->footer("Example:\n  tresor vault rotate");
+    cmd->callback([&ctx] {
+        const tv::Settings s = vault_settings(ctx);
+        tv::Vault v = open_vault(s);
+        const int dropped = v.rotate();
+        std::cout << "rotated the vault key of " << s.path.string();
+        if (dropped > 0) {
+            std::cout << "; " << dropped
+                      << " other key slot(s) removed: set them again (vault passwd, add-keyfile)";
+        }
+        std::cout << "\n";
+    });
+}
+
+void add_verify(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand("verify",
+                                     "Check every record and the manifest (exit 4 on any problem)");
+    cmd->footer("Example:\n  tresor vault verify");
+    cmd->callback([&ctx] {
+        const tv::Settings s = vault_settings(ctx);
+        tv::Vault v = open_vault(s);
+        const tv::VerifyReport report = v.verify();
+        for (const auto& problem : report.problems) {
+            std::cout << "problem: " << problem << "\n";
+        }
+        std::cout << report.records_checked << " records checked, " << report.problems.size()
+                  << " problems\n";
+        if (!report.problems.empty()) {
+            ctx.exit_status = kExitAuth;
+        }
+    });
+}
+
+void add_info(CLI::App& vault, Context& ctx) {
+    auto* cmd =
+        vault.add_subcommand("info", "Format, KDF parameters, entry count (no names or values)");
+    cmd->footer("Example:\n  tresor vault info");
+    cmd->callback([&ctx] {
+        const tv::Settings s = vault_settings(ctx);
+        const tv::Info info = open_vault(s).info();
+        std::cout << "path: " << s.path.string() << "\nformat version: " << info.format_version
+                  << "\nvault id: " << info.vault_id << "\nentries: " << info.record_count
+                  << "\ngeneration: " << info.generation << "\nfile size: " << info.file_bytes
+                  << " bytes\n";
+        for (const auto& slot : info.slots) {
+            std::cout << "slot " << slot.id << ": " << slot.kind;
+            if (slot.kind == "password") {
+                std::cout << " (Argon2id v0x13, " << slot.kdf.memory_kib / 1024 << " MiB, "
+                          << slot.kdf.iterations << " passes, " << slot.kdf.parallelism
+                          << " lanes)";
+            }
+            std::cout << "\n";
+        }
+    });
+}
+
+void add_keyfile(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand("add-keyfile", "Let a key file unlock the vault too");
+    auto file = std::make_shared<std::string>();
+    auto generate = std::make_shared<bool>(false);
+    cmd->add_option("FILE", *file, "The key file (at least 32 bytes)")->required();
+    cmd->add_flag("--generate", *generate, "Write a new random 32-byte key file (mode 0600) first");
+    cmd->footer(
+        "Then unlock with unlock = \"keyfile:FILE\".\nExample:\n"
+        "  tresor vault add-keyfile --generate /etc/tresor/vault.key");
+    cmd->callback([&ctx, file, generate] {
+        const tv::Settings s = vault_settings(ctx);
+        tv::Vault v = open_vault(s);
+        if (*generate) {
+            const int fd =
+                ::open(file->c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
+            if (fd < 0) {
+                throw Error(ErrorCode::io, "cannot create key file " + *file);
+            }
+            tv::SecureBytes key(32);
+            ::getentropy(key.data(), key.size());
+            const bool ok =
+                ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
+                ::fsync(fd) == 0;
+            ::close(fd);
+            if (!ok) {
+                throw Error(ErrorCode::io, "cannot write key file " + *file);
+            }
+        }
+        const tv::Credential keyfile = tv::obtain_credential(
+            tv::parse_unlock_spec("keyfile:" + *file), nullptr, tv::Purpose::unlock, s.path);
+        v.add_keyfile(keyfile.bytes);
+        std::cout << "key file " << *file << " can now unlock " << s.path.string() << "\n";
+    });
+}
+
+}  // namespace
+
+void add_vault_commands(CLI::App& app, Context& ctx) {
+    auto* vault = app.add_subcommand("vault", "Manage the encrypted file vault");
+    vault->require_subcommand(1);
+    vault->footer("Example:\n  tresor vault info");
+    add_init(*vault, ctx);
+    add_passwd(*vault, ctx);
+    add_rotate(*vault, ctx);
+    add_verify(*vault, ctx);
+    add_info(*vault, ctx);
+    add_keyfile(*vault, ctx);
+}
+
+}  // namespace tresor::cli

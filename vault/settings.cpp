@@ -1,0 +1,72 @@
+#include "vault/settings.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "tresor/error.hpp"
+
+namespace tresor::vault {
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) {
+    throw Error(ErrorCode::invalid_argument, message);
+}
+
+std::filesystem::path home_dir() {
+    const char* home = std::getenv("HOME");
+    if (home == nullptr || *home == '\0') {
+        invalid("HOME is not set: configure the vault's path");
+    }
+    return home;
+}
+
+std::filesystem::path default_path() {
+    if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data == '/') {
+        return std::filesystem::path(data) / "tresor" / "vault.db";
+    }
+    return home_dir() / ".local" / "share" / "tresor" / "vault.db";
+}
+
+std::uint32_t number(const std::string& key, const std::string& text, std::uint32_t min,
+                     std::uint32_t max) {
+    std::uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+        invalid("parameter '" + key + "' must be an integer from " + std::to_string(min) + " to " +
+                std::to_string(max) + ", not '" + text + "'");
+    }
+    return value;
+}
+
+}  // namespace
+
+Settings settings_from_params(const std::vector<std::pair<std::string, std::string>>& params) {
+    Settings s;
+    s.path = default_path();
+    s.unlock = parse_unlock_spec(kDefaultUnlockSpec);
+    for (const auto& [key, value] : params) {
+        if (key == "path") {
+            s.path = value.starts_with("~/") ? home_dir() / value.substr(2)
+                                             : std::filesystem::path(value);
+        } else if (key == "unlock") {
+            s.unlock = parse_unlock_spec(value);
+        } else if (key == "create") {
+            if (value != "true" && value != "false") {
+                invalid("parameter 'create' must be true or false, not '" + value + "'");
+            }
+            s.create = value == "true";
+        } else if (key == "kdf.memory_mib") {
+            s.kdf.memory_kib = number(key, value, kMinWriteMemoryKib / 1024, 4096) * 1024;
+        } else if (key == "kdf.iterations") {
+            s.kdf.iterations = number(key, value, kMinWriteIterations, 64);
+        } else if (key == "kdf.parallelism") {
+            s.kdf.parallelism = number(key, value, 1, 16);
+        } else {
+            invalid("unknown parameter '" + key + "' for plugin vault (known: path, unlock, " +
+                    "create, kdf.memory_mib, kdf.iterations, kdf.parallelism)");
+        }
+    }
+    return s;
+}
+
+}  // namespace tresor::vault
