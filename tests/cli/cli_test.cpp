@@ -273,3 +273,26 @@ BOOST_AUTO_TEST_CASE(vault_verify_exits_4_after_tampering) {
     BOOST_TEST(r.exit_status == 4);
     BOOST_TEST(contains(r.out, "manifest"), r.out);
 }
+
+// No config anywhere: the built-in chain. Secret Service is unusable here
+// (no plugin or no session bus), so the file vault in $XDG_DATA_HOME serves.
+BOOST_AUTO_TEST_CASE(with_no_config_the_default_vault_serves) {
+    TempDir home;
+    const Env env = {{"HOME", home.path().string()},
+                     {"XDG_CONFIG_HOME", (home / "config").string()},
+                     {"XDG_DATA_HOME", (home / "data").string()},
+                     {"TRESOR_CONFIG", std::nullopt},
+                     {"TRESOR_BACKEND", std::nullopt},
+                     {"DBUS_SESSION_BUS_ADDRESS", std::nullopt},
+                     {"TRESOR_VAULT_PASSWORD", "default vault password"}};
+    if (std::filesystem::exists("/etc/tresor/config.toml")) {
+        BOOST_TEST_MESSAGE("skipped: /etc/tresor/config.toml exists on this machine");
+        return;
+    }
+    const ProcessResult backends = run_process({TRESOR_CLI, "backends"}, "", env);
+    BOOST_TEST(contains(backends.out, "* vault  plugin=vault (built-in)  usable"), backends.out);
+    BOOST_TEST(contains(backends.out, "secret-service  plugin=secret-service"), backends.out);
+    BOOST_TEST(run_process({TRESOR_CLI, "set", "app", "key"}, "value\n", env).exit_status == 0);
+    BOOST_TEST(run_process({TRESOR_CLI, "get", "app", "key"}, "", env).out == "value\n");
+    BOOST_TEST(std::filesystem::exists(home / "data/tresor/vault.db"));
+}
