@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# usage: with_keyring.sh [--locked] COMMAND [ARGS...]
+# Runs COMMAND inside a private D-Bus session with a real gnome-keyring whose
+# 'login' collection is unlocked (or, with --locked, exists but is locked),
+# in a throw-away HOME. HOME and XDG_* are set before dbus-run-session, so a
+# daemon the bus activates uses the same ones (platform-recipes.md).
+set -euo pipefail
+locked=false
+if [[ "${1:-}" == "--locked" ]]; then
+    locked=true
+    shift
+fi
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+export HOME=$home XDG_DATA_HOME=$home/.local/share XDG_CONFIG_HOME=$home/.config
+export XDG_CACHE_HOME=$home/.cache XDG_RUNTIME_DIR=$home/run
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+export TRESOR_KEYRING_LOCKED=$locked
+exec dbus-run-session -- bash -c '
+    set -e
+    printf %s keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    if [[ $TRESOR_KEYRING_LOCKED == true ]]; then
+        # Lock every collection through the Secret Service API itself.
+        gdbus call --session --dest org.freedesktop.secrets \
+            --object-path /org/freedesktop/secrets \
+            --method org.freedesktop.Secret.Service.Lock \
+            "[objectpath \"/org/freedesktop/secrets/collection/login\"]" >/dev/null
+    fi
+    exec "$@"' with_keyring "$@" 2> >(grep -v "Failed to set fd limit" >&2)
