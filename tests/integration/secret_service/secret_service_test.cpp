@@ -1,0 +1,110 @@
+// The chain [secret-service, vault] against a real gnome-keyring (started by
+// with_keyring.sh), and the same chain with no session bus at all.
+#define BOOST_TEST_MODULE secret_service
+#include <boost/test/unit_test.hpp>
+
+#include "support/run_process.hpp"
+#include "support/test_support.hpp"
+
+using tresor::test::ProcessResult;
+using tresor::test::run_process;
+using tresor::test::TempDir;
+
+namespace {
+
+using Env = std::map<std::string, std::optional<std::string>>;
+
+struct Chain {
+    TempDir dir;
+    std::filesystem::path config = dir.write(
+        "config.toml",
+        "chain = [\"keyring\", \"file\"]\n"
+        "[backend.keyring]\nplugin = \"secret-service\"\ntimeout_ms = 3000\n"
+        "[backend.file]\nplugin = \"vault\"\npath = \"" +
+            (dir / "vault.db").string() + "\"\nkdf = { memory_mib = 19, iterations = 2 }\n");
+
+    ProcessResult tresor(std::vector<std::string> args, const std::string& input = "",
+                         Env env = {}) const {
+        args.insert(args.begin(), {TRESOR_CLI, "--config", config.string()});
+        env.emplace("TRESOR_VAULT_PASSWORD", "vault password");
+        return run_process(args, input, env);
+    }
+};
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(unlocked)
+
+BOOST_AUTO_TEST_CASE(secret_service_serves_and_secret_tool_reads_what_tresor_stored) {
+    Chain chain;
+    const ProcessResult backends = chain.tresor({"backends"});
+    BOOST_TEST(contains(backends.out, "* keyring  plugin=secret-service"), backends.out);
+    BOOST_TEST(chain.tresor({"set", "tresor-test", "alice", "--label", "Alice"}, "from tresor\n")
+                   .exit_status == 0);
+    const ProcessResult lookup = run_process(
+        {"/usr/bin/secret-tool", "lookup", "service", "tresor-test", "account", "alice"}, "");
+    BOOST_TEST(lookup.exit_status == 0);
+    BOOST_TEST(lookup.out == "from tresor");
+    BOOST_TEST(!std::filesystem::exists(chain.dir / "vault.db"));  // nothing went to the vault
+}
+
+BOOST_AUTO_TEST_CASE(tresor_reads_what_secret_tool_stored) {
+    Chain chain;
+    BOOST_TEST(run_process({"/usr/bin/secret-tool", "store", "--label=bob", "service",
+                            "tresor-test", "account", "bob"},
+                           "from secret-tool")
+                   .exit_status == 0);
+    BOOST_TEST(chain.tresor({"get", "tresor-test", "bob"}).out == "from secret-tool\n");
+    const ProcessResult listing = chain.tresor({"ls", "tresor-test", "--json"});
+    BOOST_TEST(contains(listing.out, "\"name\":\"bob\""), listing.out);
+    BOOST_TEST(!contains(listing.out, "from secret-tool"), listing.out);
+}
+
+BOOST_AUTO_TEST_CASE(binary_values_metadata_and_remove_round_trip) {
+    Chain chain;
+    const std::string binary("\x00\xff\x01", 3);
+    BOOST_TEST(chain
+                   .tresor({"set", "tresor-bin", "b", "--raw", "--type", "jwt", "--description",
+                            "a token", "--expires", "2099-01-01"},
+                           binary)
+                   .exit_status == 0);
+    BOOST_TEST(chain.tresor({"get", "tresor-bin", "b", "--raw"}).out == binary);
+    const ProcessResult json = chain.tresor({"get", "tresor-bin", "b", "--json"});
+    BOOST_TEST(contains(json.out, "\"type\":\"jwt\""), json.out);
+    BOOST_TEST(contains(json.out, "\"description\":\"a token\""), json.out);
+    BOOST_TEST(contains(json.out, "\"expires_at\":\"2099-01-01T00:00:00Z\""), json.out);
+    BOOST_TEST(chain.tresor({"rm", "tresor-bin", "b"}).exit_status == 0);
+    BOOST_TEST(chain.tresor({"rm", "tresor-bin", "b"}).exit_status == 1);
+    BOOST_TEST(chain.tresor({"get", "tresor-bin", "b"}).exit_status == 1);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_session_bus_the_vault_serves_and_backends_says_why) {
+    Chain chain;
+    const Env no_bus = {{"DBUS_SESSION_BUS_ADDRESS", std::nullopt}};
+    const ProcessResult backends = chain.tresor({"backends"}, "", no_bus);
+    BOOST_TEST(contains(backends.out, "keyring  plugin=secret-service"), backends.out);
+    BOOST_TEST(contains(backends.out, "unusable: no D-Bus session bus"), backends.out);
+    BOOST_TEST(contains(backends.out, "* file  plugin=vault"), backends.out);
+    BOOST_TEST(chain.tresor({"set", "s", "n"}, "in the vault\n", no_bus).exit_status == 0);
+    BOOST_TEST(chain.tresor({"get", "s", "n"}, "", no_bus).out == "in the vault\n");
+    BOOST_TEST(std::filesystem::exists(chain.dir / "vault.db"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(locked)
+
+// A reachable keyring that refuses must not silently send secrets elsewhere.
+BOOST_AUTO_TEST_CASE(locked_collection_is_an_error_naming_it_with_no_fallback) {
+    Chain chain;
+    const ProcessResult r = chain.tresor({"set", "s", "n"}, "value\n");
+    BOOST_TEST(r.exit_status == 3);
+    BOOST_TEST(contains(r.err, "collection Login (alias default) is locked"), r.err);
+    BOOST_TEST(!std::filesystem::exists(chain.dir / "vault.db"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
