@@ -1,0 +1,341 @@
+// plugins/keyutils — the Linux kernel keyring: `user` keys (key_codec.hpp
+// has their description and payload format).
+//
+// Honest capabilities: keys survive the process, not a reboot (no
+// TRESOR_CAP_PERSISTENT). expires_at becomes the key's kernel timeout.
+//
+// Parameters:
+//   keyring   "user" (default: shared by the user's processes), "session"
+//             (the caller's session keyring: useful inside `keyctl session`),
+//             or "persistent" (the user's persistent keyring, kept for days
+//             across logins, where the kernel has it)
+#include <keyutils.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "plugins/common/plugin_support.hpp"
+#include "plugins/keyutils/key_codec.hpp"
+
+namespace {
+
+using tresor::keyutils::Record;
+using tresor::plugin::fail;
+using tresor::plugin::guarded;
+using tresor::plugin::Params;
+namespace codec = tresor::keyutils;
+
+std::int64_t now_unix() {
+    using namespace std::chrono;
+    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+[[noreturn]] void fail_errno(const std::string& doing) {
+    const int error = errno;
+    switch (error) {
+        case EDQUOT:
+            fail(TRESOR_IO, "kernel keyring quota exceeded while " + doing +
+                                " (see /proc/sys/kernel/keys/maxkeys and maxbytes)");
+        case EACCES:
+        case EPERM:
+            fail(TRESOR_PERMISSION_DENIED,
+                 "kernel keyring refused " + doing + ": " + std::strerror(error));
+        case ENOSYS:
+            fail(TRESOR_UNAVAILABLE, "the kernel has no keyring support (" + doing + ")");
+        default:
+            fail(TRESOR_IO, "kernel keyring error while " + doing + ": " + std::strerror(error));
+    }
+}
+
+// A buffer from keyctl_read_alloc, wiped before it is freed.
+class KeyBuffer {
+  public:
+    KeyBuffer(void* data, int length) : data_(data), length_(length > 0 ? length : 0) {}
+    ~KeyBuffer() {
+        if (data_ != nullptr) {
+            ::explicit_bzero(data_, static_cast<std::size_t>(length_));
+            std::free(data_);
+        }
+    }
+    KeyBuffer(KeyBuffer&& other) noexcept
+        : data_(std::exchange(other.data_, nullptr)), length_(other.length_) {}
+    KeyBuffer(const KeyBuffer&) = delete;
+    KeyBuffer& operator=(const KeyBuffer&) = delete;
+    KeyBuffer& operator=(KeyBuffer&&) = delete;
+    [[nodiscard]] std::span<const std::uint8_t> bytes() const {
+        return {static_cast<const std::uint8_t*>(data_), static_cast<std::size_t>(length_)};
+    }
+
+  private:
+    void* data_;
+    int length_;
+};
+
+key_serial_t resolve_keyring(const std::string& name) {
+    key_serial_t id = -1;
+    if (name == "user") {
+        id = keyctl_get_keyring_ID(KEY_SPEC_USER_KEYRING, 1);
+    } else if (name == "session") {
+        id = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 1);
+    } else if (name == "persistent") {
+        id = static_cast<key_serial_t>(
+            keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_PROCESS_KEYRING));
+    } else {
+        fail(TRESOR_INVALID_ARGUMENT,
+             "parameter 'keyring' must be user, session or persistent, not '" + name + "'");
+    }
+    if (id < 0) {
+        fail_errno("finding the " + name + " keyring");
+    }
+    return id;
+}
+
+struct Context {
+    key_serial_t keyring = 0;
+};
+
+key_serial_t keyring_of(const tresor_param* params, size_t count) {
+    Params p(params, count);
+    const std::string name = p.take_or("keyring", "user");
+    p.reject_unknown("keyutils");
+    return resolve_keyring(name);
+}
+
+// The key of an entry, or 0 when there is none.
+key_serial_t find(key_serial_t keyring, const tresor_key* key) {
+    const long id =
+        keyctl_search(keyring, "user", codec::describe(key->service, key->name).c_str(), 0);
+    if (id < 0) {
+        if (errno == ENOKEY || errno == EKEYEXPIRED || errno == EKEYREVOKED) {
+            return 0;
+        }
+        fail_errno("searching");
+    }
+    return static_cast<key_serial_t>(id);
+}
+
+// Reads a key's payload; empty when it vanished (expired) meanwhile.
+std::optional<KeyBuffer> read(key_serial_t id) {
+    void* data = nullptr;
+    const int length = keyctl_read_alloc(id, &data);
+    if (length < 0) {
+        if (errno == EKEYEXPIRED || errno == EKEYREVOKED || errno == ENOKEY) {
+            return std::nullopt;
+        }
+        fail_errno("reading a key");
+    }
+    return std::optional<KeyBuffer>(std::in_place, data, length);
+}
+
+tresor_entry to_entry(const Record& r) {
+    tresor_entry e{};
+    e.struct_size = sizeof(e);
+    e.service = r.service.c_str();
+    e.name = r.name.c_str();
+    e.type = r.type;
+    e.label = r.label.c_str();
+    e.description = r.description.c_str();
+    e.created_at = r.created_at;
+    e.updated_at = r.updated_at;
+    e.expires_at = r.expires_at;
+    return e;
+}
+
+tresor_status ku_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
+    return guarded(diag, [&] {
+        (void)keyring_of(params, count);
+        return TRESOR_OK;
+    });
+}
+
+tresor_status ku_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
+                      tresor_diag* diag) {
+    return guarded(diag, [&] {
+        *ctx = new Context{keyring_of(params, count)};
+        return TRESOR_OK;
+    });
+}
+
+void ku_close(void* ctx) {
+    delete static_cast<Context*>(ctx);
+}
+
+key_serial_t keyring(void* ctx) {
+    return static_cast<Context*>(ctx)->keyring;
+}
+
+// The key's record and the value's offset in its payload, or empty.
+std::optional<std::pair<KeyBuffer, std::size_t>> load(void* ctx, const tresor_key* key,
+                                                      Record& record) {
+    const key_serial_t id = find(keyring(ctx), key);
+    if (id == 0) {
+        return std::nullopt;
+    }
+    auto payload = read(id);
+    if (!payload) {
+        return std::nullopt;
+    }
+    auto offset = codec::decode_header(payload->bytes(), record);
+    if (!offset) {
+        fail(TRESOR_CORRUPT, "the kernel key for " + std::string(key->service) + "/" + key->name +
+                                 " was not written by tresor");
+    }
+    record.service = key->service;
+    record.name = key->name;
+    if (record.expires_at != 0 && now_unix() >= record.expires_at) {
+        return std::nullopt;
+    }
+    return std::make_pair(std::move(*payload), *offset);
+}
+
+tresor_status ku_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
+                     tresor_diag* diag) {
+    return guarded(diag, [&] {
+        Record record;
+        auto loaded = load(ctx, key, record);
+        if (!loaded) {
+            return TRESOR_NOT_FOUND;
+        }
+        const auto value = loaded->first.bytes().subspan(loaded->second);
+        return sink(sink_ctx, value.data(), value.size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
+    });
+}
+
+tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
+                     const tresor_entry* meta, tresor_diag* diag) {
+    return guarded(diag, [&] {
+        Record record;
+        record.type = meta->type;
+        record.label = meta->label != nullptr ? meta->label : "";
+        record.description = meta->description != nullptr ? meta->description : "";
+        record.expires_at = meta->expires_at;
+        record.updated_at = now_unix();
+        Record old;
+        record.created_at = load(ctx, key, old) ? old.created_at : record.updated_at;
+        const std::size_t total = codec::header_size(record) + length;
+        if (total > codec::kMaxPayloadBytes) {
+            fail(TRESOR_INVALID_ARGUMENT,
+                 "value too large for the kernel keyring: a key holds at most " +
+                     std::to_string(codec::kMaxPayloadBytes - codec::header_size(record)) +
+                     " bytes of value with this metadata");
+        }
+        std::vector<std::uint8_t> payload;
+        payload.reserve(total);
+        codec::encode_header(record, payload);
+        payload.insert(payload.end(), value, value + length);
+        const key_serial_t id = add_key("user", codec::describe(key->service, key->name).c_str(),
+                                        payload.data(), payload.size(), keyring(ctx));
+        ::explicit_bzero(payload.data(), payload.size());
+        if (id < 0) {
+            fail_errno("adding a key");
+        }
+        if (record.expires_at != 0) {
+            const std::int64_t left = std::max<std::int64_t>(1, record.expires_at - now_unix());
+            if (keyctl_set_timeout(
+                    id, static_cast<unsigned>(std::min<std::int64_t>(left, UINT32_MAX))) < 0) {
+                fail_errno("setting a key's timeout");
+            }
+        }
+        return TRESOR_OK;
+    });
+}
+
+tresor_status ku_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
+    return guarded(diag, [&] {
+        const key_serial_t id = find(keyring(ctx), key);
+        *removed = 0;
+        if (id != 0) {
+            if (keyctl_invalidate(id) < 0) {
+                fail_errno("removing a key");
+            }
+            *removed = 1;
+        }
+        return TRESOR_OK;
+    });
+}
+
+tresor_status ku_list(void* ctx, const char* service, tresor_entry_sink sink, void* sink_ctx,
+                      tresor_diag* diag) {
+    return guarded(diag, [&] {
+        void* ids = nullptr;
+        const int bytes = keyctl_read_alloc(keyring(ctx), &ids);
+        if (bytes < 0) {
+            fail_errno("listing the keyring");
+        }
+        const KeyBuffer list(ids, bytes);
+        const auto* serials = reinterpret_cast<const key_serial_t*>(list.bytes().data());
+        for (std::size_t i = 0; i < list.bytes().size() / sizeof(key_serial_t); ++i) {
+            char* text = nullptr;
+            if (keyctl_describe_alloc(serials[i], &text) < 0) {
+                continue;  // expired or not ours to see
+            }
+            // "type;uid;gid;perm;description"
+            std::string described(text);
+            std::free(text);
+            if (!described.starts_with("user;")) {
+                continue;
+            }
+            std::size_t at = 0;
+            for (int field = 0; field < 4 && at != std::string::npos; ++field) {
+                at = described.find(';', at == 0 ? 0 : at + 1);
+            }
+            if (at == std::string::npos) {
+                continue;
+            }
+            const auto names = codec::parse_description(std::string_view(described).substr(at + 1));
+            if (!names || (service != nullptr && names->first != service)) {
+                continue;
+            }
+            const tresor_key key{names->first.c_str(), names->second.c_str()};
+            Record record;
+            if (!load(ctx, &key, record)) {
+                continue;
+            }
+            const tresor_entry e = to_entry(record);
+            if (sink(sink_ctx, &e) != 0) {
+                break;
+            }
+        }
+        return TRESOR_OK;
+    });
+}
+
+tresor_status ku_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
+                      tresor_diag* diag) {
+    return guarded(diag, [&] {
+        Record record;
+        if (!load(ctx, key, record)) {
+            return TRESOR_NOT_FOUND;
+        }
+        const tresor_entry e = to_entry(record);
+        sink(sink_ctx, &e);
+        return TRESOR_OK;
+    });
+}
+
+constexpr tresor_plugin kPlugin = {
+    TRESOR_PLUGIN_ABI_MAJOR,
+    TRESOR_PLUGIN_ABI_MINOR,
+    sizeof(tresor_plugin),
+    TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY |
+        TRESOR_CAP_EXPIRY,
+    "keyutils",
+    "0.1.0",
+    "Linux kernel keyring (survives processes, not reboots; 32767 bytes per key)",
+    ku_probe,
+    ku_open,
+    ku_close,
+    ku_get,
+    ku_set,
+    ku_remove,
+    ku_list,
+    ku_stat,
+};
+
+}  // namespace
+
+extern "C" const tresor_plugin* tresor_plugin_keyutils_entry(uint32_t, uint32_t) {
+    return &kPlugin;
+}
