@@ -58,6 +58,13 @@ bool check_is_vault(Database& db, const std::filesystem::path& path) {
     return true;
 }
 
+// A row of a query selecting record_id, name_index, version, metadata[, value].
+Row row_of(const Statement& query, bool with_value = true) {
+    auto copy = [](std::span<const std::uint8_t> b) { return Bytes(b.begin(), b.end()); };
+    return {copy(query.blob(0)), copy(query.blob(1)), static_cast<std::uint64_t>(query.integer(2)),
+            copy(query.blob(3)), with_value ? copy(query.blob(4)) : Bytes()};
+}
+
 }  // namespace
 
 void check_kdf_policy(const KdfPolicy& p) {
@@ -146,9 +153,7 @@ struct Vault::State {
             find.reset();
             return std::nullopt;
         }
-        auto copy = [](std::span<const std::uint8_t> s) { return Bytes(s.begin(), s.end()); };
-        Row row{copy(find.blob(0)), copy(find.blob(1)), static_cast<std::uint64_t>(find.integer(2)),
-                copy(find.blob(3)), copy(find.blob(4))};
+        Row row = row_of(find);
         find.reset();
         return row;
     }
@@ -325,12 +330,7 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
     }
     std::vector<Metadata> found;
     while (query.step()) {
-        Row row;
-        row.record_id.assign(query.blob(0).begin(), query.blob(0).end());
-        row.name_index.assign(query.blob(1).begin(), query.blob(1).end());
-        row.version = static_cast<std::uint64_t>(query.integer(2));
-        row.metadata.assign(query.blob(3).begin(), query.blob(3).end());
-        Metadata m = s.open_metadata(row);
+        Metadata m = s.open_metadata(row_of(query, false));
         if (m.expires_at == 0 || now < m.expires_at) {
             found.push_back(std::move(m));
         }
@@ -406,13 +406,7 @@ int Vault::rotate() {
 
     std::vector<std::pair<Row, Metadata>> rows;
     while (s.all.step()) {
-        Row row;
-        row.record_id.assign(s.all.blob(0).begin(), s.all.blob(0).end());
-        row.name_index.assign(s.all.blob(1).begin(), s.all.blob(1).end());
-        row.version = static_cast<std::uint64_t>(s.all.integer(2));
-        row.metadata.assign(s.all.blob(3).begin(), s.all.blob(3).end());
-        row.value.assign(s.all.blob(4).begin(), s.all.blob(4).end());
-        rows.emplace_back(std::move(row), Metadata{});
+        rows.emplace_back(row_of(s.all), Metadata{});
     }
     s.all.reset();
     header.manifest = Bytes(kMacBytes, 0);
@@ -472,12 +466,7 @@ VerifyReport Vault::verify() {
     const Header header = s.load_header();
     Bytes manifest(kMacBytes, 0);
     while (s.all.step()) {
-        Row row;
-        row.record_id.assign(s.all.blob(0).begin(), s.all.blob(0).end());
-        row.name_index.assign(s.all.blob(1).begin(), s.all.blob(1).end());
-        row.version = static_cast<std::uint64_t>(s.all.integer(2));
-        row.metadata.assign(s.all.blob(3).begin(), s.all.blob(3).end());
-        row.value.assign(s.all.blob(4).begin(), s.all.blob(4).end());
+        const Row row = row_of(s.all);
         const Bytes stored_service_idx(s.all.blob(5).begin(), s.all.blob(5).end());
         ++report.records_checked;
         const std::string where = "record " + to_hex(row.record_id);

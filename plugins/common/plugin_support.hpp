@@ -6,6 +6,7 @@
 #pragma once
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -34,6 +35,12 @@ class Failure : public std::exception {
     tresor_status status_;
     std::string message_;
 };
+
+// Now, in the Unix seconds of tresor_entry's times.
+inline std::int64_t unix_now() {
+    using namespace std::chrono;
+    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
 
 [[noreturn]] inline void fail(tresor_status status, std::string message) {
     throw Failure(status, std::move(message));

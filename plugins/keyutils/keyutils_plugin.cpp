@@ -27,11 +27,6 @@ using tresor::plugin::guarded;
 using tresor::plugin::Params;
 namespace codec = tresor::keyutils;
 
-std::int64_t now_unix() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 [[noreturn]] void fail_errno(const std::string& doing) {
     const int error = errno;
     switch (error) {
@@ -184,7 +179,7 @@ std::optional<std::pair<KeyBuffer, std::size_t>> load(void* ctx, const tresor_ke
     }
     record.service = key->service;
     record.name = key->name;
-    if (record.expires_at != 0 && now_unix() >= record.expires_at) {
+    if (record.expires_at != 0 && tresor::plugin::unix_now() >= record.expires_at) {
         return std::nullopt;
     }
     return std::make_pair(std::move(*payload), *offset);
@@ -211,7 +206,7 @@ tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, siz
         record.label = meta->label != nullptr ? meta->label : "";
         record.description = meta->description != nullptr ? meta->description : "";
         record.expires_at = meta->expires_at;
-        record.updated_at = now_unix();
+        record.updated_at = tresor::plugin::unix_now();
         Record old;
         record.created_at = load(ctx, key, old) ? old.created_at : record.updated_at;
         const std::size_t total = codec::header_size(record) + length;
@@ -232,7 +227,8 @@ tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, siz
             fail_errno("adding a key");
         }
         if (record.expires_at != 0) {
-            const std::int64_t left = std::max<std::int64_t>(1, record.expires_at - now_unix());
+            const std::int64_t left =
+                std::max<std::int64_t>(1, record.expires_at - tresor::plugin::unix_now());
             if (keyctl_set_timeout(
                     id, static_cast<unsigned>(std::min<std::int64_t>(left, UINT32_MAX))) < 0) {
                 fail_errno("setting a key's timeout");

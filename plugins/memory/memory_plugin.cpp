@@ -35,11 +35,6 @@ struct Context {
     std::uint64_t next_id = 1;
 };
 
-std::int64_t now_unix() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 bool expired(const Record& r, std::int64_t now) {
     return r.expires_at != 0 && now >= r.expires_at;
 }
@@ -70,7 +65,7 @@ Record* find_live(Context& ctx, const tresor_key* key) {
     if (it == ctx.records.end()) {
         return nullptr;
     }
-    if (expired(it->second, now_unix())) {
+    if (expired(it->second, tresor::plugin::unix_now())) {
         ctx.records.erase(it);
         return nullptr;
     }
@@ -101,7 +96,7 @@ tresor_status memory_get(void* ctx, const tresor_key* key, tresor_secret_sink si
         if (r == nullptr) {
             return TRESOR_NOT_FOUND;
         }
-        r->last_used_at = now_unix();
+        r->last_used_at = tresor::plugin::unix_now();
         return sink(sink_ctx, r->value.data(), r->value.size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
     });
 }
@@ -110,7 +105,7 @@ tresor_status memory_set(void* ctx, const tresor_key* key, const uint8_t* value,
                          const tresor_entry* meta, tresor_diag* diag) {
     return guarded(diag, [&] {
         auto& c = *static_cast<Context*>(ctx);
-        const std::int64_t now = now_unix();
+        const std::int64_t now = tresor::plugin::unix_now();
         Record* existing = find_live(c, key);
         Record& r = existing != nullptr ? *existing : c.records[{key->service, key->name}];
         if (existing == nullptr) {
@@ -140,7 +135,7 @@ tresor_status memory_list(void* ctx, const char* service, tresor_entry_sink sink
                           tresor_diag* diag) {
     return guarded(diag, [&] {
         auto& c = *static_cast<Context*>(ctx);
-        const std::int64_t now = now_unix();
+        const std::int64_t now = tresor::plugin::unix_now();
         auto it = service != nullptr ? c.records.lower_bound({service, std::string()})
                                      : c.records.begin();
         for (; it != c.records.end(); ++it) {

@@ -99,11 +99,6 @@ std::string attribute(GHashTable* attributes, const char* key) {
     return value != nullptr ? value : "";
 }
 
-std::int64_t now_unix() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // One search result, with its metadata copied out of GLib.
 struct Item {
     Ref<SecretItem> item;
@@ -111,7 +106,9 @@ struct Item {
     std::uint32_t type = TRESOR_TYPE_PASSWORD;
     std::int64_t created = 0, modified = 0, expires = 0;
 
-    [[nodiscard]] bool expired() const { return expires != 0 && now_unix() >= expires; }
+    [[nodiscard]] bool expired() const {
+        return expires != 0 && tresor::plugin::unix_now() >= expires;
+    }
 
     tresor_entry entry() const {
         tresor_entry e{};

@@ -39,6 +39,18 @@ void check_bounds(const Slot& slot) {
     }
 }
 
+// A slot's fields up to its salt: stored in the header and authenticated by
+// the slot's wrap, in the same order.
+void write_slot_parameters(Writer<Bytes>& w, const Slot& s) {
+    w.u8(static_cast<std::uint8_t>(s.kind));
+    w.u8(s.id);
+    w.u8(s.kdf);
+    w.u32(s.params.memory_kib);
+    w.u32(s.params.iterations);
+    w.u8(static_cast<std::uint8_t>(s.params.parallelism));
+    w.raw(s.salt);
+}
+
 }  // namespace
 
 Bytes encode_header_body(const Header& h) {
@@ -52,13 +64,7 @@ Bytes encode_header_body(const Header& h) {
     w.raw(h.manifest);
     w.u8(static_cast<std::uint8_t>(h.slots.size()));
     for (const Slot& s : h.slots) {
-        w.u8(static_cast<std::uint8_t>(s.kind));
-        w.u8(s.id);
-        w.u8(s.kdf);
-        w.u32(s.params.memory_kib);
-        w.u32(s.params.iterations);
-        w.u8(static_cast<std::uint8_t>(s.params.parallelism));
-        w.raw(s.salt);
+        write_slot_parameters(w, s);
         w.raw(s.nonce);
         w.raw(s.wrapped_vault_key);
     }
@@ -122,13 +128,7 @@ Bytes slot_associated_data(const Header& h, const Slot& s) {
     w.raw(kSlotLabel);
     w.u16(h.format_version);
     w.raw(h.vault_id);
-    w.u8(static_cast<std::uint8_t>(s.kind));
-    w.u8(s.id);
-    w.u8(s.kdf);
-    w.u32(s.params.memory_kib);
-    w.u32(s.params.iterations);
-    w.u8(static_cast<std::uint8_t>(s.params.parallelism));
-    w.raw(s.salt);
+    write_slot_parameters(w, s);
     return out;
 }
 

@@ -8,16 +8,13 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
+using tresor::test::bytes;
 using tresor::test::RawDb;
 using tresor::test::str;
 using tresor::test::VaultFixture;
 using namespace tresor::vault;
 
 namespace {
-
-std::span<const std::uint8_t> bytes(const std::string& s) {
-    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 bool refused(const Error& e) {
     return e.code() == ErrorCode::auth_failed || e.code() == ErrorCode::corrupt;

@@ -17,6 +17,10 @@ inline vault::Credential password(const std::string& text) {
     return {vault::Credential::Kind::password, vault::SecureBytes(text.begin(), text.end())};
 }
 
+inline std::span<const std::uint8_t> bytes(const std::string& s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
 inline const vault::KdfPolicy kFastKdf{vault::kMinWriteMemoryKib, vault::kMinWriteIterations, 1};
 
 inline std::string str(const std::optional<vault::SecureBytes>& v) {

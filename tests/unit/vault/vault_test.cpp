@@ -9,6 +9,7 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
+using tresor::test::bytes;
 using tresor::test::kFastKdf;
 using tresor::test::password;
 using tresor::test::RawDb;
@@ -17,10 +18,6 @@ using tresor::test::VaultFixture;
 using namespace tresor::vault;
 
 namespace {
-
-std::span<const std::uint8_t> bytes(const std::string& s) {
-    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 auto has_code(ErrorCode code) {
     return [code](const Error& e) { return e.code() == code; };
