@@ -22,6 +22,19 @@ void add_key_args(CLI::App* cmd, KeyArgs& args) {
     cmd->add_option("NAME", args.name, "Name of the secret within the service")->required();
 }
 
+// The metadata of one entry as the members of a JSON object, without braces.
+std::string json_entry_members(const Entry& e) {
+    auto time_member = [](const char* name, const std::optional<Timestamp>& t) {
+        return std::string(",\"") + name + "\":" + (t ? json_string(format_time(t)) : "null");
+    };
+    return "\"service\":" + json_string(e.service) + ",\"name\":" + json_string(e.name) +
+           ",\"type\":" + json_string(to_string(e.type)) + ",\"label\":" + json_string(e.label) +
+           ",\"description\":" + json_string(e.description) + ",\"id\":" + json_string(e.id) +
+           ",\"backend\":" + json_string(e.backend) + time_member("created_at", e.created_at) +
+           time_member("updated_at", e.updated_at) + time_member("last_used_at", e.last_used_at) +
+           time_member("expires_at", e.expires_at);
+}
+
 void not_found(Context& ctx, const Key& key) {
     std::cerr << "tresor: not found: " << key.service << "/" << key.name << "\n";
     ctx.exit_status = kExitNotFound;

@@ -153,16 +153,4 @@ std::string json_string(std::string_view text) {
     return out + "\"";
 }
 
-std::string json_entry_members(const Entry& e) {
-    auto time_member = [](const char* name, const std::optional<Timestamp>& t) {
-        return std::string(",\"") + name + "\":" + (t ? json_string(format_time(t)) : "null");
-    };
-    return "\"service\":" + json_string(e.service) + ",\"name\":" + json_string(e.name) +
-           ",\"type\":" + json_string(to_string(e.type)) + ",\"label\":" + json_string(e.label) +
-           ",\"description\":" + json_string(e.description) + ",\"id\":" + json_string(e.id) +
-           ",\"backend\":" + json_string(e.backend) + time_member("created_at", e.created_at) +
-           time_member("updated_at", e.updated_at) + time_member("last_used_at", e.last_used_at) +
-           time_member("expires_at", e.expires_at);
-}
-
 }  // namespace tresor::cli

@@ -1,5 +1,4 @@
-// cli/format.hpp — text formats of the CLI: ISO 8601 times, JSON strings and
-// entry metadata as JSON.
+// cli/format.hpp — text formats of the CLI: ISO 8601 times and JSON strings.
 #pragma once
 
 #include <optional>
@@ -22,8 +21,5 @@ namespace tresor::cli {
 // A JSON string literal. Bytes that are not UTF-8 are escaped as \u00XX of
 // the byte, so the output is always valid JSON.
 [[nodiscard]] std::string json_string(std::string_view text);
-
-// The metadata of one entry as the members of a JSON object, without braces.
-[[nodiscard]] std::string json_entry_members(const Entry& entry);
 
 }  // namespace tresor::cli

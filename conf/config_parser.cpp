@@ -189,9 +189,12 @@ class Parser {
         if (config.chain.empty()) {
             fail(node->source(), "chain: must name at least one backend");
         }
+        // chain may be one string rather than an array (found by fuzz/config).
+        const toml::array* items = node->as_array();
         for (std::size_t i = 0; i < config.chain.size(); ++i) {
-            check_backend_defined(config, config.chain[i], (*node->as_array())[i].source(),
-                                  "chain[" + std::to_string(i) + "]");
+            check_backend_defined(config, config.chain[i],
+                                  items != nullptr ? (*items)[i].source() : node->source(),
+                                  items != nullptr ? "chain[" + std::to_string(i) + "]" : "chain");
         }
     }
 

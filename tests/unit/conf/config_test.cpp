@@ -118,6 +118,15 @@ BOOST_AUTO_TEST_CASE(chain_naming_an_undefined_backend_is_an_error) {
                "cfg.toml:1:9: chain: must name at least one backend");
 }
 
+// Found by fuzz/config: a single-string chain naming an undefined backend
+// read past a null array.
+BOOST_AUTO_TEST_CASE(regression_single_string_chain_naming_an_undefined_backend) {
+    BOOST_TEST(config_error("chain = \"nope\"\n[backend.a]\nplugin = \"memory\"\n") ==
+               "cfg.toml:1:9: chain: backend 'nope' is not defined; add a [backend.nope] table");
+    BOOST_TEST(parse("chain = \"a\"\n[backend.a]\nplugin = \"memory\"\n").chain ==
+               (std::vector<std::string>{"a"}));
+}
+
 BOOST_AUTO_TEST_CASE(route_to_an_undefined_backend_is_an_error) {
     const std::string message =
         config_error("[backend.file]\nplugin = \"vault\"\n[routes]\n\"ci-*\" = \"nope\"\n");
