@@ -39,6 +39,8 @@ namespace codec = tresor::keyutils;
                  "kernel keyring refused " + doing + ": " + std::strerror(error));
         case ENOSYS:
             fail(TRESOR_UNAVAILABLE, "the kernel has no keyring support (" + doing + ")");
+        case EOPNOTSUPP:
+            fail(TRESOR_UNAVAILABLE, "the kernel does not support " + doing);
         default:
             fail(TRESOR_IO, "kernel keyring error while " + doing + ": " + std::strerror(error));
     }
@@ -68,23 +70,35 @@ class KeyBuffer {
     int length_;
 };
 
-key_serial_t resolve_keyring(const std::string& name) {
-    key_serial_t id = -1;
+// Finds the configured keyring and makes sure this process possesses it. The
+// kernel lets only a possessor read a `user` key (its permission is
+// "possessor: all, user: view"), and a key reached through its numeric id is
+// possessed only if a keyring of the process leads to it.
+key_serial_t attach_keyring(const std::string& name) {
+    long id = -1;
     if (name == "user") {
-        id = keyctl_get_keyring_ID(KEY_SPEC_USER_KEYRING, 1);
+        // A session keyring made by `keyctl session`, by systemd
+        // (KeyringMode=private) or by a container runtime does not link the
+        // user keyring: link it into the process keyring, which lives and
+        // dies with this process.
+        if (keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_PROCESS_KEYRING) == 0) {
+            id = keyctl_get_keyring_ID(KEY_SPEC_USER_KEYRING, 0);
+        }
     } else if (name == "session") {
-        id = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 1);
+        // No "create": a process without a session keyring then joins the
+        // user's session keyring instead of a new anonymous one that would
+        // vanish, with every secret set, when the process exits.
+        id = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
     } else if (name == "persistent") {
-        id = static_cast<key_serial_t>(
-            keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_PROCESS_KEYRING));
+        id = keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_PROCESS_KEYRING);
     } else {
         fail(TRESOR_INVALID_ARGUMENT,
              "parameter 'keyring' must be user, session or persistent, not '" + name + "'");
     }
     if (id < 0) {
-        fail_errno("finding the " + name + " keyring");
+        fail_errno("attaching the " + name + " keyring");
     }
-    return id;
+    return static_cast<key_serial_t>(id);
 }
 
 struct Context {
@@ -95,7 +109,7 @@ key_serial_t keyring_of(const tresor_param* params, size_t count) {
     Params p(params, count);
     const std::string name = p.take_or("keyring", "user");
     p.reject_unknown("keyutils");
-    return resolve_keyring(name);
+    return attach_keyring(name);
 }
 
 // The key of an entry, or 0 when there is none.
@@ -140,7 +154,16 @@ tresor_entry to_entry(const Record& r) {
 
 tresor_status ku_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
     return guarded(diag, [&] {
-        (void)keyring_of(params, count);
+        try {
+            (void)keyring_of(params, count);
+        } catch (const tresor::plugin::Failure& failure) {
+            // A sandbox that forbids keyctl (seccomp: EPERM) means "not
+            // here", so the chain moves on; a bad parameter stays an error.
+            if (failure.status() == TRESOR_INVALID_ARGUMENT) {
+                throw;
+            }
+            fail(TRESOR_UNAVAILABLE, failure.what());
+        }
         return TRESOR_OK;
     });
 }
@@ -226,13 +249,15 @@ tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, siz
         if (id < 0) {
             fail_errno("adding a key");
         }
-        if (record.expires_at != 0) {
-            const std::int64_t left =
-                std::max<std::int64_t>(1, record.expires_at - tresor::plugin::unix_now());
-            if (keyctl_set_timeout(
-                    id, static_cast<unsigned>(std::min<std::int64_t>(left, UINT32_MAX))) < 0) {
-                fail_errno("setting a key's timeout");
-            }
+        // add_key updates an existing key in place and keeps its timeout:
+        // set it every time, 0 clearing an expiry the entry no longer has.
+        const std::int64_t left =
+            record.expires_at == 0
+                ? 0
+                : std::max<std::int64_t>(1, record.expires_at - tresor::plugin::unix_now());
+        if (keyctl_set_timeout(
+                id, static_cast<unsigned>(std::min<std::int64_t>(left, UINT32_MAX))) < 0) {
+            fail_errno("setting a key's timeout");
         }
         return TRESOR_OK;
     });

@@ -28,10 +28,15 @@ void throw_if_error(GError* error, const Deadline& deadline, const std::string& 
     const std::string message = error->message != nullptr ? error->message : "unknown error";
     const bool no_service = g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
                             g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
+    // Locked after open (a screen lock, `secret-tool lock`): refused, never a fallback.
+    const bool locked = g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED);
     g_error_free(error);
     if (deadline.expired()) {
         plugin::fail(unavailable_status,
                      "the Secret Service did not answer in time while " + doing);
+    }
+    if (locked) {
+        plugin::fail(TRESOR_LOCKED, "Secret Service refused " + doing + ": " + message);
     }
     plugin::fail(no_service ? unavailable_status : TRESOR_IO,
                  "Secret Service error while " + doing + ": " + message);

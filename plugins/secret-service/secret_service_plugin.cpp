@@ -4,8 +4,9 @@
 // Items carry the attributes `service` and `account` (the convention of
 // secret-tool, keytar and Bun.secrets) and are looked up ignoring the schema
 // name, so `secret-tool lookup service S account N` reads what tresor stored
-// and tresor reads what secret-tool stored. tresor's own metadata rides in
-// the attributes `tresor-type`, `tresor-description` and `tresor-expires`.
+// and tresor reads what secret-tool stored in the same collection. The
+// backend is one collection: every search, write and removal stays in it. tresor's own metadata
+// rides in the attributes `tresor-type`, `tresor-description` and `tresor-expires`.
 //
 // Parameters:
 //   collection    alias of the collection to store in (default "default";
@@ -14,8 +15,9 @@
 //   allow_prompt  unlock a locked collection with the daemon's prompt
 //                 (default false: a locked collection is TRESOR_LOCKED)
 //
-// Never hangs: no session bus is unavailable at once (no autolaunch), and
-// every call is cancelled at its deadline.
+// Never hangs: no session bus is unavailable at once (no autolaunch), the
+// probe gives the bus at most a second, and every call is cancelled at its
+// deadline.
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -75,8 +77,46 @@ Options read_options(const tresor_param* params, size_t count) {
 struct Context {
     Options options;
     Ref<SecretService> service;
-    std::string collection_path;
+    Ref<SecretCollection> collection;
+    std::string collection_name;  // "Login (alias default)", for messages
 };
+
+// Without this variable GLib would try to autolaunch a bus: it fails after a
+// while, or starts a dbus-daemon nobody else can reach.
+void require_session_bus() {
+    const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
+    if (address == nullptr || *address == '\0') {
+        fail(TRESOR_UNAVAILABLE, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
+    }
+}
+
+// Asks the bus daemon whether org.freedesktop.secrets is owned
+// ("NameHasOwner") or can be started ("ListActivatableNames").
+bool bus_knows_secret_service(GDBusConnection* bus, const char* method, const Deadline& deadline) {
+    const bool has_owner = std::strcmp(method, "NameHasOwner") == 0;
+    GError* error = nullptr;
+    GVariant* reply = g_dbus_connection_call_sync(
+        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", method,
+        has_owner ? g_variant_new("(s)", "org.freedesktop.secrets") : nullptr, nullptr,
+        G_DBUS_CALL_FLAGS_NONE, -1, deadline.cancellable(), &error);
+    throw_if_error(error, deadline, "asking the bus for a Secret Service", TRESOR_UNAVAILABLE);
+    bool found = false;
+    if (has_owner) {
+        gboolean owned = FALSE;
+        g_variant_get(reply, "(b)", &owned);
+        found = owned != FALSE;
+    } else {
+        GVariantIter* names = nullptr;
+        const gchar* name = nullptr;
+        g_variant_get(reply, "(as)", &names);
+        while (g_variant_iter_next(names, "&s", &name)) {
+            found = found || std::strcmp(name, "org.freedesktop.secrets") == 0;
+        }
+        g_variant_iter_free(names);
+    }
+    g_variant_unref(reply);
+    return found;
+}
 
 class Attributes {
   public:
@@ -102,7 +142,7 @@ std::string attribute(GHashTable* attributes, const char* key) {
 // One search result, with its metadata copied out of GLib.
 struct Item {
     Ref<SecretItem> item;
-    std::string service, account, label, description;
+    std::string path, service, account, label, description;
     std::uint32_t type = TRESOR_TYPE_PASSWORD;
     std::int64_t created = 0, modified = 0, expires = 0;
 
@@ -115,6 +155,7 @@ struct Item {
         e.struct_size = sizeof(e);
         e.service = service.c_str();
         e.name = account.c_str();
+        e.id = path.c_str();
         e.type = type;
         e.label = label.c_str();
         e.description = description.c_str();
@@ -125,31 +166,38 @@ struct Item {
     }
 };
 
+Item describe(SecretItem* secret_item) {
+    Item item;
+    item.item = Ref<SecretItem>(SECRET_ITEM(g_object_ref(secret_item)));
+    item.path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(secret_item));
+    GHashTable* attributes = secret_item_get_attributes(secret_item);
+    item.service = attribute(attributes, "service");
+    item.account = attribute(attributes, "account");
+    item.description = attribute(attributes, "tresor-description");
+    item.type = static_cast<std::uint32_t>(
+        std::strtoul(attribute(attributes, "tresor-type").c_str(), nullptr, 10));
+    item.expires = std::strtoll(attribute(attributes, "tresor-expires").c_str(), nullptr, 10);
+    g_hash_table_unref(attributes);
+    gchar* label = secret_item_get_label(secret_item);
+    item.label = label != nullptr ? label : "";
+    g_free(label);
+    item.created = static_cast<std::int64_t>(secret_item_get_created(secret_item));
+    item.modified = static_cast<std::int64_t>(secret_item_get_modified(secret_item));
+    return item;
+}
+
+// The matching items of the configured collection only: the backend is that
+// collection, as secret-tool's default is the default collection.
 std::vector<Item> search(const Context& ctx, const SecretSchema& schema, const Attributes& query,
                          SecretSearchFlags flags) {
     Deadline deadline(ctx.options.timeout);
     GError* error = nullptr;
-    GList* found =
-        secret_password_searchv_sync(&schema, query.get(), flags, deadline.cancellable(), &error);
-    throw_if_error(error, deadline, "searching");
+    GList* found = secret_collection_search_sync(ctx.collection.get(), &schema, query.get(), flags,
+                                                 deadline.cancellable(), &error);
+    throw_if_error(error, deadline, "searching collection " + ctx.collection_name);
     std::vector<Item> items;
     for (GList* l = found; l != nullptr; l = l->next) {
-        auto* retrievable = static_cast<SecretRetrievable*>(l->data);
-        Item item;
-        item.item = Ref<SecretItem>(SECRET_ITEM(g_object_ref(retrievable)));
-        GHashTable* attributes = secret_retrievable_get_attributes(retrievable);
-        item.service = attribute(attributes, "service");
-        item.account = attribute(attributes, "account");
-        item.description = attribute(attributes, "tresor-description");
-        item.type = static_cast<std::uint32_t>(
-            std::strtoul(attribute(attributes, "tresor-type").c_str(), nullptr, 10));
-        item.expires = std::strtoll(attribute(attributes, "tresor-expires").c_str(), nullptr, 10);
-        g_hash_table_unref(attributes);
-        gchar* label = secret_retrievable_get_label(retrievable);
-        item.label = label != nullptr ? label : "";
-        g_free(label);
-        item.created = static_cast<std::int64_t>(secret_retrievable_get_created(retrievable));
-        item.modified = static_cast<std::int64_t>(secret_retrievable_get_modified(retrievable));
+        Item item = describe(SECRET_ITEM(l->data));
         if (!item.service.empty() && !item.account.empty()) {
             items.push_back(std::move(item));
         }
@@ -158,47 +206,44 @@ std::vector<Item> search(const Context& ctx, const SecretSchema& schema, const A
     return items;
 }
 
+std::vector<Item> items_of(const Context& ctx, const tresor_key* key, SecretSearchFlags flags) {
+    Attributes query;
+    query.add("service", key->service).add("account", key->name);
+    return search(ctx, kSchema, query, static_cast<SecretSearchFlags>(flags | SECRET_SEARCH_ALL));
+}
+
+std::optional<Item> find(const Context& ctx, const tresor_key* key, SecretSearchFlags flags) {
+    for (auto& item : items_of(ctx, key, flags)) {
+        if (!item.expired()) {
+            return std::move(item);
+        }
+    }
+    return std::nullopt;
+}
+
+void delete_item(const Context& ctx, const Item& item) {
+    Deadline deadline(ctx.options.timeout);
+    GError* error = nullptr;
+    secret_item_delete_sync(item.item.get(), deadline.cancellable(), &error);
+    throw_if_error(error, deadline, "removing an item from collection " + ctx.collection_name);
+}
+
 tresor_status ss_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
     return guarded(diag, [&] {
         const Options options = read_options(params, count);
-        // Without this variable GLib would try to autolaunch a bus (and
-        // fail after a while, or start one nobody can reach).
-        const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
-        if (address == nullptr || *address == '\0') {
-            fail(TRESOR_UNAVAILABLE, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
-        }
-        Deadline deadline(options.timeout);
+        require_session_bus();
+        // The bus daemon answers these at once; a bus that does not is as
+        // good as none, and the probe must stay well under a second.
+        Deadline deadline(std::min(options.timeout, std::chrono::milliseconds(1000)));
         GError* error = nullptr;
         Ref<GDBusConnection> bus(
             g_bus_get_sync(G_BUS_TYPE_SESSION, deadline.cancellable(), &error));
         throw_if_error(error, deadline, "connecting to the session bus", TRESOR_UNAVAILABLE);
-        for (const char* method : {"NameHasOwner", "ListActivatableNames"}) {
-            const bool has_owner = std::strcmp(method, "NameHasOwner") == 0;
-            GVariant* reply = g_dbus_connection_call_sync(
-                bus.get(), "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                method, has_owner ? g_variant_new("(s)", "org.freedesktop.secrets") : nullptr,
-                nullptr, G_DBUS_CALL_FLAGS_NONE, static_cast<int>(options.timeout.count()),
-                deadline.cancellable(), &error);
-            throw_if_error(error, deadline, "asking the bus for a Secret Service",
-                           TRESOR_UNAVAILABLE);
-            bool found = false;
-            if (has_owner) {
-                gboolean owned = FALSE;
-                g_variant_get(reply, "(b)", &owned);
-                found = owned != FALSE;
-            } else {
-                GVariantIter* names = nullptr;
-                const gchar* name = nullptr;
-                g_variant_get(reply, "(as)", &names);
-                while (g_variant_iter_next(names, "&s", &name)) {
-                    found = found || std::strcmp(name, "org.freedesktop.secrets") == 0;
-                }
-                g_variant_iter_free(names);
-            }
-            g_variant_unref(reply);
-            if (found) {
-                return TRESOR_OK;
-            }
+        // Running, or startable by D-Bus activation (which the probe leaves
+        // to open: it must not start a daemon).
+        if (bus_knows_secret_service(bus.get(), "NameHasOwner", deadline) ||
+            bus_knows_secret_service(bus.get(), "ListActivatableNames", deadline)) {
+            return TRESOR_OK;
         }
         fail(TRESOR_UNAVAILABLE, "no Secret Service on the session bus (org.freedesktop.secrets)");
     });
@@ -209,38 +254,40 @@ tresor_status ss_open(const tresor_param* params, size_t count, const tresor_hos
     return guarded(diag, [&] {
         auto context = std::make_unique<Context>();
         context->options = read_options(params, count);
+        require_session_bus();
         Deadline deadline(context->options.timeout);
         GError* error = nullptr;
         context->service = Ref<SecretService>(
             secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error));
         throw_if_error(error, deadline, "opening a session", TRESOR_UNAVAILABLE);
         const std::string& alias = context->options.collection;
-        Ref<SecretCollection> collection(secret_collection_for_alias_sync(
+        context->collection = Ref<SecretCollection>(secret_collection_for_alias_sync(
             context->service.get(), alias.c_str(), SECRET_COLLECTION_NONE, deadline.cancellable(),
             &error));
         throw_if_error(error, deadline, "finding collection '" + alias + "'", TRESOR_UNAVAILABLE);
-        if (collection.get() == nullptr) {
+        SecretCollection* collection = context->collection.get();
+        if (collection == nullptr) {
             fail(TRESOR_UNAVAILABLE, "the Secret Service has no collection '" + alias + "'");
         }
-        gchar* label = secret_collection_get_label(collection.get());
-        const std::string name =
+        gchar* label = secret_collection_get_label(collection);
+        context->collection_name =
             std::string(label != nullptr ? label : "") + " (alias " + alias + ")";
         g_free(label);
-        if (secret_collection_get_locked(collection.get())) {
+        const std::string& name = context->collection_name;
+        if (secret_collection_get_locked(collection)) {
             if (!context->options.allow_prompt) {
                 fail(TRESOR_LOCKED, "Secret Service collection " + name +
                                         " is locked; unlock it, or set allow_prompt = true");
             }
-            GList* objects = g_list_append(nullptr, collection.get());
+            GList* objects = g_list_append(nullptr, collection);
             secret_service_unlock_sync(context->service.get(), objects, deadline.cancellable(),
                                        nullptr, &error);
             g_list_free(objects);
             throw_if_error(error, deadline, "unlocking collection " + name, TRESOR_LOCKED);
-            if (secret_collection_get_locked(collection.get())) {
+            if (secret_collection_get_locked(collection)) {
                 fail(TRESOR_LOCKED, "Secret Service collection " + name + " stayed locked");
             }
         }
-        context->collection_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(collection.get()));
         *ctx = context.release();
         return TRESOR_OK;
     });
@@ -254,29 +301,18 @@ Context& as_context(void* ctx) {
     return *static_cast<Context*>(ctx);
 }
 
-std::optional<Item> find(const Context& ctx, const tresor_key* key, SecretSearchFlags flags) {
-    Attributes query;
-    query.add("service", key->service).add("account", key->name);
-    auto items = search(ctx, kSchema, query, flags);
-    for (auto& item : items) {
-        if (!item.expired()) {
-            return std::move(item);
-        }
-    }
-    return std::nullopt;
-}
-
 tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
                      tresor_diag* diag) {
     return guarded(diag, [&] {
-        auto item = find(as_context(ctx), key, SECRET_SEARCH_LOAD_SECRETS);
+        const Context& c = as_context(ctx);
+        auto item = find(c, key, SECRET_SEARCH_LOAD_SECRETS);
         if (!item) {
             return TRESOR_NOT_FOUND;
         }
         SecretValue* value = secret_item_get_secret(item->item.get());
         if (value == nullptr) {
-            fail(TRESOR_LOCKED,
-                 "the item for " + std::string(key->service) + "/" + key->name + " is locked");
+            fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
+                                    " is locked: cannot read " + key->service + "/" + key->name);
         }
         gsize length = 0;
         const gchar* bytes = secret_value_get(value, &length);
@@ -289,14 +325,12 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
 tresor_status ss_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
-        Attributes query;
-        query.add("service", key->service).add("account", key->name);
-        Deadline deadline(c.options.timeout);
-        GError* error = nullptr;
-        const gboolean any =
-            secret_password_clearv_sync(&kSchema, query.get(), deadline.cancellable(), &error);
-        throw_if_error(error, deadline, "removing an item");
-        *removed = any ? 1 : 0;
+        *removed = 0;
+        for (const Item& item : items_of(c, key, SECRET_SEARCH_NONE)) {
+            delete_item(c, item);
+            // An expired item was already gone as far as get and list go.
+            *removed = *removed != 0 || !item.expired() ? 1 : 0;
+        }
         return TRESOR_OK;
     });
 }
@@ -305,11 +339,6 @@ tresor_status ss_set(void* ctx, const tresor_key* key, const uint8_t* bytes, siz
                      const tresor_entry* meta, tresor_diag* diag) {
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
-        // Items with other metadata attributes would not be replaced: clear first.
-        int removed = 0;
-        if (const tresor_status status = ss_remove(ctx, key, &removed, diag); status != TRESOR_OK) {
-            return status;
-        }
         Attributes attributes;
         attributes.add("service", key->service).add("account", key->name);
         attributes.add("tresor-type", std::to_string(meta->type));
@@ -322,15 +351,27 @@ tresor_status ss_set(void* ctx, const tresor_key* key, const uint8_t* bytes, siz
         const std::string label = meta->label != nullptr && *meta->label != '\0'
                                       ? meta->label
                                       : std::string(key->service) + "/" + key->name;
+        // Store first, then remove the entry's other items (older ones, with
+        // other metadata attributes, or secret-tool's): a failed store
+        // leaves the previous value in place.
+        const auto previous = items_of(c, key, SECRET_SEARCH_NONE);
         SecretValue* value =
             secret_value_new(reinterpret_cast<const gchar*>(bytes), static_cast<gssize>(length),
                              "application/octet-stream");
         Deadline deadline(c.options.timeout);
         GError* error = nullptr;
-        secret_password_storev_binary_sync(&kSchema, attributes.get(), c.collection_path.c_str(),
-                                           label.c_str(), value, deadline.cancellable(), &error);
+        Ref<SecretItem> stored(secret_item_create_sync(
+            c.collection.get(), &kSchema, attributes.get(), label.c_str(), value,
+            SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error));
         secret_value_unref(value);
-        throw_if_error(error, deadline, "storing an item");
+        throw_if_error(error, deadline, "storing an item in collection " + c.collection_name);
+        // With identical attributes the daemon replaced the item in place.
+        const std::string stored_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(stored.get()));
+        for (const Item& item : previous) {
+            if (item.path != stored_path) {
+                delete_item(c, item);
+            }
+        }
         return TRESOR_OK;
     });
 }
