@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     tresor::cli::add_exec_command(app, ctx);
     tresor::cli::add_info_commands(app, ctx);
     tresor::cli::add_vault_commands(app, ctx);
+    tresor::cli::add_kdf_commands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

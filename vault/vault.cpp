@@ -82,6 +82,14 @@ void check_kdf_policy(const KdfPolicy& p) {
     }
 }
 
+std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
+    const Bytes password = random_bytes(16);
+    const Bytes salt = random_bytes(kSaltBytes);
+    const auto start = std::chrono::steady_clock::now();
+    (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
+    return std::chrono::steady_clock::now() - start;
+}
+
 struct Vault::State {
     std::filesystem::path path;
     Database db;

@@ -17,6 +17,7 @@
 
 #include <botan/secmem.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -45,6 +46,10 @@ constexpr std::uint32_t kMinWriteIterations = 2;
 // Throws Error{invalid_argument} for parameters below the floor or outside
 // what the format accepts when reading.
 void check_kdf_policy(const KdfPolicy& policy);
+
+// Runs one Argon2id derivation with these parameters (a random password and
+// salt) and returns how long it took: what unlocking a slot costs here.
+[[nodiscard]] std::chrono::nanoseconds time_kdf(const KdfPolicy& policy);
 
 struct Credential {
     enum class Kind { password, keyfile };
