@@ -26,7 +26,9 @@ void throw_if_error(GError* error, const Deadline& deadline, const std::string& 
         return;
     }
     const std::string message = error->message != nullptr ? error->message : "unknown error";
-    const bool no_service = g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+    // Nobody listening on the bus address, or nobody owning the name.
+    const bool no_service = error->domain == G_IO_ERROR ||
+                            g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
                             g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
     // Locked after open (a screen lock, `secret-tool lock`): refused, never a fallback.
     const bool locked = g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED);

@@ -56,8 +56,9 @@ class Deadline {
     std::thread watchdog_;
 };
 
-// Throws plugin::Failure for a GError (and frees it): a timeout or a missing
-// service is `unavailable_status`, anything else TRESOR_IO.
+// Throws plugin::Failure for a GError (and frees it): a timeout, an
+// unreachable bus or a missing service is `unavailable_status`, a locked
+// collection or item TRESOR_LOCKED, anything else TRESOR_IO.
 void throw_if_error(GError* error, const Deadline& deadline, const std::string& doing,
                     tresor_status unavailable_status = TRESOR_IO);
 
