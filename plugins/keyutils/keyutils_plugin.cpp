@@ -184,28 +184,41 @@ key_serial_t keyring(void* ctx) {
     return static_cast<Context*>(ctx)->keyring;
 }
 
-// The key's record and the value's offset in its payload, or empty.
-std::optional<std::pair<KeyBuffer, std::size_t>> load(void* ctx, const tresor_key* key,
-                                                      Record& record) {
-    const key_serial_t id = find(keyring(ctx), key);
-    if (id == 0) {
-        return std::nullopt;
-    }
+struct Loaded {
+    KeyBuffer payload;
+    std::size_t value_offset;
+};
+
+// Reads key id's payload into record. Empty when the key expired or vanished
+// meanwhile, or when its payload is not tresor's (then *foreign is set).
+std::optional<Loaded> read_record(key_serial_t id, Record& record, bool* foreign) {
     auto payload = read(id);
     if (!payload) {
         return std::nullopt;
     }
-    auto offset = codec::decode_header(payload->bytes(), record);
-    if (!offset) {
+    const auto offset = codec::decode_header(payload->bytes(), record);
+    *foreign = !offset.has_value();
+    if (!offset || (record.expires_at != 0 && tresor::plugin::unix_now() >= record.expires_at)) {
+        return std::nullopt;
+    }
+    return Loaded{std::move(*payload), *offset};
+}
+
+// The entry's record and payload, or empty when there is none.
+std::optional<Loaded> load(void* ctx, const tresor_key* key, Record& record) {
+    const key_serial_t id = find(keyring(ctx), key);
+    if (id == 0) {
+        return std::nullopt;
+    }
+    bool foreign = false;
+    auto loaded = read_record(id, record, &foreign);
+    if (foreign) {
         fail(TRESOR_CORRUPT, "the kernel key for " + std::string(key->service) + "/" + key->name +
                                  " was not written by tresor");
     }
     record.service = key->service;
     record.name = key->name;
-    if (record.expires_at != 0 && tresor::plugin::unix_now() >= record.expires_at) {
-        return std::nullopt;
-    }
-    return std::make_pair(std::move(*payload), *offset);
+    return loaded;
 }
 
 tresor_status ku_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
@@ -216,7 +229,7 @@ tresor_status ku_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
         if (!loaded) {
             return TRESOR_NOT_FOUND;
         }
-        const auto value = loaded->first.bytes().subspan(loaded->second);
+        const auto value = loaded->payload.bytes().subspan(loaded->value_offset);
         return sink(sink_ctx, value.data(), value.size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
     });
 }
@@ -309,11 +322,15 @@ tresor_status ku_list(void* ctx, const char* service, tresor_entry_sink sink, vo
             if (!names || (service != nullptr && names->first != service)) {
                 continue;
             }
-            const tresor_key key{names->first.c_str(), names->second.c_str()};
+            // A key another program named like ours is skipped here; get
+            // reports it as corrupt.
             Record record;
-            if (!load(ctx, &key, record)) {
+            bool foreign = false;
+            if (!read_record(serials[i], record, &foreign)) {
                 continue;
             }
+            record.service = names->first;
+            record.name = names->second;
             const tresor_entry e = to_entry(record);
             if (sink(sink_ctx, &e) != 0) {
                 break;
