@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE keyutils_plugin
 #include <boost/test/unit_test.hpp>
 
+#include <grp.h>
 #include <keyutils.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -14,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <grp.h>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -24,22 +24,13 @@
 #include <sstream>
 
 #include "integration/behaviour/plugin_client.hpp"
+#include "integration/keyutils/keyring_usable.hpp"
 
+using tresor::test::KeyringUsable;
 using tresor::test::Outcome;
 using tresor::test::PluginClient;
 
 namespace {
-
-struct KeyringUsable {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        if (keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0) < 0) {
-            boost::test_tools::assertion_result no(false);
-            no.message() << "the kernel keyring is not usable here: " << std::strerror(errno);
-            return no;
-        }
-        return true;
-    }
-};
 
 struct IsRoot {
     boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {

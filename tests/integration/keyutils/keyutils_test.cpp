@@ -4,30 +4,16 @@
 #define BOOST_TEST_MODULE keyutils
 #include <boost/test/unit_test.hpp>
 
-#include <keyutils.h>
-
-#include <cerrno>
-#include <cstring>
-
+#include "integration/keyutils/keyring_usable.hpp"
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
+using tresor::test::KeyringUsable;
 using tresor::test::ProcessResult;
 using tresor::test::run_process;
 using tresor::test::TempDir;
 
 namespace {
-
-struct KeyringUsable {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        if (keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0) < 0) {
-            boost::test_tools::assertion_result no(false);
-            no.message() << "the kernel keyring is not usable here: " << std::strerror(errno);
-            return no;
-        }
-        return true;
-    }
-};
 
 struct Keyring {
     TempDir dir;
