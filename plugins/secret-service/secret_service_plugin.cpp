@@ -280,12 +280,16 @@ tresor_status ss_open(const tresor_param* params, size_t count, const tresor_hos
                                         " is locked; unlock it, or set allow_prompt = true");
             }
             GList* objects = g_list_append(nullptr, collection);
-            secret_service_unlock_sync(context->service.get(), objects, deadline.cancellable(),
-                                       nullptr, &error);
+            // The count, not the proxy's Locked property: that is refreshed
+            // by a signal no main loop of ours dispatches.
+            const gint unlocked = secret_service_unlock_sync(
+                context->service.get(), objects, deadline.cancellable(), nullptr, &error);
             g_list_free(objects);
             throw_if_error(error, deadline, "unlocking collection " + name, TRESOR_LOCKED);
-            if (secret_collection_get_locked(collection)) {
-                fail(TRESOR_LOCKED, "Secret Service collection " + name + " stayed locked");
+            if (unlocked < 1) {
+                fail(TRESOR_LOCKED, "Secret Service collection " + name +
+                                        " stayed locked: the unlock prompt was dismissed or "
+                                        "could not be shown");
             }
         }
         *ctx = context.release();

@@ -278,6 +278,13 @@ BOOST_AUTO_TEST_CASE(calls_on_a_collection_locked_meanwhile_are_locked) {
     BOOST_TEST(set.status == TRESOR_LOCKED);
     BOOST_TEST(contains(set.message, "Login (alias default)"), set.message);
     BOOST_TEST(set.elapsed < 5000ms);
+    // Prompting allowed, but no display to show the prompt on: still locked,
+    // within the deadline.
+    PluginClient prompting("secret-service");
+    const Outcome o = prompting.open({{"allow_prompt", "true"}, {"timeout_ms", "2000"}});
+    BOOST_TEST(o.status == TRESOR_LOCKED);
+    BOOST_TEST(contains(o.message, "Login (alias default)"), o.message);
+    BOOST_TEST(o.elapsed < 5000ms);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE secret_service
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
@@ -85,7 +87,10 @@ BOOST_AUTO_TEST_CASE(binary_values_metadata_and_remove_round_trip) {
 BOOST_AUTO_TEST_CASE(without_a_session_bus_the_vault_serves_and_backends_says_why) {
     Chain chain;
     const Env no_bus = {{"DBUS_SESSION_BUS_ADDRESS", std::nullopt}};
+    const auto start = std::chrono::steady_clock::now();
     const ProcessResult backends = chain.tresor({"backends"}, "", no_bus);
+    // A hang detector for the "well under a second", not a speed test.
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(1)));
     BOOST_TEST(contains(backends.out, "keyring  plugin=secret-service"), backends.out);
     BOOST_TEST(contains(backends.out, "unusable: no D-Bus session bus"), backends.out);
     BOOST_TEST(contains(backends.out, "* file  plugin=vault"), backends.out);
@@ -101,7 +106,9 @@ BOOST_AUTO_TEST_SUITE(locked)
 // A reachable keyring that refuses must not silently send secrets elsewhere.
 BOOST_AUTO_TEST_CASE(locked_collection_is_an_error_naming_it_with_no_fallback) {
     Chain chain;
+    const auto start = std::chrono::steady_clock::now();
     const ProcessResult r = chain.tresor({"set", "s", "n"}, "value\n");
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(3)));  // no hang
     BOOST_TEST(r.exit_status == 3);
     BOOST_TEST(contains(r.err, "collection Login (alias default) is locked"), r.err);
     BOOST_TEST(!std::filesystem::exists(chain.dir / "vault.db"));
