@@ -19,10 +19,10 @@
 // probe gives the bus at most a second, and every call is cancelled at its
 // deadline.
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 #include "plugins/secret-service/glib_support.hpp"
+#include "plugins/secret-service/session_bus.hpp"
 
 namespace {
 
@@ -31,6 +31,8 @@ using tresor::plugin::guarded;
 using tresor::plugin::Params;
 using tresor::secret_service::Deadline;
 using tresor::secret_service::Ref;
+using tresor::secret_service::require_secret_service;
+using tresor::secret_service::require_session_bus;
 using tresor::secret_service::throw_if_error;
 
 // Lookups ignore the schema name: items from other programs match too.
@@ -80,43 +82,6 @@ struct Context {
     Ref<SecretCollection> collection;
     std::string collection_name;  // "Login (alias default)", for messages
 };
-
-// Without this variable GLib would try to autolaunch a bus: it fails after a
-// while, or starts a dbus-daemon nobody else can reach.
-void require_session_bus() {
-    const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
-    if (address == nullptr || *address == '\0') {
-        fail(TRESOR_UNAVAILABLE, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
-    }
-}
-
-// Asks the bus daemon whether org.freedesktop.secrets is owned
-// ("NameHasOwner") or can be started ("ListActivatableNames").
-bool bus_knows_secret_service(GDBusConnection* bus, const char* method, const Deadline& deadline) {
-    const bool has_owner = std::strcmp(method, "NameHasOwner") == 0;
-    GError* error = nullptr;
-    GVariant* reply = g_dbus_connection_call_sync(
-        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", method,
-        has_owner ? g_variant_new("(s)", "org.freedesktop.secrets") : nullptr, nullptr,
-        G_DBUS_CALL_FLAGS_NONE, -1, deadline.cancellable(), &error);
-    throw_if_error(error, deadline, "asking the bus for a Secret Service", TRESOR_UNAVAILABLE);
-    bool found = false;
-    if (has_owner) {
-        gboolean owned = FALSE;
-        g_variant_get(reply, "(b)", &owned);
-        found = owned != FALSE;
-    } else {
-        GVariantIter* names = nullptr;
-        const gchar* name = nullptr;
-        g_variant_get(reply, "(as)", &names);
-        while (g_variant_iter_next(names, "&s", &name)) {
-            found = found || std::strcmp(name, "org.freedesktop.secrets") == 0;
-        }
-        g_variant_iter_free(names);
-    }
-    g_variant_unref(reply);
-    return found;
-}
 
 class Attributes {
   public:
@@ -231,21 +196,10 @@ void delete_item(const Context& ctx, const Item& item) {
 tresor_status ss_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
     return guarded(diag, [&] {
         const Options options = read_options(params, count);
-        require_session_bus();
-        // The bus daemon answers these at once; a bus that does not is as
-        // good as none, and the probe must stay well under a second.
-        Deadline deadline(std::min(options.timeout, std::chrono::milliseconds(1000)));
-        GError* error = nullptr;
-        Ref<GDBusConnection> bus(
-            g_bus_get_sync(G_BUS_TYPE_SESSION, deadline.cancellable(), &error));
-        throw_if_error(error, deadline, "connecting to the session bus", TRESOR_UNAVAILABLE);
-        // Running, or startable by D-Bus activation (which the probe leaves
-        // to open: it must not start a daemon).
-        if (bus_knows_secret_service(bus.get(), "NameHasOwner", deadline) ||
-            bus_knows_secret_service(bus.get(), "ListActivatableNames", deadline)) {
-            return TRESOR_OK;
-        }
-        fail(TRESOR_UNAVAILABLE, "no Secret Service on the session bus (org.freedesktop.secrets)");
+        // The bus daemon answers at once; a bus that does not is as good as
+        // none, and a probe must stay well under a second.
+        require_secret_service(std::min(options.timeout, std::chrono::milliseconds(1000)));
+        return TRESOR_OK;
     });
 }
 
