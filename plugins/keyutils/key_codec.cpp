@@ -1,5 +1,6 @@
 #include "plugins/keyutils/key_codec.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 
@@ -31,8 +32,9 @@ std::optional<std::string> unescape(std::string_view text) {
             continue;
         }
         unsigned value = 0;
+        const char* digits = text.data() + i + 1;
         if (i + 2 >= text.size() ||
-            std::sscanf(std::string(text.substr(i + 1, 2)).c_str(), "%2X", &value) != 1) {
+            std::from_chars(digits, digits + 2, value, 16).ptr != digits + 2) {
             return std::nullopt;
         }
         out += static_cast<char>(value);
