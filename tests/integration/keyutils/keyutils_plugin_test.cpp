@@ -1,8 +1,9 @@
 // The keyutils module called straight through its C ABI table against the
-// real kernel keyring. CTest runs it inside `keyctl session -`: a private
-// session keyring that, like systemd's and container runtimes', does not link
-// the user keyring. Cases that need another user or a seccomp filter run in
-// a forked child; they are skipped, with the reason, where that is not possible.
+// real kernel keyring, from a private session keyring that, like systemd's
+// and container runtimes', does not link the user keyring
+// (keyring_usable.hpp). Cases that need another user or a seccomp filter run
+// in a forked child; they are skipped, with the reason, where that is not
+// possible.
 #define BOOST_TEST_MODULE keyutils_plugin
 #include <boost/test/unit_test.hpp>
 
