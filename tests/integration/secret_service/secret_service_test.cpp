@@ -1,5 +1,6 @@
 // The chain [secret-service, vault] against a real gnome-keyring (started by
-// with_keyring.sh), and the same chain with no session bus at all.
+// with_keyring.sh), the same chain with no session bus at all, and with a
+// bus that can start gnome-keyring but no keyring anyone unlocked.
 #define BOOST_TEST_MODULE secret_service
 #include <boost/test/unit_test.hpp>
 
@@ -112,6 +113,19 @@ BOOST_AUTO_TEST_CASE(locked_collection_is_an_error_naming_it_with_no_fallback) {
     BOOST_TEST(r.exit_status == 3);
     BOOST_TEST(contains(r.err, "collection Login (alias default) is locked"), r.err);
     BOOST_TEST(!std::filesystem::exists(chain.dir / "vault.db"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(not_started)
+
+// A headless machine with gnome-keyring installed: the bus activates it, it
+// has no default collection, and the vault serves.
+BOOST_AUTO_TEST_CASE(an_activatable_keyring_without_a_default_collection_falls_back) {
+    Chain chain;
+    BOOST_TEST(chain.tresor({"set", "s", "n"}, "in the vault\n").exit_status == 0);
+    BOOST_TEST(chain.tresor({"get", "s", "n"}).out == "in the vault\n");
+    BOOST_TEST(std::filesystem::exists(chain.dir / "vault.db"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
