@@ -6,14 +6,16 @@
 //
 // Parameters:
 //   keyring   "user" (default: shared by the user's processes), "session"
-//             (the caller's session keyring: useful inside `keyctl session`),
-//             or "persistent" (the user's persistent keyring, kept for days
-//             across logins, where the kernel has it)
+//             (the caller's session keyring: a login session, `keyctl
+//             session`, a systemd service; without one, the user's session
+//             keyring), or "persistent" (the user's persistent keyring, kept
+//             across logins until unused for days, where the kernel has it)
 #include <keyutils.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "plugins/common/plugin_support.hpp"
