@@ -2,6 +2,7 @@
 // turned into status codes at exactly one guard.
 #include <botan/mem_ops.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -137,7 +138,7 @@ tresor_status tresor_get(tresor_store* store, const char* service, const char* n
         // Botan's secure allocator: locked where possible, wiped on free. One
         // byte more so an empty secret still gets a non-NULL pointer.
         auto* out = static_cast<uint8_t*>(Botan::allocate_memory(secret->size() + 1, 1));
-        std::memcpy(out, secret->bytes().data(), secret->size());
+        std::copy(secret->bytes().begin(), secret->bytes().end(), out);
         *value = out;
         *value_length = secret->size();
         return TRESOR_OK;

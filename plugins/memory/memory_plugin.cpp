@@ -161,7 +161,9 @@ tresor_status memory_stat(void* ctx, const tresor_key* key, tresor_entry_sink si
         if (r == nullptr) {
             return TRESOR_NOT_FOUND;
         }
-        const tresor_entry e = to_entry({key->service, key->name}, *r);
+        // Named: the entry borrows these strings until the sink returns.
+        const std::pair<std::string, std::string> id{key->service, key->name};
+        const tresor_entry e = to_entry(id, *r);
         sink(sink_ctx, &e);
         return TRESOR_OK;
     });

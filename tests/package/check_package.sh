@@ -21,7 +21,8 @@ cmake --build "$work/cmake-build" >/dev/null
 
 echo "== pkg-config tresor"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
-g++ -std=c++20 "$consumer_src/consumer.cpp" -o "$work/pkg-consumer" $(pkg-config --cflags --libs tresor)
+g++ -std=c++20 ${CXXFLAGS:-} "$consumer_src/consumer.cpp" -o "$work/pkg-consumer" \
+    $(pkg-config --cflags --libs tresor) ${LDFLAGS:-}
 LD_LIBRARY_PATH=$libdir "$work/pkg-consumer"
 
 echo "== installed CLI"

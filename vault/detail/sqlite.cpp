@@ -91,12 +91,18 @@ Database::Database(const std::filesystem::path& path) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     sqlite3_busy_timeout(db_, 10000);
-    exec("PRAGMA cell_size_check = ON");
-    exec("PRAGMA secure_delete = ON");
-    exec("PRAGMA mmap_size = 0");
-    exec("PRAGMA temp_store = MEMORY");
-    exec("PRAGMA journal_mode = DELETE");
-    exec("PRAGMA synchronous = FULL");
+    try {
+        exec("PRAGMA cell_size_check = ON");
+        exec("PRAGMA secure_delete = ON");
+        exec("PRAGMA mmap_size = 0");
+        exec("PRAGMA temp_store = MEMORY");
+        exec("PRAGMA journal_mode = DELETE");
+        exec("PRAGMA synchronous = FULL");
+    } catch (...) {
+        // A file that is not a database fails here; no destructor will run.
+        sqlite3_close_v2(db_);
+        throw;
+    }
 }
 
 Database::~Database() {
