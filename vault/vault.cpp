@@ -183,6 +183,44 @@ struct Vault::State {
         return manifest_entry(keys, identity(row), row.metadata, row.value);
     }
 
+    // Writes one record inside the caller's transaction and keeps the
+    // header's manifest and count in step; the caller stores the header.
+    void put(Header& header, const Vault::NewEntry& entry, std::int64_t now) {
+        Row row;
+        row.name_index = name_index(keys, entry.service, entry.name);
+        Metadata m = entry.metadata;
+        m.service = entry.service;
+        m.name = entry.name;
+        m.created_at = m.updated_at = now;
+        if (auto old = find_row(row.name_index)) {
+            m.created_at = open_metadata(*old).created_at;
+            xor_into(header.manifest, entry_of(*old));
+            row.record_id = old->record_id;
+            row.version = old->version + 1;
+        } else {
+            row.record_id = random_bytes(kRecordIdBytes);
+            row.version = 1;
+            header.record_count += 1;
+        }
+        row.metadata = aead_seal(keys.record, encode_metadata(m),
+                                 record_associated_data(identity(row), Field::metadata));
+        row.value = aead_seal(keys.record, encode_value(m.expires_at, entry.value),
+                              record_associated_data(identity(row), Field::value));
+        write_row(row, service_index(keys, entry.service));
+        xor_into(header.manifest, entry_of(row));
+    }
+
+    void write_row(const Row& row, std::span<const std::uint8_t> service_idx) {
+        upsert.bind(1, row.record_id)
+            .bind(2, row.name_index)
+            .bind(3, service_idx)
+            .bind(4, static_cast<std::int64_t>(row.version))
+            .bind(5, row.metadata)
+            .bind(6, row.value)
+            .run();
+        upsert.reset();
+    }
+
     void adopt_keys(SecureBytes key) {
         vault_key = std::move(key);
         keys = derive_subkeys(vault_key, vault_id);
@@ -273,39 +311,18 @@ std::optional<SecureBytes> Vault::get(std::string_view service, std::string_view
 
 void Vault::set(std::string_view service, std::string_view name,
                 std::span<const std::uint8_t> value, const Metadata& metadata) {
+    const NewEntry entry{service, name, value, metadata};
+    set_many({&entry, 1});
+}
+
+void Vault::set_many(std::span<const NewEntry> entries) {
     State& s = *state_;
     Transaction tx(s.db);
     Header header = s.load_header();
-    Row row;
-    row.name_index = name_index(s.keys, service, name);
-    Metadata m = metadata;
-    m.service = service;
-    m.name = name;
-    m.created_at = m.updated_at = now_unix();
-    if (auto old = s.find_row(row.name_index)) {
-        m.created_at = s.open_metadata(*old).created_at;
-        xor_into(header.manifest, s.entry_of(*old));
-        row.record_id = old->record_id;
-        row.version = old->version + 1;
-    } else {
-        row.record_id = random_bytes(kRecordIdBytes);
-        row.version = 1;
-        header.record_count += 1;
+    const std::int64_t now = now_unix();
+    for (const NewEntry& entry : entries) {
+        s.put(header, entry, now);
     }
-    row.metadata = aead_seal(s.keys.record, encode_metadata(m),
-                             record_associated_data(s.identity(row), Field::metadata));
-    row.value = aead_seal(s.keys.record, encode_value(m.expires_at, value),
-                          record_associated_data(s.identity(row), Field::value));
-    const Bytes service_idx = service_index(s.keys, service);
-    s.upsert.bind(1, row.record_id)
-        .bind(2, row.name_index)
-        .bind(3, service_idx)
-        .bind(4, static_cast<std::int64_t>(row.version))
-        .bind(5, row.metadata)
-        .bind(6, row.value)
-        .run();
-    s.upsert.reset();
-    xor_into(header.manifest, s.entry_of(row));
     s.store_header(header);
     tx.commit();
 }
@@ -437,15 +454,7 @@ int Vault::rotate() {
                  manifest_entry(new_keys, s.identity(row), row.metadata, row.value));
     }
     for (auto& [row, meta] : rows) {
-        const Bytes service_idx = service_index(new_keys, meta.service);
-        s.upsert.bind(1, row.record_id)
-            .bind(2, row.name_index)
-            .bind(3, service_idx)
-            .bind(4, static_cast<std::int64_t>(row.version))
-            .bind(5, row.metadata)
-            .bind(6, row.value)
-            .run();
-        s.upsert.reset();
+        s.write_row(row, service_index(new_keys, meta.service));
     }
     const std::size_t before = header.slots.size();
     std::erase_if(header.slots, [&](const Slot& slot) { return slot.id != s.unlock_slot; });

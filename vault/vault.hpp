@@ -109,6 +109,15 @@ class Vault {
     // Creates or replaces; keeps created_at of an existing entry.
     void set(std::string_view service, std::string_view name, std::span<const std::uint8_t> value,
              const Metadata& metadata);
+    // Creates or replaces many entries in one transaction (all or none): an
+    // import pays for one commit, not one per entry.
+    struct NewEntry {
+        std::string_view service;
+        std::string_view name;
+        std::span<const std::uint8_t> value;
+        Metadata metadata;  // service, name and times are filled in
+    };
+    void set_many(std::span<const NewEntry> entries);
     bool remove(std::string_view service, std::string_view name);
     // Metadata only; never decrypts a value. service == nullptr: all.
     void list(const std::string* service, const std::function<void(const Metadata&)>& sink);

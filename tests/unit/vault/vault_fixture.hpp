@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <string_view>
 
 #include "support/test_support.hpp"
 #include "tresor/error.hpp"
@@ -17,7 +18,7 @@ inline vault::Credential password(const std::string& text) {
     return {vault::Credential::Kind::password, vault::SecureBytes(text.begin(), text.end())};
 }
 
-inline std::span<const std::uint8_t> bytes(const std::string& s) {
+inline std::span<const std::uint8_t> bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 

@@ -94,6 +94,30 @@ BOOST_FIXTURE_TEST_CASE(remove_says_whether_it_removed, VaultFixture) {
     BOOST_TEST(v.verify().problems.empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(set_many_writes_a_batch_in_one_transaction, VaultFixture) {
+    Vault v = create();
+    v.set("s", "existing", bytes("old"), {});
+    const auto created = v.stat("s", "existing")->created_at;
+    Metadata labelled;
+    labelled.label = "imported";
+    const std::vector<Vault::NewEntry> batch{
+        {"s", "a", bytes("1"), labelled},
+        {"s", "existing", bytes("new"), {}},
+        {"t", "b", bytes("2"), {}},
+        {"s", "a", bytes("1 again"), labelled},  // the later one wins
+    };
+    const auto generation = v.info().generation;
+    v.set_many(batch);
+    BOOST_TEST(v.info().generation == generation + 1);  // one header write
+    BOOST_TEST(v.info().record_count == 3u);
+    BOOST_TEST(str(v.get("s", "a")) == "1 again");
+    BOOST_TEST(v.stat("s", "a")->label == "imported");
+    BOOST_TEST(str(v.get("s", "existing")) == "new");
+    BOOST_TEST(v.stat("s", "existing")->created_at == created);
+    BOOST_TEST(str(v.get("t", "b")) == "2");
+    BOOST_TEST(v.verify().problems.empty());
+}
+
 BOOST_FIXTURE_TEST_CASE(expired_entries_read_as_missing, VaultFixture) {
     Vault v = create();
     Metadata m;
