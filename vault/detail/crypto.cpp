@@ -5,21 +5,9 @@
 #include <botan/kdf.h>
 #include <botan/mac.h>
 #include <botan/mem_ops.h>
-#include <botan/pwdhash.h>
 #include <botan/system_rng.h>
 
 namespace tresor::vault::detail {
-
-SecureBytes argon2id(std::span<const std::uint8_t> password, std::span<const std::uint8_t> salt,
-                     const Argon2Params& params, std::size_t output_bytes) {
-    auto family = Botan::PasswordHashFamily::create_or_throw("Argon2id");
-    // Botan's order is (memory KiB, iterations, parallelism).
-    auto hash = family->from_params(params.memory_kib, params.iterations, params.parallelism);
-    SecureBytes out(output_bytes);
-    hash->derive_key(out.data(), out.size(), reinterpret_cast<const char*>(password.data()),
-                     password.size(), salt.data(), salt.size());
-    return out;
-}
 
 SecureBytes hkdf_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> salt,
                         std::string_view label, std::size_t output_bytes) {

@@ -25,6 +25,9 @@ struct Argon2Params {
     std::uint32_t parallelism;
 };
 
+// RFC 9106 Argon2id (version 0x13). The implementation is chosen at build
+// time (TRESOR_ARGON2, argon2id.cpp): libargon2 or Botan; both give the same
+// bytes for the same inputs (tests/unit/vault/crypto_test.cpp).
 [[nodiscard]] SecureBytes argon2id(std::span<const std::uint8_t> password,
                                    std::span<const std::uint8_t> salt, const Argon2Params& params,
                                    std::size_t output_bytes = kKeyBytes);

@@ -82,6 +82,33 @@ BOOST_AUTO_TEST_CASE(the_vaults_argon2id_wrapper_matches_libsodium) {
                boost::test_tools::per_element());
 }
 
+// The build's Argon2id provider (TRESOR_ARGON2) against Botan's, byte for
+// byte, over the shapes the vault uses: 32-byte salts, lanes 1-4, passwords
+// of any length. Vaults move between builds with either provider.
+BOOST_AUTO_TEST_CASE(the_argon2id_provider_gives_botans_bytes) {
+    struct Case {
+        std::size_t password_bytes;
+        Argon2Params params;
+    };
+    const Case cases[] = {{0, {8, 1, 1}},      {1, {64, 2, 1}},     {16, {19 * 1024, 2, 1}},
+                          {64, {4096, 3, 2}},  {200, {1024, 1, 4}}, {32, {19 * 1024, 2, 4}}};
+    for (const Case& c : cases) {
+        Bytes password(c.password_bytes);
+        for (std::size_t i = 0; i < password.size(); ++i) {
+            password[i] = static_cast<std::uint8_t>(i * 31 + 7);
+        }
+        const Bytes salt(32, static_cast<std::uint8_t>(c.params.memory_kib));
+        const SecureBytes provider = argon2id(password, salt, c.params);
+        Bytes botan(32);
+        Botan::argon2(botan.data(), botan.size(), reinterpret_cast<const char*>(password.data()),
+                      password.size(), salt.data(), salt.size(), nullptr, 0, nullptr, 0,
+                      /*Argon2id*/ 2, c.params.parallelism, c.params.memory_kib,
+                      c.params.iterations);
+        BOOST_TEST(Bytes(provider.begin(), provider.end()) == botan,
+                   boost::test_tools::per_element());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(hkdf_labels_give_independent_keys) {
     const Bytes key(32, 7), salt(16, 9);
     BOOST_TEST(hkdf_sha256(key, salt, "tresor/v1/record") !=
