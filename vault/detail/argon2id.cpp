@@ -20,14 +20,14 @@ namespace tresor::vault::detail {
 SecureBytes argon2id(std::span<const std::uint8_t> password, std::span<const std::uint8_t> salt,
                      const Argon2Params& params, std::size_t output_bytes) {
     SecureBytes out(output_bytes);
-    const int rc = argon2id_hash_raw(params.iterations, params.memory_kib, params.parallelism,
-                                     password.data(), password.size(), salt.data(), salt.size(),
-                                     out.data(), out.size());
+    const int rc =
+        argon2id_hash_raw(params.iterations, params.memory_kib, params.parallelism, password.data(),
+                          password.size(), salt.data(), salt.size(), out.data(), out.size());
     if (rc != ARGON2_OK) {
         // The message names the failing parameter or resource, never an input.
-        throw Error(rc == ARGON2_MEMORY_ALLOCATION_ERROR ? ErrorCode::io
-                                                         : ErrorCode::invalid_argument,
-                    std::string("Argon2id failed: ") + argon2_error_message(rc));
+        throw Error(
+            rc == ARGON2_MEMORY_ALLOCATION_ERROR ? ErrorCode::io : ErrorCode::invalid_argument,
+            std::string("Argon2id failed: ") + argon2_error_message(rc));
     }
     return out;
 }

@@ -90,8 +90,8 @@ BOOST_AUTO_TEST_CASE(the_argon2id_provider_gives_botans_bytes) {
         std::size_t password_bytes;
         Argon2Params params;
     };
-    const Case cases[] = {{0, {8, 1, 1}},      {1, {64, 2, 1}},     {16, {19 * 1024, 2, 1}},
-                          {64, {4096, 3, 2}},  {200, {1024, 1, 4}}, {32, {19 * 1024, 2, 4}}};
+    const Case cases[] = {{0, {8, 1, 1}},     {1, {64, 2, 1}},     {16, {19 * 1024, 2, 1}},
+                          {64, {4096, 3, 2}}, {200, {1024, 1, 4}}, {32, {19 * 1024, 2, 4}}};
     for (const Case& c : cases) {
         Bytes password(c.password_bytes);
         for (std::size_t i = 0; i < password.size(); ++i) {
