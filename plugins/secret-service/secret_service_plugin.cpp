@@ -106,7 +106,6 @@ std::string attribute(GHashTable* attributes, const char* key) {
 
 // One search result, with its metadata copied out of GLib.
 struct Item {
-    Ref<SecretItem> item;
     std::string path, service, account, label, description;
     std::uint32_t type = TRESOR_TYPE_PASSWORD;
     std::int64_t created = 0, modified = 0, expires = 0;
@@ -133,7 +132,6 @@ struct Item {
 
 Item describe(SecretItem* secret_item) {
     Item item;
-    item.item = Ref<SecretItem>(SECRET_ITEM(g_object_ref(secret_item)));
     item.path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(secret_item));
     GHashTable* attributes = secret_item_get_attributes(secret_item);
     item.service = attribute(attributes, "service");
@@ -171,14 +169,15 @@ std::vector<Item> search(const Context& ctx, const SecretSchema& schema, const A
     return items;
 }
 
-std::vector<Item> items_of(const Context& ctx, const tresor_key* key, SecretSearchFlags flags) {
+std::vector<Item> items_of(const Context& ctx, const tresor_key* key) {
     Attributes query;
     query.add("service", key->service).add("account", key->name);
-    return search(ctx, kSchema, query, static_cast<SecretSearchFlags>(flags | SECRET_SEARCH_ALL));
+    return search(ctx, kSchema, query, SECRET_SEARCH_ALL);
 }
 
-std::optional<Item> find(const Context& ctx, const tresor_key* key, SecretSearchFlags flags) {
-    for (auto& item : items_of(ctx, key, flags)) {
+// The entry's live item, with its metadata (no secret loaded).
+std::optional<Item> find(const Context& ctx, const tresor_key* key) {
+    for (auto& item : items_of(ctx, key)) {
         if (!item.expired()) {
             return std::move(item);
         }
@@ -186,10 +185,12 @@ std::optional<Item> find(const Context& ctx, const tresor_key* key, SecretSearch
     return std::nullopt;
 }
 
-void delete_item(const Context& ctx, const Item& item) {
+// By D-Bus path: no item proxy needed.
+void delete_item_path(const Context& ctx, const std::string& path) {
     Deadline deadline(ctx.options.timeout);
     GError* error = nullptr;
-    secret_item_delete_sync(item.item.get(), deadline.cancellable(), &error);
+    secret_service_delete_item_dbus_path_sync(ctx.service.get(), path.c_str(),
+                                              deadline.cancellable(), &error);
     throw_if_error(error, deadline, "removing an item from collection " + ctx.collection_name);
 }
 
@@ -259,24 +260,77 @@ Context& as_context(void* ctx) {
     return *static_cast<Context*>(ctx);
 }
 
+// The fast path of get: item paths only, no SecretItem proxies (building one
+// costs a round trip to the daemon and signal subscriptions on the bus).
+std::vector<std::string> item_paths(const Context& c, const tresor_key* key) {
+    Attributes query;
+    query.add("service", key->service).add("account", key->name);
+    Deadline deadline(c.options.timeout);
+    GError* error = nullptr;
+    gchar** paths = secret_collection_search_for_dbus_paths_sync(
+        c.collection.get(), &kSchema, query.get(), deadline.cancellable(), &error);
+    throw_if_error(error, deadline, "searching collection " + c.collection_name);
+    std::vector<std::string> out;
+    for (gchar** p = paths; p != nullptr && *p != nullptr; ++p) {
+        out.emplace_back(*p);
+    }
+    g_strfreev(paths);
+    return out;
+}
+
+// An item's tresor-expires attribute (0: none), with one Properties.Get.
+std::int64_t item_expiry(const Context& c, const std::string& path) {
+    GDBusProxy* service = G_DBUS_PROXY(c.service.get());
+    Deadline deadline(c.options.timeout);
+    GError* error = nullptr;
+    GVariant* reply = g_dbus_connection_call_sync(
+        g_dbus_proxy_get_connection(service), g_dbus_proxy_get_name(service), path.c_str(),
+        "org.freedesktop.DBus.Properties", "Get",
+        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), G_VARIANT_TYPE("(v)"),
+        G_DBUS_CALL_FLAGS_NONE, -1, deadline.cancellable(), &error);
+    throw_if_error(error, deadline, "reading an item's attributes in " + c.collection_name);
+    GVariant* attributes = nullptr;
+    g_variant_get(reply, "(v)", &attributes);
+    const char* expires = nullptr;
+    std::int64_t expires_at = 0;
+    if (g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
+        expires_at = std::strtoll(expires, nullptr, 10);
+    }
+    g_variant_unref(attributes);
+    g_variant_unref(reply);
+    return expires_at;
+}
+
 tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
                      tresor_diag* diag) {
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
-        auto item = find(c, key, SECRET_SEARCH_LOAD_SECRETS);
-        if (!item) {
-            return TRESOR_NOT_FOUND;
+        const std::string locked = "Secret Service collection " + c.collection_name +
+                                   " is locked: cannot read " + key->service + "/" + key->name;
+        for (const std::string& path : item_paths(c, key)) {
+            const std::int64_t expires_at = item_expiry(c, path);
+            if (expires_at != 0 && tresor::plugin::unix_now() >= expires_at) {
+                continue;
+            }
+            Deadline deadline(c.options.timeout);
+            GError* error = nullptr;
+            SecretValue* value = secret_service_get_secret_for_dbus_path_sync(
+                c.service.get(), path.c_str(), deadline.cancellable(), &error);
+            if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)) {
+                g_error_free(error);
+                fail(TRESOR_LOCKED, locked);
+            }
+            throw_if_error(error, deadline, "reading an item of collection " + c.collection_name);
+            if (value == nullptr) {
+                fail(TRESOR_LOCKED, locked);
+            }
+            gsize length = 0;
+            const gchar* bytes = secret_value_get(value, &length);
+            const int taken = sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length);
+            secret_value_unref(value);  // libsecret keeps it in its own wiped memory
+            return taken == 0 ? TRESOR_OK : TRESOR_INTERNAL;
         }
-        SecretValue* value = secret_item_get_secret(item->item.get());
-        if (value == nullptr) {
-            fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
-                                    " is locked: cannot read " + key->service + "/" + key->name);
-        }
-        gsize length = 0;
-        const gchar* bytes = secret_value_get(value, &length);
-        const int taken = sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length);
-        secret_value_unref(value);  // libsecret keeps it in its own wiped memory
-        return taken == 0 ? TRESOR_OK : TRESOR_INTERNAL;
+        return TRESOR_NOT_FOUND;
     });
 }
 
@@ -284,8 +338,8 @@ tresor_status ss_remove(void* ctx, const tresor_key* key, int* removed, tresor_d
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
         *removed = 0;
-        for (const Item& item : items_of(c, key, SECRET_SEARCH_NONE)) {
-            delete_item(c, item);
+        for (const Item& item : items_of(c, key)) {
+            delete_item_path(c, item.path);
             // An expired item was already gone as far as get and list go.
             *removed = *removed != 0 || !item.expired() ? 1 : 0;
         }
@@ -311,23 +365,44 @@ tresor_status ss_set(void* ctx, const tresor_key* key, const uint8_t* bytes, siz
                                       : std::string(key->service) + "/" + key->name;
         // Store first, then remove the entry's other items (older ones, with
         // other metadata attributes, or secret-tool's): a failed store
-        // leaves the previous value in place.
-        const auto previous = items_of(c, key, SECRET_SEARCH_NONE);
+        // leaves the previous value in place. By D-Bus path throughout: an
+        // item proxy would cost a round trip each.
+        const auto previous = item_paths(c, key);
+        // What secret_item_create sends, schema name included, so listing
+        // (which matches the schema name) finds the item.
+        attributes.add("xdg:schema", kSchema.name);
+        GHashTable* properties = g_hash_table_new_full(
+            g_str_hash, g_str_equal, nullptr, reinterpret_cast<GDestroyNotify>(g_variant_unref));
+        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Label"),
+                            g_variant_ref_sink(g_variant_new_string(label.c_str())));
+        GVariantBuilder attrs;
+        g_variant_builder_init(&attrs, G_VARIANT_TYPE("a{ss}"));
+        GHashTableIter it;
+        gpointer name = nullptr, text = nullptr;
+        g_hash_table_iter_init(&it, attributes.get());
+        while (g_hash_table_iter_next(&it, &name, &text)) {
+            g_variant_builder_add(&attrs, "{ss}", static_cast<const char*>(name),
+                                  static_cast<const char*>(text));
+        }
+        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Attributes"),
+                            g_variant_ref_sink(g_variant_builder_end(&attrs)));
         SecretValue* value =
             secret_value_new(reinterpret_cast<const gchar*>(bytes), static_cast<gssize>(length),
                              "application/octet-stream");
         Deadline deadline(c.options.timeout);
         GError* error = nullptr;
-        Ref<SecretItem> stored(secret_item_create_sync(
-            c.collection.get(), &kSchema, attributes.get(), label.c_str(), value,
-            SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error));
+        gchar* stored = secret_service_create_item_dbus_path_sync(
+            c.service.get(), g_dbus_proxy_get_object_path(G_DBUS_PROXY(c.collection.get())),
+            properties, value, SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
         secret_value_unref(value);
+        g_hash_table_unref(properties);
         throw_if_error(error, deadline, "storing an item in collection " + c.collection_name);
         // With identical attributes the daemon replaced the item in place.
-        const std::string stored_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(stored.get()));
-        for (const Item& item : previous) {
-            if (item.path != stored_path) {
-                delete_item(c, item);
+        const std::string stored_path = stored;
+        g_free(stored);
+        for (const std::string& path : previous) {
+            if (path != stored_path) {
+                delete_item_path(c, path);
             }
         }
         return TRESOR_OK;
@@ -359,7 +434,7 @@ tresor_status ss_list(void* ctx, const char* service, tresor_entry_sink sink, vo
 tresor_status ss_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
                       tresor_diag* diag) {
     return guarded(diag, [&] {
-        auto item = find(as_context(ctx), key, SECRET_SEARCH_NONE);
+        auto item = find(as_context(ctx), key);
         if (!item) {
             return TRESOR_NOT_FOUND;
         }
