@@ -19,7 +19,9 @@
 // probe gives the bus at most a second, and every call is cancelled at its
 // deadline.
 #include <cstdlib>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "plugins/secret-service/glib_support.hpp"
 #include "plugins/secret-service/session_bus.hpp"
@@ -278,28 +280,74 @@ std::vector<std::string> item_paths(const Context& c, const tresor_key* key) {
     return out;
 }
 
-// An item's tresor-expires attribute (0: none), with one Properties.Get.
-std::int64_t item_expiry(const Context& c, const std::string& path) {
-    GDBusProxy* service = G_DBUS_PROXY(c.service.get());
-    Deadline deadline(c.options.timeout);
-    GError* error = nullptr;
-    GVariant* reply = g_dbus_connection_call_sync(
-        g_dbus_proxy_get_connection(service), g_dbus_proxy_get_name(service), path.c_str(),
-        "org.freedesktop.DBus.Properties", "Get",
-        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), G_VARIANT_TYPE("(v)"),
-        G_DBUS_CALL_FLAGS_NONE, -1, deadline.cancellable(), &error);
-    throw_if_error(error, deadline, "reading an item's attributes in " + c.collection_name);
-    GVariant* attributes = nullptr;
-    g_variant_get(reply, "(v)", &attributes);
-    const char* expires = nullptr;
-    std::int64_t expires_at = 0;
-    if (g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
-        expires_at = std::strtoll(expires, nullptr, 10);
+// An item's tresor-expires attribute (0: none), asked for with one
+// Properties.Get that is sent at once and read later: its round trip
+// overlaps the secret's (the connection keeps the order, the daemon answers
+// both).
+class PendingExpiry {
+  public:
+    PendingExpiry(const Context& c, const std::string& path, const Deadline& deadline)
+        : context_(g_main_context_new()),
+          deadline_(deadline),
+          doing_("reading an item's attributes in " + c.collection_name) {
+        GDBusProxy* service = G_DBUS_PROXY(c.service.get());
+        g_main_context_push_thread_default(context_);
+        g_dbus_connection_call(g_dbus_proxy_get_connection(service), g_dbus_proxy_get_name(service),
+                               path.c_str(), "org.freedesktop.DBus.Properties", "Get",
+                               g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"),
+                               G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                               deadline.cancellable(), &PendingExpiry::answered, this);
+        g_main_context_pop_thread_default(context_);
     }
-    g_variant_unref(attributes);
-    g_variant_unref(reply);
-    return expires_at;
-}
+    ~PendingExpiry() {
+        wait();  // the callback must not outlive this object
+        if (reply_ != nullptr) {
+            g_variant_unref(reply_);
+        }
+        if (error_ != nullptr) {
+            g_error_free(error_);
+        }
+        g_main_context_unref(context_);
+    }
+    PendingExpiry(const PendingExpiry&) = delete;
+    PendingExpiry& operator=(const PendingExpiry&) = delete;
+
+    std::int64_t expires_at() {
+        wait();
+        throw_if_error(std::exchange(error_, nullptr), deadline_, doing_);
+        GVariant* attributes = nullptr;
+        g_variant_get(reply_, "(v)", &attributes);
+        const char* expires = nullptr;
+        std::int64_t at = 0;
+        if (g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
+            at = std::strtoll(expires, nullptr, 10);
+        }
+        g_variant_unref(attributes);
+        return at;
+    }
+
+  private:
+    static void answered(GObject* connection, GAsyncResult* result, gpointer self) {
+        auto* pending = static_cast<PendingExpiry*>(self);
+        pending->reply_ =
+            g_dbus_connection_call_finish(G_DBUS_CONNECTION(connection), result, &pending->error_);
+        pending->done_ = true;
+    }
+    void wait() {
+        while (!done_) {
+            g_main_context_iteration(context_, TRUE);
+        }
+    }
+
+    GMainContext* context_;
+    const Deadline& deadline_;
+    std::string doing_;
+    bool done_ = false;
+    GVariant* reply_ = nullptr;
+    GError* error_ = nullptr;
+};
+
+using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref)>;
 
 tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
                      tresor_diag* diag) {
@@ -308,14 +356,13 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
         const std::string locked = "Secret Service collection " + c.collection_name +
                                    " is locked: cannot read " + key->service + "/" + key->name;
         for (const std::string& path : item_paths(c, key)) {
-            const std::int64_t expires_at = item_expiry(c, path);
-            if (expires_at != 0 && tresor::plugin::unix_now() >= expires_at) {
-                continue;
-            }
+            // One deadline for the two overlapping exchanges.
             Deadline deadline(c.options.timeout);
+            PendingExpiry expiry(c, path, deadline);
             GError* error = nullptr;
-            SecretValue* value = secret_service_get_secret_for_dbus_path_sync(
-                c.service.get(), path.c_str(), deadline.cancellable(), &error);
+            SecretValueRef value(secret_service_get_secret_for_dbus_path_sync(
+                                     c.service.get(), path.c_str(), deadline.cancellable(), &error),
+                                 &secret_value_unref);
             if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)) {
                 g_error_free(error);
                 fail(TRESOR_LOCKED, locked);
@@ -324,11 +371,15 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
             if (value == nullptr) {
                 fail(TRESOR_LOCKED, locked);
             }
+            const std::int64_t expires_at = expiry.expires_at();
+            if (expires_at != 0 && tresor::plugin::unix_now() >= expires_at) {
+                continue;  // libsecret wipes the value it holds
+            }
             gsize length = 0;
-            const gchar* bytes = secret_value_get(value, &length);
-            const int taken = sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length);
-            secret_value_unref(value);  // libsecret keeps it in its own wiped memory
-            return taken == 0 ? TRESOR_OK : TRESOR_INTERNAL;
+            const gchar* bytes = secret_value_get(value.get(), &length);
+            return sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length) == 0
+                       ? TRESOR_OK
+                       : TRESOR_INTERNAL;
         }
         return TRESOR_NOT_FOUND;
     });
