@@ -194,7 +194,11 @@ void BM_KeyctlRead(benchmark::State& state) {
                           raw_description(name_of(scattered(step++, kKeys))).c_str(), 0);
         void* data = nullptr;
         const long length = keyctl_read_alloc(id, &data);
-        std::memset(data, 0, static_cast<std::size_t>(std::max(length, 0L)));
+        if (length < 0) {
+            state.SkipWithError("keyctl_read_alloc failed");
+            return;
+        }
+        std::memset(data, 0, static_cast<std::size_t>(length));
         std::free(data);
     }
 }

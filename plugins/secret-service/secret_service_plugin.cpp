@@ -349,12 +349,15 @@ class PendingExpiry {
 
 using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref)>;
 
+[[noreturn]] void fail_locked(const Context& c, const tresor_key* key) {
+    fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
+                            " is locked: cannot read " + key->service + "/" + key->name);
+}
+
 tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
                      tresor_diag* diag) {
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
-        const std::string locked = "Secret Service collection " + c.collection_name +
-                                   " is locked: cannot read " + key->service + "/" + key->name;
         for (const std::string& path : item_paths(c, key)) {
             // One deadline for the two overlapping exchanges.
             Deadline deadline(c.options.timeout);
@@ -365,11 +368,11 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
                                  &secret_value_unref);
             if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)) {
                 g_error_free(error);
-                fail(TRESOR_LOCKED, locked);
+                fail_locked(c, key);
             }
             throw_if_error(error, deadline, "reading an item of collection " + c.collection_name);
             if (value == nullptr) {
-                fail(TRESOR_LOCKED, locked);
+                fail_locked(c, key);
             }
             const std::int64_t expires_at = expiry.expires_at();
             if (expires_at != 0 && tresor::plugin::unix_now() >= expires_at) {

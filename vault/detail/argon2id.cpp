@@ -1,6 +1,6 @@
 // Argon2id, from the provider the build selected (TRESOR_ARGON2):
 //   libargon2  the RFC 9106 reference implementation (Debian libargon2-dev):
-//              1.6-2.7x faster than Botan 2.19's here, and lanes run on
+//              1.25-1.37x faster than Botan 2.19's here, and lanes run on
 //              threads, so parallelism > 1 uses the cores (docs/PERFORMANCE.md)
 //   botan      Botan 2's Argon2id: single-threaded, no AVX2 code
 // Both wipe the memory they fill before freeing it.
