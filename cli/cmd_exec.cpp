@@ -2,7 +2,9 @@
 //
 // The secrets go into the new program's environment only: this process
 // replaces itself with CMD (execvpe), so CMD's exit status is tresor's, and no
-// secret ever appears in an argv or passes through another process.
+// secret ever appears in an argv or passes through another process. CMD does
+// not get the variables the vault's unlock sources read: with them it could
+// open every secret, not only the ones it was given.
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/key_ref.hpp"
+#include "vault/unlock.hpp"
 
 extern char** environ;
 
@@ -35,6 +38,50 @@ bool names_variable(const char* env, const std::string& variable) {
     return std::strncmp(env, variable.c_str(), variable.size()) == 0 && env[variable.size()] == '=';
 }
 
+// Every env:VAR of every backend's `unlock`, whatever its plugin (any plugin
+// that unlocks takes the same spec), and of the default spec, which the
+// default config and a --backend naming a bare plugin use.
+std::vector<std::string> unlock_variables(const conf::Config& config) {
+    std::vector<std::string> specs = {vault::kDefaultUnlockSpec};
+    for (const auto& backend : config.backends) {
+        for (const auto& [key, value] : backend.params) {
+            if (key == "unlock") {
+                specs.push_back(value);
+            }
+        }
+    }
+    std::vector<std::string> variables;
+    for (const auto& spec : specs) {
+        for (const auto& source : vault::parse_unlock_spec(spec)) {
+            if (source.kind == vault::UnlockSource::Kind::env) {
+                variables.push_back(source.argument);
+            }
+        }
+    }
+    return variables;
+}
+
+// This process's environment without `hidden`, then the bound secrets.
+std::vector<char*> child_environment(const std::vector<std::string>& hidden,
+                                     std::vector<std::pair<std::string, SecureBytes>>& entries) {
+    std::vector<char*> envp;
+    for (char** env = environ; *env != nullptr; ++env) {
+        const auto names = [&](const std::string& variable) {
+            return names_variable(*env, variable);
+        };
+        const bool bound = std::any_of(entries.begin(), entries.end(),
+                                       [&](const auto& e) { return names(e.first); });
+        if (!bound && std::none_of(hidden.begin(), hidden.end(), names)) {
+            envp.push_back(*env);
+        }
+    }
+    for (auto& entry : entries) {
+        envp.push_back(reinterpret_cast<char*>(entry.second.data()));
+    }
+    envp.push_back(nullptr);
+    return envp;
+}
+
 }  // namespace
 
 void add_exec_command(CLI::App& app, Context& ctx) {
@@ -50,6 +97,7 @@ void add_exec_command(CLI::App& app, Context& ctx) {
         "The exit status is the command's (127: not found, 126: not executable).\n"
         "Example:\n  tresor exec --env GITHUB_TOKEN=github/ci-token -- gh release list");
     cmd->callback([&ctx, bindings, command] {
+        const std::vector<std::string> hidden = unlock_variables(ctx.config());
         std::vector<std::pair<std::string, SecureBytes>> entries;
         for (const auto& text : *bindings) {
             const EnvBinding binding = parse_env_binding(text);
@@ -63,19 +111,7 @@ void add_exec_command(CLI::App& app, Context& ctx) {
             entries.emplace_back(binding.variable,
                                  env_entry(binding.variable, *value, binding.key));
         }
-        std::vector<char*> envp;
-        for (char** env = environ; *env != nullptr; ++env) {
-            const bool replaced = std::any_of(entries.begin(), entries.end(), [&](const auto& e) {
-                return names_variable(*env, e.first);
-            });
-            if (!replaced) {
-                envp.push_back(*env);
-            }
-        }
-        for (auto& entry : entries) {
-            envp.push_back(reinterpret_cast<char*>(entry.second.data()));
-        }
-        envp.push_back(nullptr);
+        std::vector<char*> envp = child_environment(hidden, entries);
         std::vector<char*> argv;
         for (auto& arg : *command) {
             argv.push_back(arg.data());

@@ -221,6 +221,64 @@ BOOST_AUTO_TEST_CASE(exec_puts_secrets_in_the_child_environment_only) {
     BOOST_TEST(!contains(r.out + r.err, "hunter2"));
 }
 
+namespace {
+
+// Whether /usr/bin/env's output sets `name`.
+bool sets_variable(const std::string& env_output, const std::string& name) {
+    return env_output.starts_with(name + "=") || contains(env_output, "\n" + name + "=");
+}
+
+// `tresor exec --env X=db/password -- /usr/bin/env` with a secret stored
+// first: the child's environment, as env prints it.
+std::string child_environment(const Cli& cli, const Env& env) {
+    BOOST_TEST(cli.run({"set", "db", "password"}, "hunter2\n", env).exit_status == 0);
+    const ProcessResult r =
+        cli.run({"exec", "--env", "X=db/password", "--", "/usr/bin/env"}, "", env);
+    BOOST_TEST(r.exit_status == 0, r.err);
+    BOOST_TEST(sets_variable(r.out, "X"), r.out);
+    return r.out;
+}
+
+}  // namespace
+
+// Issue 15, finding 3: the child could open every secret with the password.
+BOOST_AUTO_TEST_CASE(exec_hides_the_default_unlock_variable_from_the_child) {
+    const std::string out = child_environment(Cli(kVault), kPassword);
+    BOOST_TEST(!sets_variable(out, "TRESOR_VAULT_PASSWORD"), out);
+    BOOST_TEST(!contains(out, "cli test password"), out);
+}
+
+BOOST_AUTO_TEST_CASE(exec_hides_the_configured_unlock_variable_unless_bound) {
+    Cli cli(kVault + "unlock = \"env:PW\"\n");
+    const Env env = {{"PW", "pw of the config"}, {"TRESOR_VAULT_PASSWORD", "also hidden"}};
+    const std::string out = child_environment(cli, env);
+    BOOST_TEST(!sets_variable(out, "PW"), out);
+    BOOST_TEST(!sets_variable(out, "TRESOR_VAULT_PASSWORD"), out);
+    // Asked for by name, the variable is the bound secret.
+    const ProcessResult bound =
+        cli.run({"exec", "--env", "PW=db/password", "--", "/usr/bin/env"}, "", env);
+    BOOST_TEST(contains(bound.out, "PW=hunter2\n"), bound.out);
+    BOOST_TEST(!contains(bound.out, "pw of the config"), bound.out);
+}
+
+BOOST_AUTO_TEST_CASE(exec_hides_every_variable_of_a_list_of_unlock_sources) {
+    Cli cli(kVault + "unlock = \"env:PW1,env:PW2,prompt\"\n");
+    const std::string out = child_environment(cli, {{"PW1", "first"}, {"PW2", "second"}});
+    BOOST_TEST(!sets_variable(out, "PW1"), out);
+    BOOST_TEST(!sets_variable(out, "PW2"), out);
+}
+
+BOOST_AUTO_TEST_CASE(exec_hides_the_unlock_variables_of_every_backend) {
+    Cli cli(
+        "chain = [\"a\"]\n"
+        "[backend.a]\nplugin = \"vault\"\npath = \"~/a.db\"\nunlock = \"env:PW_A\"\n"
+        "kdf = { memory_mib = 19, iterations = 2 }\n"
+        "[backend.b]\nplugin = \"vault\"\npath = \"~/b.db\"\nunlock = \"env:PW_B\"\n");
+    const std::string out = child_environment(cli, {{"PW_A", "a's"}, {"PW_B", "b's"}});
+    BOOST_TEST(!sets_variable(out, "PW_A"), out);
+    BOOST_TEST(!sets_variable(out, "PW_B"), out);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_vault_password_exits_4_and_no_source_exits_3) {
     Cli cli(kVault);
     BOOST_TEST(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);
@@ -295,4 +353,8 @@ BOOST_AUTO_TEST_CASE(with_no_config_the_default_vault_serves) {
     BOOST_TEST(run_process({TRESOR_CLI, "set", "app", "key"}, "value\n", env).exit_status == 0);
     BOOST_TEST(run_process({TRESOR_CLI, "get", "app", "key"}, "", env).out == "value\n");
     BOOST_TEST(std::filesystem::exists(home / "data/tresor/vault.db"));
+    const ProcessResult exec =
+        run_process({TRESOR_CLI, "exec", "--env", "X=app/key", "--", "/usr/bin/env"}, "", env);
+    BOOST_TEST(contains(exec.out, "X=value\n"), exec.out);
+    BOOST_TEST(!contains(exec.out, "TRESOR_VAULT_PASSWORD"), exec.out);
 }
