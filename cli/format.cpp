@@ -1,17 +1,22 @@
 #include "cli/format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
 namespace tresor::cli {
 namespace {
 
-// Reads exactly `digits` decimal digits at pos.
+// Reads exactly `digits` decimal digits at pos; from_chars alone would also
+// take a sign ("-001").
 bool read_number(std::string_view text, std::size_t& pos, std::size_t digits, int& out) {
     if (pos + digits > text.size()) {
         return false;
     }
     const char* begin = text.data() + pos;
+    if (!std::all_of(begin, begin + digits, [](char c) { return c >= '0' && c <= '9'; })) {
+        return false;
+    }
     auto [end, ec] = std::from_chars(begin, begin + digits, out);
     if (ec != std::errc() || end != begin + digits) {
         return false;
@@ -19,6 +24,9 @@ bool read_number(std::string_view text, std::size_t& pos, std::size_t digits, in
     pos += digits;
     return true;
 }
+
+// The UTC offsets in use run from -12:00 to +14:00.
+constexpr int kMaxOffsetMinutes = 14 * 60;
 
 bool expect(std::string_view text, std::size_t& pos, char c) {
     if (pos < text.size() && text[pos] == c) {
@@ -75,6 +83,9 @@ Timestamp parse_time(std::string_view text) {
             !read_number(text, pos, 2, om)) {
             throw invalid();
         }
+        if (om > 59 || oh * 60 + om > kMaxOffsetMinutes) {
+            throw invalid();
+        }
         offset_minutes = sign * (oh * 60 + om);
     } else {
         (void)expect(text, pos, 'Z');
@@ -82,7 +93,7 @@ Timestamp parse_time(std::string_view text) {
     const std::chrono::year_month_day ymd{std::chrono::year(year),
                                           std::chrono::month(static_cast<unsigned>(month)),
                                           std::chrono::day(static_cast<unsigned>(day))};
-    if (pos != text.size() || !ymd.ok() || hour > 23 || minute > 59 || second > 60) {
+    if (pos != text.size() || year < 1 || !ymd.ok() || hour > 23 || minute > 59 || second > 60) {
         throw invalid();
     }
     return std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +

@@ -13,7 +13,8 @@ namespace tresor::cli {
 [[nodiscard]] std::string format_time(const std::optional<Timestamp>& t);
 
 // Accepts YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] with an optional Z or ±HH:MM
-// (UTC when none). Throws Error{invalid_argument}.
+// (UTC when none): digits only, years 0001-9999, offsets within ±14:00.
+// Throws Error{invalid_argument}.
 [[nodiscard]] Timestamp parse_time(std::string_view text);
 
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;

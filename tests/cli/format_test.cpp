@@ -16,6 +16,22 @@ BOOST_AUTO_TEST_CASE(times_parse_in_iso_8601_forms_and_print_in_utc) {
     }
 }
 
+// Issue 15, finding 11: from_chars took signs, and offsets were unbounded.
+BOOST_AUTO_TEST_CASE(times_take_only_digits_real_offsets_and_years_from_1) {
+    BOOST_TEST(format_time(parse_time("2027-01-31T12:00+14:00")) == "2027-01-30T22:00:00Z");
+    BOOST_TEST(format_time(parse_time("2027-01-31T12:00-12:00")) == "2027-02-01T00:00:00Z");
+    BOOST_TEST(format_time(parse_time("0001-01-01")) == "0001-01-01T00:00:00Z");
+    for (const char* bad :
+         {"2027-01-31T12:00+99:99", "2027-01-31T12:00+14:01", "2027-01-31T12:00+01:60",
+          "2027-01-31T12:00-15:00", "2027-01-31T12:00+-1:00", "-001-01-01", "+001-01-01",
+          "0000-01-01", "2027--1-01", "2027-01-31T-1:00", "2027-01-31T12:-1",
+          "2027-01-31T12:00:-1"}) {
+        BOOST_CHECK_EXCEPTION((void)parse_time(bad), tresor::Error, [](const tresor::Error& e) {
+            return e.code() == tresor::ErrorCode::invalid_argument;
+        });
+    }
+}
+
 BOOST_AUTO_TEST_CASE(json_strings_are_always_valid_json) {
     BOOST_TEST(json_string("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");
     BOOST_TEST(json_string(std::string("\0", 1)) == "\"\\u0000\"");
