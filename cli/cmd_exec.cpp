@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/format.hpp"
 #include "cli/key_ref.hpp"
 #include "vault/unlock.hpp"
 
@@ -23,7 +24,7 @@ namespace {
 // "VAR=value\0" in wiped memory.
 SecureBytes env_entry(const std::string& variable, const Secret& value, const Key& key) {
     if (std::find(value.bytes().begin(), value.bytes().end(), 0) != value.bytes().end()) {
-        throw Error(ErrorCode::invalid_argument, "secret " + key.service + "/" + key.name +
+        throw Error(ErrorCode::invalid_argument, "secret " + display_key(key) +
                                                      " holds a NUL byte and cannot be put in "
                                                      "an environment variable");
     }
@@ -103,8 +104,8 @@ void add_exec_command(CLI::App& app, Context& ctx) {
             const EnvBinding binding = parse_env_binding(text);
             std::optional<Secret> value = ctx.store().get(binding.key);
             if (!value) {
-                std::cerr << "tresor: not found: " << binding.key.service << "/" << binding.key.name
-                          << " (for " << binding.variable << ")\n";
+                std::cerr << "tresor: not found: " << display_key(binding.key) << " (for "
+                          << binding.variable << ")\n";
                 ctx.exit_status = kExitNotFound;
                 return;
             }

@@ -36,7 +36,7 @@ std::string json_entry_members(const Entry& e) {
 }
 
 void not_found(Context& ctx, const Key& key) {
-    std::cerr << "tresor: not found: " << key.service << "/" << key.name << "\n";
+    std::cerr << "tresor: not found: " << display_key(key) << "\n";
     ctx.exit_status = kExitNotFound;
 }
 
@@ -47,7 +47,8 @@ void print_table(const std::vector<Entry>& entries) {
     std::vector<std::array<std::string, 6>> rows = {
         {"SERVICE", "NAME", "TYPE", "LABEL", "UPDATED", "EXPIRES"}};
     for (const auto& e : entries) {
-        rows.push_back({e.service, e.name, std::string(to_string(e.type)), e.label,
+        rows.push_back({display_text(e.service), display_text(e.name),
+                        std::string(to_string(e.type)), display_text(e.label),
                         format_time(e.updated_at), format_time(e.expires_at)});
     }
     std::array<std::size_t, 6> width{};
@@ -97,8 +98,7 @@ void add_set(CLI::App& app, Context& ctx) {
             options->expires_at = parse_time(*expires);
         }
         const Key key = args->key();
-        const Secret secret =
-            read_secret_input("Secret for " + key.service + "/" + key.name + ": ", *raw);
+        const Secret secret = read_secret_input("Secret for " + display_key(key) + ": ", *raw);
         ctx.store().set(key, secret, *options);
     });
 }

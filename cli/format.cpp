@@ -36,6 +36,60 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
     return false;
 }
 
+// The length of the UTF-8 sequence at text[i], its code point in cp; 0 when
+// the bytes there are not UTF-8.
+std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t& cp) noexcept {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) {
+        cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        extra = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        extra = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        extra = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+        if (i + k >= text.size()) {
+            return 0;
+        }
+        const auto cc = static_cast<unsigned char>(text[i + k]);
+        if ((cc & 0xC0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past Unicode are not UTF-8.
+    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMinimum[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    return extra + 1;
+}
+
+// C0, DEL and C1: a terminal acts on them (ESC starts a command, CR returns
+// to the line's start) instead of showing them.
+bool is_control(std::uint32_t cp) noexcept {
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+// prefix, then `digits` lowercase hex digits of value: "\x1b", "\u009b".
+std::string escaped(std::string_view prefix, std::uint32_t value, int digits) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(prefix);
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+        out += kHex[(value >> shift) & 0xF];
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string format_time(const std::optional<Timestamp>& t) {
@@ -101,42 +155,13 @@ Timestamp parse_time(std::string_view text) {
 }
 
 bool is_valid_utf8(std::string_view text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t extra = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
+    std::uint32_t cp = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = utf8_sequence(text, i, cp);
+        if (n == 0) {
             return false;
         }
-        for (std::size_t k = 1; k <= extra; ++k) {
-            if (i + k >= text.size()) {
-                return false;
-            }
-            const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0) != 0x80) {
-                return false;
-            }
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        // Overlong forms, surrogates and values past Unicode are not UTF-8.
-        static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < kMinimum[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
-        }
-        i += extra + 1;
+        i += n;
     }
     return true;
 }
@@ -144,24 +169,52 @@ bool is_valid_utf8(std::string_view text) noexcept {
 std::string json_string(std::string_view text) {
     const bool utf8 = is_valid_utf8(text);
     std::string out = "\"";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '"' || c == '\\') {
+    for (std::size_t i = 0; i < text.size();) {
+        // Text that is not UTF-8 goes byte by byte, a byte as the code point
+        // of its value.
+        std::uint32_t cp = static_cast<unsigned char>(text[i]);
+        const std::size_t n = utf8 ? utf8_sequence(text, i, cp) : 1;
+        if (cp == '"' || cp == '\\') {
             out += '\\';
-            out += ch;
-        } else if (c == '\n') {
+            out += text[i];
+        } else if (cp == '\n') {
             out += "\\n";
-        } else if (c == '\t') {
+        } else if (cp == '\t') {
             out += "\\t";
-        } else if (c < 0x20 || c == 0x7F || (!utf8 && c >= 0x80)) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-            out += escaped;
+        } else if (is_control(cp) || (!utf8 && cp >= 0x80)) {
+            out += escaped("\\u", cp, 4);
         } else {
-            out += ch;
+            out.append(text.substr(i, n));
         }
+        i += n;
     }
     return out + "\"";
+}
+
+std::string display_text(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = utf8_sequence(text, i, cp);
+        if (n == 0) {
+            out += escaped("\\x", static_cast<unsigned char>(text[i]), 2);
+            ++i;
+            continue;
+        }
+        if (cp == '\\') {
+            out += "\\\\";
+        } else if (is_control(cp)) {
+            out += cp < 0x80 ? escaped("\\x", cp, 2) : escaped("\\u", cp, 4);
+        } else {
+            out.append(text.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
+
+std::string display_key(const Key& key) {
+    return display_text(key.service) + "/" + display_text(key.name);
 }
 
 }  // namespace tresor::cli

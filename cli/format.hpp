@@ -1,4 +1,5 @@
-// cli/format.hpp — text formats of the CLI: ISO 8601 times and JSON strings.
+// cli/format.hpp — text formats of the CLI: ISO 8601 times, JSON strings and
+// text for a terminal.
 #pragma once
 
 #include <optional>
@@ -20,7 +21,17 @@ namespace tresor::cli {
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
 
 // A JSON string literal. Bytes that are not UTF-8 are escaped as \u00XX of
-// the byte, so the output is always valid JSON.
+// the byte, so the output is always valid JSON; control characters (C0, DEL,
+// C1) are escaped too, so printing it on a terminal is safe.
 [[nodiscard]] std::string json_string(std::string_view text);
+
+// Text from a store (service, name, label) made safe to print on a terminal,
+// where ESC, CR or BEL could forge or hide lines: C0 controls and DEL as
+// \xNN, C1 controls as \u0080-\u009f, bytes that are not UTF-8 as \xNN, and
+// a backslash as \\ so that the output reads back unambiguously.
+[[nodiscard]] std::string display_text(std::string_view text);
+
+// "SERVICE/NAME" with both parts as display_text.
+[[nodiscard]] std::string display_key(const Key& key);
 
 }  // namespace tresor::cli

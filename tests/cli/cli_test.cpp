@@ -202,6 +202,34 @@ BOOST_AUTO_TEST_CASE(vault_round_trip_across_processes) {
     BOOST_TEST(cli.run({"get", "github", "ci"}, "", kPassword).exit_status == 1);
 }
 
+// Issue 15, finding 11: a stored name or label could forge lines on the
+// terminal of whoever lists or asks for it.
+BOOST_AUTO_TEST_CASE(control_characters_in_names_and_labels_are_escaped_for_terminals) {
+    Cli cli(kVault);
+    const std::string name = "n\x1b]0;pwned\x07\rfake";
+    BOOST_TEST(cli.run({"set", "svc\x1b[2J", name, "--label",
+                        "l\xc2\x9b"
+                        "31m\nforged"},
+                       "v\n", kPassword)
+                   .exit_status == 0);
+    const ProcessResult listing = cli.run({"ls"}, "", kPassword);
+    BOOST_TEST(contains(listing.out, "svc\\x1b[2J  n\\x1b]0;pwned\\x07\\x0dfake  password"),
+               listing.out);
+    BOOST_TEST(contains(listing.out, "l\\u009b31m\\x0aforged"), listing.out);
+    const ProcessResult json = cli.run({"ls", "--json"}, "", kPassword);
+    BOOST_TEST(contains(json.out, "\"label\":\"l\\u009b31m\\nforged\""), json.out);
+    const ProcessResult get = cli.run({"get", "svc", name}, "", kPassword);
+    BOOST_TEST(contains(get.err, "not found: svc/n\\x1b]0;pwned\\x07\\x0dfake\n"), get.err);
+    const ProcessResult exec =
+        cli.run({"exec", "--env", "X=svc/" + name, "--", "/bin/true"}, "", kPassword);
+    BOOST_TEST(contains(exec.err, "not found: svc/n\\x1b]0;pwned\\x07\\x0dfake (for X)"), exec.err);
+    for (const ProcessResult* r : {&listing, &json, &get, &exec}) {
+        BOOST_TEST(r->out.find_first_of("\x1b\x07\r") == std::string::npos, r->out);
+        BOOST_TEST(r->err.find_first_of("\x1b\x07\r") == std::string::npos, r->err);
+        BOOST_TEST(!contains(r->out + r->err, "\xc2\x9b"));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(binary_values_round_trip_raw_and_as_base64_json) {
     Cli cli(kVault);
     const std::string binary("\x00\xff\x01\n", 4);

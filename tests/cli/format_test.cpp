@@ -39,6 +39,24 @@ BOOST_AUTO_TEST_CASE(json_strings_are_always_valid_json) {
     BOOST_TEST(json_string("\xff") == "\"\\u00ff\"");
 }
 
+// Issue 15, finding 11: ESC, CR and BEL in a name could forge lines.
+BOOST_AUTO_TEST_CASE(display_text_escapes_what_a_terminal_would_act_on) {
+    BOOST_TEST(display_text("plain h\xc3\xa9 \xf0\x9f\x94\x91") ==
+               "plain h\xc3\xa9 \xf0\x9f\x94\x91");
+    BOOST_TEST(display_text("a\x1b[2Jb\rc\ad\ne\tf") == "a\\x1b[2Jb\\x0dc\\x07d\\x0ae\\x09f");
+    BOOST_TEST(display_text(std::string("\0\x7f", 2)) == "\\x00\\x7f");
+    BOOST_TEST(display_text("\xc2\x9b\xc2\x85") == "\\u009b\\u0085");  // C1: CSI, NEL
+    BOOST_TEST(display_text("\xff\x9b\xc0\xaf") == "\\xff\\x9b\\xc0\\xaf");
+    BOOST_TEST(display_text("\\x1b") == "\\\\x1b");  // a literal backslash stays distinct
+    BOOST_TEST(display_key({"s\x1b", "n\r"}) == "s\\x1b/n\\x0d");
+}
+
+BOOST_AUTO_TEST_CASE(json_strings_escape_c1_controls_too) {
+    BOOST_TEST(json_string("\xc2\x9b[31m") == "\"\\u009b[31m\"");
+    BOOST_TEST(json_string("\x1b\x7f") == "\"\\u001b\\u007f\"");
+    BOOST_TEST(json_string("\xc2\xa0") == "\"\xc2\xa0\"");  // no-break space is printable
+}
+
 BOOST_AUTO_TEST_CASE(utf8_validation_rejects_overlongs_and_surrogates) {
     BOOST_TEST(is_valid_utf8("plain ascii"));
     BOOST_TEST(is_valid_utf8("\xe2\x82\xac \xf0\x9f\x94\x91"));
