@@ -38,6 +38,21 @@ std::uint32_t number(const std::string& key, const std::string& text, std::uint3
     return value;
 }
 
+// The most a vault can ask for: 8 slots of 4096 MiB and 64 passes.
+constexpr std::uint32_t kMaxWorkMibPasses = 8 * 4096 * 64;
+
+// A vault written with kdf.* must open under this reader's own limits.
+void check_writes_are_readable(const Settings& s) {
+    const std::uint64_t work = std::uint64_t{s.kdf.memory_kib} * s.kdf.iterations;
+    if (s.kdf.memory_kib > s.kdf_limits.max_memory_kib || work > s.kdf_limits.max_work_kib_passes) {
+        invalid("kdf.memory_mib and kdf.iterations (" + std::to_string(s.kdf.memory_kib / 1024) +
+                " MiB, " + std::to_string(s.kdf.iterations) +
+                " passes) are above what this reader opens (kdf.max_memory_mib " +
+                std::to_string(s.kdf_limits.max_memory_kib / 1024) + ", kdf.max_work " +
+                std::to_string(s.kdf_limits.max_work_kib_passes / 1024) + "): raise those too");
+    }
+}
+
 }  // namespace
 
 Settings settings_from_params(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -61,11 +76,20 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
             s.kdf.iterations = number(key, value, kMinWriteIterations, 64);
         } else if (key == "kdf.parallelism") {
             s.kdf.parallelism = number(key, value, 1, 16);
+        } else if (key == "kdf.max_memory_mib") {
+            s.kdf_limits.max_memory_kib =
+                number(key, value, kMinWriteMemoryKib / 1024, 4096) * 1024;
+        } else if (key == "kdf.max_work") {
+            s.kdf_limits.max_work_kib_passes =
+                std::uint64_t{number(key, value, kMinWriteMemoryKib / 1024, kMaxWorkMibPasses)} *
+                1024;
         } else {
             invalid("unknown parameter '" + key + "' for plugin vault (known: path, unlock, " +
-                    "create, kdf.memory_mib, kdf.iterations, kdf.parallelism)");
+                    "create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
+                    "kdf.max_memory_mib, kdf.max_work)");
         }
     }
+    check_writes_are_readable(s);
     return s;
 }
 

@@ -6,6 +6,11 @@
 //   create           create the vault on the first write (default true)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
 //                    Argon2id for a new vault or password (default 64, 3, 1)
+//   kdf.max_memory_mib, kdf.max_work
+//                    what opening a vault may cost (KdfLimits, checked before
+//                    any KDF runs): Argon2id memory per slot (default 1024)
+//                    and MiB x passes summed over the slots tried (default
+//                    3072); must cover kdf.memory_mib x kdf.iterations
 #pragma once
 
 #include <string>
@@ -21,6 +26,7 @@ struct Settings {
     std::vector<UnlockSource> unlock;
     bool create = true;
     KdfPolicy kdf;
+    KdfLimits kdf_limits;
 };
 
 // Throws Error{invalid_argument} naming an unknown or malformed parameter.

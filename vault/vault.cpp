@@ -6,10 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <exception>
 
 #include "vault/detail/files.hpp"
 #include "vault/detail/record_codec.hpp"
+#include "vault/detail/schema.hpp"
 #include "vault/detail/sqlite.hpp"
 
 namespace tresor::vault {
@@ -18,22 +21,6 @@ using namespace detail;
 
 namespace {
 
-constexpr const char* kSchema = R"(
-PRAGMA application_id = 1414681430;  -- 'TRSV'
-PRAGMA user_version = 1;
-CREATE TABLE header (id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL);
-CREATE TABLE records (
-    record_id BLOB PRIMARY KEY,
-    name_index BLOB NOT NULL UNIQUE,
-    service_index BLOB NOT NULL,
-    version INTEGER NOT NULL,
-    metadata BLOB NOT NULL,
-    value BLOB NOT NULL
-);
-CREATE INDEX records_by_service ON records (service_index);
-)";
-
-constexpr std::int64_t kApplicationId = 1414681430;
 const char* const kWrongPassword = "wrong password or damaged vault";
 
 std::int64_t now_unix() {
@@ -48,15 +35,6 @@ struct Row {
     Bytes metadata;
     Bytes value;
 };
-
-bool check_is_vault(Database& db, const std::filesystem::path& path) {
-    Statement id(db.handle(), "PRAGMA application_id");
-    if (!id.step() || id.integer(0) != kApplicationId) {
-        throw Error(ErrorCode::corrupt, path.string() + " is not a tresor vault");
-    }
-    id.reset();
-    return true;
-}
 
 // A row of a query selecting record_id, name_index, version, metadata[, value].
 Row row_of(const Statement& query, bool with_value = true) {
@@ -93,14 +71,19 @@ std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
 struct Vault::State {
     std::filesystem::path path;
     Database db;
-    // Before any statement is prepared: a foreign file must not get as far
-    // as "no such table".
-    bool is_vault = check_is_vault(db, path);
+    // Before any other statement is prepared: a foreign file must not get
+    // as far as "no such table", nor a planted trigger or view into a query.
+    std::int64_t checked_schema = check_schema(db, path);
     Bytes vault_id;
     SecureBytes vault_key;
     Subkeys keys;
+    // What unlocking needs again after another process rotates the vault
+    // key: rotation re-wraps the same slot under the same KEK, so no KDF runs.
     std::uint8_t unlock_slot = 0;
     SecureBytes unlock_kek;
+    // The slots as this Vault unlocked them or last wrote them; a header
+    // change is refused when they changed meanwhile (compare-and-swap).
+    Bytes slots_seen;
     Statement read_header{db.handle(), "SELECT blob FROM header WHERE id = 1"};
     Statement write_header{db.handle(), "INSERT OR REPLACE INTO header (id, blob) VALUES (1, ?)"};
     Statement find{db.handle(),
@@ -133,14 +116,89 @@ struct Vault::State {
     }
 
     // Re-reads the header (another process may have written) and checks its
-    // MAC under our keys.
-    Header load_header() {
+    // MAC under our keys. When another process rotated the vault key since
+    // we unlocked, unlocks again first; rekeyed says whether it did. A schema
+    // changed since we checked it is checked again (under the write lock when
+    // the caller holds it, so no planted trigger runs in that transaction).
+    Header load_header(bool* rekeyed = nullptr) {
+        if (schema_version(db) != checked_schema) {
+            checked_schema = check_schema(db, path);
+        }
         Header header = load_header_unverified();
-        if (header.vault_id != vault_id ||
-            !equal_in_constant_time(header_mac(keys, header), header.mac)) {
+        if (header.vault_id != vault_id) {
             throw Error(ErrorCode::auth_failed, kWrongPassword);
         }
+        const bool stale = !mac_verifies(header);
+        if (stale) {
+            unlock_again(header);
+        }
+        if (rekeyed != nullptr) {
+            *rekeyed = stale;
+        }
         return header;
+    }
+
+    bool mac_verifies(const Header& header) const {
+        return equal_in_constant_time(header_mac(keys, header), header.mac);
+    }
+
+    void unlock_again(const Header& header) {
+        const auto slot = std::find_if(header.slots.begin(), header.slots.end(),
+                                       [&](const Slot& s) { return s.id == unlock_slot; });
+        auto key =
+            slot != header.slots.end() ? unwrap_slot(header, *slot, unlock_kek) : std::nullopt;
+        if (!key) {
+            throw Error(ErrorCode::locked,
+                        "the vault's key was rotated by another process and the key slot this "
+                        "vault was unlocked with was removed or replaced: open it again");
+        }
+        adopt_keys(std::move(*key));
+        if (!mac_verifies(header)) {
+            throw Error(ErrorCode::auth_failed, kWrongPassword);
+        }
+    }
+
+    // A change of the key slots is a compare-and-swap: under the write lock
+    // they must still be those this Vault saw, or another process's change
+    // (a new password, a rotation) would be silently overwritten.
+    Header load_header_to_change_slots() {
+        Header header = load_header();
+        if (encode_slots(header) != slots_seen) {
+            throw Error(ErrorCode::io,
+                        "another process changed the vault's key slots since it was opened "
+                        "here; nothing was changed (open the vault again and retry)");
+        }
+        return header;
+    }
+
+    // Runs a read on the fast path, under the keys we hold. A miss or a
+    // failed authentication may instead mean that another process rotated
+    // the vault key since: then, on one snapshot, re-reads the header and,
+    // if the key did change, reads once more under the new one. A hit costs
+    // no header read.
+    template <typename Lookup>
+    auto with_current_keys(const Lookup& lookup) -> decltype(lookup()) {
+        std::exception_ptr failure;
+        try {
+            if (auto found = lookup()) {
+                return found;
+            }
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::corrupt) {
+                throw;
+            }
+            failure = std::current_exception();
+        }
+        Transaction snapshot(db, Transaction::Lock::read);
+        bool rekeyed = false;
+        (void)load_header(&rekeyed);
+        if (rekeyed) {
+            return lookup();
+        }
+        if (failure) {
+            std::rethrow_exception(failure);
+        }
+        return {};
     }
 
     void store_header(Header& header) {
@@ -221,6 +279,32 @@ struct Vault::State {
         upsert.reset();
     }
 
+    // get() under the keys we hold: one indexed SELECT, one HMAC, one AEAD open.
+    std::optional<SecureBytes> read_value(std::string_view service, std::string_view name) {
+        const Bytes index = name_index(keys, service, name);
+        get_value.bind(1, index);
+        if (!get_value.step()) {
+            get_value.reset();
+            return std::nullopt;
+        }
+        const auto record_id = get_value.blob(0);
+        const RecordIdentity id{vault_id, record_id, index,
+                                static_cast<std::uint64_t>(get_value.integer(1))};
+        auto plain =
+            aead_open(keys.record, get_value.blob(2), record_associated_data(id, Field::value));
+        get_value.reset();
+        if (!plain || plain->size() < 8) {
+            throw Error(ErrorCode::corrupt, "the vault's record for " + std::string(service) + "/" +
+                                                std::string(name) + " failed authentication");
+        }
+        Reader r(*plain, "record value");
+        const std::int64_t expires_at = r.i64();
+        if (expires_at != 0 && now_unix() >= expires_at) {
+            return std::nullopt;
+        }
+        return SecureBytes(plain->begin() + 8, plain->end());
+    }
+
     void adopt_keys(SecureBytes key) {
         vault_key = std::move(key);
         keys = derive_subkeys(vault_key, vault_id);
@@ -249,7 +333,7 @@ Vault Vault::create(const std::filesystem::path& path, const Credential& credent
     {
         Database db(staging.path);
         Transaction tx(db);
-        db.exec(kSchema);
+        create_schema(db);
         const Subkeys keys = derive_subkeys(vault_key, header.vault_id);
         header.mac = header_mac(keys, header);
         const Bytes blob = encode_header(header);
@@ -260,13 +344,15 @@ Vault Vault::create(const std::filesystem::path& path, const Credential& credent
     return open(path, credential);
 }
 
-Vault Vault::open(const std::filesystem::path& path, const Credential& credential) {
+Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
+                  const KdfLimits& limits) {
     check_private_file(path);
     auto state = std::make_unique<State>(path);
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
     const auto wanted =
         credential.kind == Credential::Kind::keyfile ? SlotKind::keyfile : SlotKind::password;
+    check_unlock_cost(header, wanted, limits);
     for (const Slot& slot : header.slots) {
         if (slot.kind != wanted) {
             continue;
@@ -276,7 +362,8 @@ Vault Vault::open(const std::filesystem::path& path, const Credential& credentia
             state->adopt_keys(std::move(*key));
             state->unlock_slot = slot.id;
             state->unlock_kek = std::move(kek);
-            (void)state->load_header();  // the header MAC, checked before any record is read
+            // The header MAC, checked before any record is read.
+            state->slots_seen = encode_slots(state->load_header());
             return Vault(std::move(state));
         }
     }
@@ -285,28 +372,7 @@ Vault Vault::open(const std::filesystem::path& path, const Credential& credentia
 
 std::optional<SecureBytes> Vault::get(std::string_view service, std::string_view name) {
     State& s = *state_;
-    const Bytes index = name_index(s.keys, service, name);
-    s.get_value.bind(1, index);
-    if (!s.get_value.step()) {
-        s.get_value.reset();
-        return std::nullopt;
-    }
-    const auto record_id = s.get_value.blob(0);
-    const RecordIdentity id{s.vault_id, record_id, index,
-                            static_cast<std::uint64_t>(s.get_value.integer(1))};
-    auto plain =
-        aead_open(s.keys.record, s.get_value.blob(2), record_associated_data(id, Field::value));
-    s.get_value.reset();
-    if (!plain || plain->size() < 8) {
-        throw Error(ErrorCode::corrupt, "the vault's record for " + std::string(service) + "/" +
-                                            std::string(name) + " failed authentication");
-    }
-    Reader r(*plain, "record value");
-    const std::int64_t expires_at = r.i64();
-    if (expires_at != 0 && now_unix() >= expires_at) {
-        return std::nullopt;
-    }
-    return SecureBytes(plain->begin() + 8, plain->end());
+    return s.with_current_keys([&] { return s.read_value(service, name); });
 }
 
 void Vault::set(std::string_view service, std::string_view name,
@@ -347,6 +413,10 @@ bool Vault::remove(std::string_view service, std::string_view name) {
 void Vault::list(const std::string* service, const std::function<void(const Metadata&)>& sink) {
     State& s = *state_;
     const std::int64_t now = now_unix();
+    // Listing reads many rows, so one header read up front costs little and
+    // keeps the keys current (another process may have rotated them).
+    Transaction snapshot(s.db, Transaction::Lock::read);
+    (void)s.load_header();
     Statement& query = service != nullptr ? s.by_service : s.all;
     Bytes service_idx;
     if (service != nullptr) {
@@ -361,6 +431,7 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
         }
     }
     query.reset();
+    snapshot.commit();
     for (const Metadata& m : found) {
         sink(m);
     }
@@ -368,15 +439,17 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
 
 std::optional<Metadata> Vault::stat(std::string_view service, std::string_view name) {
     State& s = *state_;
-    auto row = s.find_row(name_index(s.keys, service, name));
-    if (!row) {
-        return std::nullopt;
-    }
-    Metadata m = s.open_metadata(*row);
-    if (m.expires_at != 0 && now_unix() >= m.expires_at) {
-        return std::nullopt;
-    }
-    return m;
+    return s.with_current_keys([&]() -> std::optional<Metadata> {
+        auto row = s.find_row(name_index(s.keys, service, name));
+        if (!row) {
+            return std::nullopt;
+        }
+        Metadata m = s.open_metadata(*row);
+        if (m.expires_at != 0 && now_unix() >= m.expires_at) {
+            return std::nullopt;
+        }
+        return m;
+    });
 }
 
 void Vault::change_password(const Credential& new_password, const KdfPolicy& policy) {
@@ -386,7 +459,7 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
     }
     {
         Transaction tx(s.db);
-        Header header = s.load_header();
+        Header header = s.load_header_to_change_slots();
         std::erase_if(header.slots,
                       [](const Slot& slot) { return slot.kind == SlotKind::password; });
         std::uint8_t id = 1;
@@ -397,6 +470,7 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
         header.slots.push_back(std::move(slot));
         s.store_header(header);
         tx.commit();
+        s.slots_seen = encode_slots(header);
         s.unlock_slot = id;
         s.unlock_kek = std::move(kek);
     }
@@ -408,7 +482,7 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
 void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
     State& s = *state_;
     Transaction tx(s.db);
-    Header header = s.load_header();
+    Header header = s.load_header_to_change_slots();
     if (header.slots.size() >= kMaxSlots) {
         throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (8)");
     }
@@ -420,12 +494,13 @@ void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
     header.slots.push_back(make_slot(header, id, credential, {}, s.vault_key).first);
     s.store_header(header);
     tx.commit();
+    s.slots_seen = encode_slots(header);
 }
 
 int Vault::rotate() {
     State& s = *state_;
     Transaction tx(s.db);
-    Header header = s.load_header();
+    Header header = s.load_header_to_change_slots();
     SecureBytes new_key = random_key();
     const Subkeys new_keys = derive_subkeys(new_key, s.vault_id);
 
@@ -462,6 +537,7 @@ int Vault::rotate() {
     s.adopt_keys(std::move(new_key));
     s.store_header(header);
     tx.commit();
+    s.slots_seen = encode_slots(header);
     s.db.exec("VACUUM");
     return static_cast<int>(before - header.slots.size());
 }

@@ -7,11 +7,18 @@
 // Thread safety: a Vault object is used by one thread at a time (the plugin
 // host serializes calls). Several processes may use one file at once: every
 // write is one BEGIN IMMEDIATE transaction that re-reads and re-authenticates
-// the header.
+// the header. When another process rotated the vault key, a Vault unlocks
+// again with the key slot it was opened with (no KDF) and carries on; a
+// change of the key slots (password, key file, rotation) is a
+// compare-and-swap against the slots this Vault last saw.
 //
 // Errors are tresor::Error: auth_failed for a wrong password or a tampered
-// header (one message for both), corrupt for damaged records or hostile
-// parameters, permission_denied for a file others can read, io otherwise.
+// header (one message for both), corrupt for damaged records, a schema that
+// is not exactly tresor's (planted triggers, views, tables) or hostile or
+// over-limit KDF parameters, locked when another process's rotation removed
+// the key slot this Vault was opened with, io when another process changed
+// the key slots between open and a slot change (nothing is written) and for
+// other failures of the file, permission_denied for a file others can read.
 // Messages never contain a secret, a password or a key.
 #pragma once
 
@@ -50,6 +57,18 @@ void check_kdf_policy(const KdfPolicy& policy);
 // Runs one Argon2id derivation with these parameters (a random password and
 // salt) and returns how long it took: what unlocking a slot costs here.
 [[nodiscard]] std::chrono::nanoseconds time_kdf(const KdfPolicy& policy);
+
+// What a reader will spend on the KDFs of one unlock, checked against the
+// header before any KDF runs: the format accepts up to 4 GiB and 64 passes
+// per slot, which a hostile file would make us allocate and compute before
+// "wrong password". tresor writes at most one password slot, so the default
+// work budget is one slot at the memory ceiling with RFC 9106's 3 passes;
+// RFC 9106's first recommendation (2 GiB, 1 pass) needs max_memory_kib raised.
+struct KdfLimits {
+    std::uint32_t max_memory_kib = 1024 * 1024;  // per slot: 1 GiB
+    // Sum of memory_kib × iterations over the slots an unlock would try.
+    std::uint64_t max_work_kib_passes = 3ull * 1024 * 1024;
+};
 
 struct Credential {
     enum class Kind { password, keyfile };
@@ -95,9 +114,11 @@ class Vault {
     // a crash leaves either no vault or a complete one. Fails if it exists.
     [[nodiscard]] static Vault create(const std::filesystem::path& path,
                                       const Credential& credential, const KdfPolicy& policy);
-    // Opens and unlocks an existing vault; the header is authenticated.
-    [[nodiscard]] static Vault open(const std::filesystem::path& path,
-                                    const Credential& credential);
+    // Opens and unlocks an existing vault; the schema is checked and the
+    // header authenticated. Only slots of the credential's kind are tried,
+    // and none when their KDF cost is above limits.
+    [[nodiscard]] static Vault open(const std::filesystem::path& path, const Credential& credential,
+                                    const KdfLimits& limits = {});
 
     Vault(Vault&&) noexcept;
     Vault& operator=(Vault&&) noexcept;
@@ -123,6 +144,8 @@ class Vault {
     void list(const std::string* service, const std::function<void(const Metadata&)>& sink);
     [[nodiscard]] std::optional<Metadata> stat(std::string_view service, std::string_view name);
 
+    // Each of the next three fails with Error{io} and changes nothing when
+    // another process changed the key slots since this Vault saw them.
     // Replaces every password slot with one for the new password.
     void change_password(const Credential& new_password, const KdfPolicy& policy);
     // Adds a slot for a key file (at least 32 bytes).

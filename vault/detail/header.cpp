@@ -63,6 +63,13 @@ Bytes encode_header_body(const Header& h) {
     w.u64(h.record_count);
     w.raw(h.manifest);
     w.u8(static_cast<std::uint8_t>(h.slots.size()));
+    w.raw(encode_slots(h));
+    return out;
+}
+
+Bytes encode_slots(const Header& h) {
+    Bytes out;
+    Writer w(out);
     for (const Slot& s : h.slots) {
         write_slot_parameters(w, s);
         w.raw(s.nonce);

@@ -51,6 +51,9 @@ struct Header {
 };
 
 [[nodiscard]] Bytes encode_header_body(const Header& header);
+// The slots as stored: what a header change compares to detect that another
+// process changed them meanwhile.
+[[nodiscard]] Bytes encode_slots(const Header& header);
 [[nodiscard]] Bytes encode_header(const Header& header);
 [[nodiscard]] Header decode_header(std::span<const std::uint8_t> blob);
 

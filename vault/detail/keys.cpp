@@ -19,6 +19,31 @@ Subkeys derive_subkeys(std::span<const std::uint8_t> vault_key,
             hkdf_sha256(vault_key, vault_id, "tresor/v1/manifest")};
 }
 
+void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& limits) {
+    std::uint64_t work = 0;
+    for (const Slot& slot : header.slots) {
+        if (slot.kind != kind) {
+            continue;
+        }
+        if (slot.params.memory_kib > limits.max_memory_kib) {
+            throw Error(ErrorCode::corrupt,
+                        "vault slot " + std::to_string(slot.id) + " asks for " +
+                            std::to_string(slot.params.memory_kib / 1024) +
+                            " MiB of Argon2id memory, above this reader's limit of " +
+                            std::to_string(limits.max_memory_kib / 1024) +
+                            " MiB (raise kdf.max_memory_mib if you trust this vault)");
+        }
+        work += std::uint64_t{slot.params.memory_kib} * slot.params.iterations;
+    }
+    if (work > limits.max_work_kib_passes) {
+        throw Error(ErrorCode::corrupt,
+                    "the vault's key slots ask for " + std::to_string(work / 1024) +
+                        " MiB x passes of Argon2id work to unlock, above this reader's limit of " +
+                        std::to_string(limits.max_work_kib_passes / 1024) +
+                        " (raise kdf.max_work if you trust this vault)");
+    }
+}
+
 SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
                      const Credential& credential) {
     if (slot.kind == SlotKind::keyfile) {

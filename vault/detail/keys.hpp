@@ -23,6 +23,12 @@ struct Subkeys {
 [[nodiscard]] Subkeys derive_subkeys(std::span<const std::uint8_t> vault_key,
                                      std::span<const std::uint8_t> vault_id);
 
+// Throws Error{corrupt} when the slots of this kind ask for more Argon2id
+// memory per slot, or more work in total, than limits allow. Called before
+// any KDF runs: the header's MAC cannot be checked before, so these numbers
+// are the attacker's.
+void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& limits);
+
 // The key-encryption key of a slot for a credential of the slot's kind.
 [[nodiscard]] SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
                                    const Credential& credential);

@@ -78,6 +78,10 @@ std::int64_t Statement::integer(int column) const {
     return sqlite3_column_int64(stmt_, column);
 }
 
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
 Database::Database(const std::filesystem::path& path) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -118,8 +122,8 @@ void Database::exec(const char* sql) {
     }
 }
 
-Transaction::Transaction(Database& db) : db_(db) {
-    db_.exec("BEGIN IMMEDIATE");
+Transaction::Transaction(Database& db, Lock lock) : db_(db) {
+    db_.exec(lock == Lock::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
 }
 
 Transaction::~Transaction() {

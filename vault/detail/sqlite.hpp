@@ -30,6 +30,7 @@ class Statement {
 
     [[nodiscard]] std::span<const std::uint8_t> blob(int column) const;
     [[nodiscard]] std::int64_t integer(int column) const;
+    [[nodiscard]] bool is_null(int column) const;
 
   private:
     sqlite3* db_;
@@ -55,10 +56,14 @@ class Database {
 // Maps a SQLite result code to the tresor error it means for a vault.
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, const std::string& doing);
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
+// BEGIN ... COMMIT; rolls back if destroyed before commit(). A write
+// transaction takes the write lock at once (BEGIN IMMEDIATE); a read one
+// (BEGIN DEFERRED) gives its statements one snapshot without blocking writers
+// longer than a read does.
 class Transaction {
   public:
-    explicit Transaction(Database& db);
+    enum class Lock { read, write };
+    explicit Transaction(Database& db, Lock lock = Lock::write);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

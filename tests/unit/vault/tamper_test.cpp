@@ -4,6 +4,10 @@
 // insertion) caught by verify(). Never a crash, never a wrong value.
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
+
+#include <chrono>
+
 #include "unit/vault/vault_fixture.hpp"
 
 using tresor::Error;
@@ -133,7 +137,8 @@ BOOST_FIXTURE_TEST_CASE(rolled_back_row_is_caught_by_verify, VaultFixture) {
     Vault v = create();
     v.set("svc", "token", bytes("old"), {});
     RawDb raw(path);
-    raw.exec("CREATE TABLE old_rows AS SELECT * FROM records");
+    // TEMP: a table in the file itself would be refused as planted.
+    raw.exec("CREATE TEMP TABLE old_rows AS SELECT * FROM records");
     v.set("svc", "token", bytes("new"), {});
     raw.exec(
         "DELETE FROM records; INSERT INTO records SELECT * FROM old_rows; DROP TABLE old_rows");
@@ -166,4 +171,87 @@ BOOST_FIXTURE_TEST_CASE(row_copied_from_another_vault_is_caught, VaultFixture) {
     // and verify names it.
     BOOST_TEST(!v.get("svc", "a").has_value());
     BOOST_TEST(!v.verify().problems.empty());
+}
+
+namespace {
+
+// Finding 10 of issue 15: slot 0 copied `count` times (ids 1..count) with
+// these Argon2id parameters. No MAC to forge: the KDF runs before the MAC can
+// be checked, so an attacker only edits bytes.
+std::vector<std::uint8_t> with_slots(const std::vector<std::uint8_t>& header, std::uint8_t count,
+                                     std::uint32_t memory_kib, std::uint32_t iterations) {
+    constexpr std::size_t kSlotsAt = 71;
+    constexpr std::size_t kSlotBytes = 116;
+    std::vector<std::uint8_t> out(header.begin(), header.begin() + kSlotsAt);
+    out.back() = count;
+    for (std::uint8_t id = 1; id <= count; ++id) {
+        const auto slot = header.begin() + kSlotsAt;
+        const std::size_t at = out.size();
+        out.insert(out.end(), slot, slot + kSlotBytes);
+        out[at + 1] = id;
+        put_u32(out, at + 3, memory_kib);
+        put_u32(out, at + 7, iterations);
+    }
+    out.insert(out.end(), header.end() - 32, header.end());
+    return out;
+}
+
+long max_rss_kib() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+// Opening must fail at once, with the reader's limit named, and allocate
+// nothing like what the header asks for.
+void expect_refused_cheaply(VaultFixture& f, const std::vector<std::uint8_t>& header,
+                            const std::string& named) {
+    RawDb(f.path).set_blob("UPDATE header SET blob = ?", header);
+    const long rss_before = max_rss_kib();
+    const auto start = std::chrono::steady_clock::now();
+    BOOST_CHECK_EXCEPTION((void)f.open(), Error, [&](const Error& e) {
+        BOOST_TEST_MESSAGE(e.what());
+        return e.code() == ErrorCode::corrupt &&
+               std::string(e.what()).find(named) != std::string::npos;
+    });
+    const auto took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(took < std::chrono::milliseconds(500));
+    BOOST_TEST(max_rss_kib() - rss_before < 64 * 1024, "the KDF's memory was allocated");
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(slot_asking_for_4_gib_is_refused_before_any_kdf, VaultFixture) {
+    (void)create();
+    const auto header = RawDb(path).blob("SELECT blob FROM header");
+    expect_refused_cheaply(*this, with_slots(header, 1, 4u * 1024 * 1024, 1),
+                           "vault slot 1 asks for 4096 MiB of Argon2id memory, above this "
+                           "reader's limit of 1024 MiB (raise kdf.max_memory_mib");
+    expect_refused_cheaply(*this, with_slots(header, 8, 4u * 1024 * 1024, 1), "4096 MiB");
+}
+
+BOOST_FIXTURE_TEST_CASE(slots_within_the_memory_limit_are_held_to_a_work_budget, VaultFixture) {
+    (void)create();
+    const auto header = RawDb(path).blob("SELECT blob FROM header");
+    expect_refused_cheaply(*this, with_slots(header, 8, 1024 * 1024, 1),
+                           "8192 MiB x passes of Argon2id work to unlock, above this reader's "
+                           "limit of 3072 (raise kdf.max_work");
+}
+
+BOOST_FIXTURE_TEST_CASE(reader_limits_are_the_callers_to_set, VaultFixture) {
+    Vault v = create();
+    v.set("svc", "a", bytes("value"), {});
+    const KdfLimits tight{16 * 1024, 1024 * 1024};
+    BOOST_CHECK_EXCEPTION((void)Vault::open(path, tresor::test::password("correct horse"), tight),
+                          Error, [](const Error& e) {
+                              return std::string(e.what()).find("limit of 16 MiB") !=
+                                     std::string::npos;
+                          });
+    const KdfLimits exact{kMinWriteMemoryKib, kMinWriteMemoryKib * kMinWriteIterations};
+    Vault again = Vault::open(path, tresor::test::password("correct horse"), exact);
+    BOOST_TEST(str(again.get("svc", "a")) == "value");
+    // A key file tries no password slot, so their cost does not count.
+    v.add_keyfile(std::vector<std::uint8_t>(32, 7));
+    const Credential key_file{Credential::Kind::keyfile, SecureBytes(32, 7)};
+    BOOST_CHECK_NO_THROW((void)Vault::open(path, key_file, {16 * 1024, 0}));
 }

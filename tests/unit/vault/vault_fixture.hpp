@@ -24,6 +24,10 @@ inline std::span<const std::uint8_t> bytes(std::string_view s) {
 
 inline const vault::KdfPolicy kFastKdf{vault::kMinWriteMemoryKib, vault::kMinWriteIterations, 1};
 
+inline auto has_code(ErrorCode code) {
+    return [code](const Error& e) { return e.code() == code; };
+}
+
 inline std::string str(const std::optional<vault::SecureBytes>& v) {
     return v ? std::string(v->begin(), v->end()) : "<none>";
 }

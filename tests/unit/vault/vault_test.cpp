@@ -6,24 +6,18 @@
 #include <sys/stat.h>
 
 #include "unit/vault/vault_fixture.hpp"
+#include "vault/settings.hpp"
 
 using tresor::Error;
 using tresor::ErrorCode;
 using tresor::test::bytes;
+using tresor::test::has_code;
 using tresor::test::kFastKdf;
 using tresor::test::password;
 using tresor::test::RawDb;
 using tresor::test::str;
 using tresor::test::VaultFixture;
 using namespace tresor::vault;
-
-namespace {
-
-auto has_code(ErrorCode code) {
-    return [code](const Error& e) { return e.code() == code; };
-}
-
-}  // namespace
 
 BOOST_FIXTURE_TEST_CASE(values_round_trip_through_reopening, VaultFixture) {
     const std::string binary("\0\x01\xff\0z", 5);
@@ -228,4 +222,22 @@ BOOST_FIXTURE_TEST_CASE(info_reports_parameters_without_names, VaultFixture) {
     BOOST_REQUIRE_EQUAL(info.slots.size(), 1u);
     BOOST_TEST(info.slots[0].kdf.memory_kib == kFastKdf.memory_kib);
     BOOST_TEST(info.vault_id.size() == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(kdf_reader_limits_come_from_the_backends_parameters) {
+    const Settings defaults = settings_from_params({});
+    BOOST_TEST(defaults.kdf_limits.max_memory_kib == 1024u * 1024);
+    BOOST_TEST(defaults.kdf_limits.max_work_kib_passes == 3ull * 1024 * 1024);
+    const Settings raised = settings_from_params({{"kdf.max_memory_mib", "2048"},
+                                                  {"kdf.max_work", "4096"},
+                                                  {"kdf.memory_mib", "2048"},
+                                                  {"kdf.iterations", "2"}});
+    BOOST_TEST(raised.kdf_limits.max_memory_kib == 2048u * 1024);
+    BOOST_TEST(raised.kdf_limits.max_work_kib_passes == 4096ull * 1024);
+    // A vault this reader would write but not open.
+    BOOST_CHECK_EXCEPTION(
+        (void)settings_from_params({{"kdf.memory_mib", "2048"}}), Error, [](const Error& e) {
+            return e.code() == ErrorCode::invalid_argument &&
+                   std::string(e.what()).find("kdf.max_memory_mib") != std::string::npos;
+        });
 }

@@ -1,0 +1,31 @@
+// vault/detail/schema.hpp — the exact SQLite schema of a vault, created by
+// tresor and checked on every open.
+//
+// A vault file may come from anyone who could write it. trusted_schema = OFF
+// stops unsafe functions, not triggers or views: a planted RAISE(IGNORE)
+// trigger would make writes report success while changing nothing. So every
+// row of sqlite_schema must be one tresor creates, with its exact SQL text,
+// before any other statement is prepared (docs/VAULT-FORMAT.md, "SQLite file").
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "vault/detail/sqlite.hpp"
+
+namespace tresor::vault::detail {
+
+// Sets application_id and user_version and creates the tables and index, in
+// the caller's transaction on a new, empty database.
+void create_schema(Database& db);
+
+// Throws Error{corrupt} naming the first object, pragma or application id
+// that differs from what create_schema makes. Returns the schema cookie
+// (PRAGMA schema_version) read before the objects, so that a caller can
+// check again cheaply when the cookie moves.
+[[nodiscard]] std::int64_t check_schema(Database& db, const std::filesystem::path& path);
+
+// The current schema cookie: one read of the database header.
+[[nodiscard]] std::int64_t schema_version(Database& db);
+
+}  // namespace tresor::vault::detail
