@@ -72,6 +72,17 @@ void print_table(const std::vector<Entry>& entries) {
     }
 }
 
+// An entry that has expired reads as missing: storing one would report
+// success and lose it, and the epoch itself is the vault's "never expires".
+Timestamp parse_expiry(const std::string& text) {
+    const Timestamp expires_at = parse_time(text);
+    if (expires_at <= std::chrono::system_clock::now()) {
+        throw Error(ErrorCode::invalid_argument,
+                    "--expires " + format_time(expires_at) + " is in the past");
+    }
+    return expires_at;
+}
+
 void add_set(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("set", "Store a secret read from stdin (or a no-echo prompt)");
     auto args = std::make_shared<KeyArgs>();
@@ -95,7 +106,7 @@ void add_set(CLI::App& app, Context& ctx) {
         }
         options->type = *parsed_type;
         if (!expires->empty()) {
-            options->expires_at = parse_time(*expires);
+            options->expires_at = parse_expiry(*expires);
         }
         const Key key = args->key();
         const Secret secret = read_secret_input("Secret for " + display_key(key) + ": ", *raw);

@@ -202,6 +202,20 @@ BOOST_AUTO_TEST_CASE(vault_round_trip_across_processes) {
     BOOST_TEST(cli.run({"get", "github", "ci"}, "", kPassword).exit_status == 1);
 }
 
+// Issue 15, finding 11: the epoch was stored as "never expires", and any
+// other past date as an entry nobody could see.
+BOOST_AUTO_TEST_CASE(an_expiry_that_is_not_in_the_future_is_refused) {
+    Cli cli(kVault);
+    for (const char* past : {"1970-01-01T00:00:00Z", "2001-02-03", "1970-01-01T01:00+01:00"}) {
+        const ProcessResult r = cli.run({"set", "s", "n", "--expires", past}, "v\n", kPassword);
+        BOOST_TEST(r.exit_status == 2, past);
+        BOOST_TEST(contains(r.err, " is in the past"), r.err);
+    }
+    BOOST_TEST(contains(cli.run({"set", "s", "n", "--expires", "2001-02-03"}).err,
+                        "--expires 2001-02-03T00:00:00Z is in the past"));
+    BOOST_TEST(!std::filesystem::exists(cli.home.path() / "vault.db"));
+}
+
 // Issue 15, finding 11: a stored name or label could forge lines on the
 // terminal of whoever lists or asks for it.
 BOOST_AUTO_TEST_CASE(control_characters_in_names_and_labels_are_escaped_for_terminals) {
