@@ -24,8 +24,10 @@ Secret read_secret_input(const std::string& prompt, bool raw) {
             continue;
         }
         if (n < 0) {
+            const int error = errno;
             ::explicit_bzero(chunk, sizeof(chunk));
-            throw Error(ErrorCode::io, "cannot read the secret from stdin");
+            throw Error(ErrorCode::io,
+                        std::string("cannot read the secret from stdin: ") + std::strerror(error));
         }
         if (n == 0) {
             break;

@@ -128,6 +128,24 @@ BOOST_AUTO_TEST_CASE(secret_given_on_stdin_never_reaches_an_error_message) {
     BOOST_TEST(!contains(r.out, "TOPSECRET"), r.out);
 }
 
+// Issue 15, finding 11: the message did not say why stdin could not be read.
+BOOST_AUTO_TEST_CASE(an_unreadable_stdin_is_reported_with_the_reason) {
+    const Cli cli(kMemory);
+    const auto set_with_stdin = [&](const std::string& redirection) {
+        return run_process({"/bin/sh", "-c", "exec \"$0\" --config \"$1\" set s n " + redirection,
+                            TRESOR_CLI, cli.config.string()},
+                           "");
+    };
+    const ProcessResult directory = set_with_stdin("< " + cli.home.path().string());
+    BOOST_TEST(directory.exit_status == 5);
+    BOOST_TEST(contains(directory.err, "cannot read the secret from stdin: Is a directory"),
+               directory.err);
+    const ProcessResult closed = set_with_stdin("<&-");
+    BOOST_TEST(closed.exit_status == 5);
+    BOOST_TEST(contains(closed.err, "cannot read the secret from stdin: Bad file descriptor"),
+               closed.err);
+}
+
 BOOST_AUTO_TEST_CASE(exec_checks_every_secret_before_running_the_command) {
     Cli cli(kMemory);
     const ProcessResult missing =
