@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -182,18 +184,24 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
         const tv::Settings s = vault_settings(ctx);
         tv::Vault v = open_vault(s);
         if (*generate) {
+            // Drawn before the file exists: a failure must not leave, or
+            // enrol, a key file of zeros.
+            tv::SecureBytes key(32);
+            if (::getentropy(key.data(), key.size()) != 0) {
+                throw Error(ErrorCode::io, "cannot generate key file " + *file +
+                                               ": getentropy: " + std::strerror(errno));
+            }
             const int fd =
                 ::open(file->c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
             if (fd < 0) {
                 throw Error(ErrorCode::io, "cannot create key file " + *file);
             }
-            tv::SecureBytes key(32);
-            ::getentropy(key.data(), key.size());
             const bool ok =
                 ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
                 ::fsync(fd) == 0;
             ::close(fd);
             if (!ok) {
+                ::unlink(file->c_str());  // a partial key must not be taken for a whole one
                 throw Error(ErrorCode::io, "cannot write key file " + *file);
             }
         }

@@ -1,7 +1,10 @@
 // The `tresor` binary as people and CI use it: exit statuses, help, errors,
 // and that no secret reaches an error message.
 #define BOOST_TEST_MODULE cli
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
+#include <fstream>
 
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
@@ -378,6 +381,28 @@ BOOST_AUTO_TEST_CASE(vault_admin_commands) {
     Cli by_key(kVault + "unlock = \"keyfile:" + key + "\"\n");
     std::filesystem::copy_file(cli.home.path() / "vault.db", by_key.home.path() / "vault.db");
     BOOST_TEST(by_key.run({"get", "s", "n"}).out == "v\n");
+}
+
+// Issue 15, finding 12: getentropy's result was ignored, so a failure would
+// have enrolled a key file of zeros. The failure itself needs fault
+// injection; this pins what a generated key file must be.
+BOOST_AUTO_TEST_CASE(generated_key_files_are_32_distinct_random_bytes_mode_0600) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"vault", "init"}, "", kPassword).exit_status == 0);
+    std::vector<std::string> keys;
+    for (const char* name : {"a.key", "b.key"}) {
+        const std::filesystem::path path = cli.home.path() / name;
+        BOOST_TEST(cli.run({"vault", "add-keyfile", "--generate", path.string()}, "", kPassword)
+                       .exit_status == 0);
+        struct stat st {};
+        BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+        BOOST_TEST((st.st_mode & 07777) == 0600u);
+        std::ifstream in(path, std::ios::binary);
+        keys.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        BOOST_TEST(keys.back().size() == 32u);
+        BOOST_TEST(keys.back() != std::string(32, '\0'));
+    }
+    BOOST_TEST(keys[0] != keys[1]);
 }
 
 BOOST_AUTO_TEST_CASE(vault_verify_exits_4_after_tampering) {
