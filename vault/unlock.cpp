@@ -8,44 +8,35 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "platform/file.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::vault {
 namespace {
 
+// A password or key file is small; a bound keeps /dev/zero or a huge file
+// from filling memory.
+constexpr std::uint64_t kMaxCredentialBytes = 64 * 1024;
+
 SecureBytes read_all(int fd, const std::string& what) {
     SecureBytes out;
-    std::uint8_t chunk[4096];
-    for (;;) {
-        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            ::explicit_bzero(chunk, sizeof(chunk));
-            throw Error(ErrorCode::io, "cannot read " + what + ": " + std::strerror(errno));
-        }
-        if (n == 0) {
-            break;
-        }
-        out.insert(out.end(), chunk, chunk + n);
-    }
-    ::explicit_bzero(chunk, sizeof(chunk));
+    platform::read_bounded(fd, kMaxCredentialBytes, what, [&out](auto chunk) {
+        out.insert(out.end(), chunk.begin(), chunk.end());
+    });
     return out;
 }
 
-// The file's bytes, or empty when it does not exist.
-std::optional<SecureBytes> read_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            return std::nullopt;
-        }
-        throw Error(ErrorCode::io, "cannot read " + path + ": " + std::strerror(errno));
+// The file's bytes, or empty when it does not exist. It may be a symlink (a
+// Kubernetes secret volume is one) but must lead to a regular file that
+// nobody but its owner, root or us, can write.
+std::optional<SecureBytes> read_file(const std::string& path, std::string_view what) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        return std::nullopt;
     }
-    SecureBytes bytes = read_all(fd, path);
-    ::close(fd);
-    return bytes;
+    const platform::FileDescriptor fd = platform::open_trusted_file(
+        path, {.what = what, .follow_final_symlink = true, .max_bytes = kMaxCredentialBytes});
+    return read_all(fd.get(), std::string(what) + " " + path);
 }
 
 // Password files and pipes usually end with a newline that is not part of it.
@@ -120,7 +111,7 @@ Credential obtain_credential(const std::vector<UnlockSource>& sources, const Pas
                 break;
             }
             case UnlockSource::Kind::file:
-                if (auto bytes = read_file(source.argument)) {
+                if (auto bytes = read_file(source.argument, "password file")) {
                     return password(drop_trailing_newline(std::move(*bytes)));
                 }
                 note(source.argument + " does not exist");
@@ -136,14 +127,15 @@ Credential obtain_credential(const std::vector<UnlockSource>& sources, const Pas
                         "LoadCredential=)");
                     break;
                 }
-                if (auto bytes = read_file(std::string(dir) + "/" + source.argument)) {
+                if (auto bytes =
+                        read_file(std::string(dir) + "/" + source.argument, "systemd credential")) {
                     return password(drop_trailing_newline(std::move(*bytes)));
                 }
                 note("systemd credential " + source.argument + " does not exist");
                 break;
             }
             case UnlockSource::Kind::keyfile:
-                if (auto bytes = read_file(source.argument)) {
+                if (auto bytes = read_file(source.argument, "key file")) {
                     return {Credential::Kind::keyfile, std::move(*bytes)};
                 }
                 note("key file " + source.argument + " does not exist");

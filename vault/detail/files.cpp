@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
-#include <cstring>
+
+#include "platform/file.hpp"
 
 #include "vault/detail/crypto.hpp"
 #include "vault/detail/record_codec.hpp"
@@ -14,23 +16,18 @@
 namespace tresor::vault::detail {
 namespace {
 
-[[noreturn]] void fail_io(const std::string& what, const std::filesystem::path& path) {
-    const int error = errno;
-    throw Error(error == EACCES || error == EPERM ? ErrorCode::permission_denied : ErrorCode::io,
-                what + " " + path.string() + ": " + std::strerror(error));
-}
+using platform::FileDescriptor;
+using platform::throw_system_error;
+
+// What SQLite keeps beside a database: a rollback journal or WAL it replays
+// on the next open, and the WAL's shared-memory index.
+constexpr std::array kSidecarSuffixes = {"-journal", "-wal", "-shm"};
 
 void fsync_path(const std::filesystem::path& path, int flags) {
-    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) {
-        const int error = errno;
-        if (fd >= 0) {
-            ::close(fd);
-        }
-        errno = error;
-        fail_io("cannot sync", path);
+    const FileDescriptor fd(::open(path.c_str(), flags | O_CLOEXEC));
+    if (!fd || ::fsync(fd.get()) != 0) {
+        throw_system_error(errno, "cannot sync " + path.string());
     }
-    ::close(fd);
 }
 
 void make_private_dirs(const std::filesystem::path& dir) {
@@ -39,8 +36,12 @@ void make_private_dirs(const std::filesystem::path& dir) {
     }
     make_private_dirs(dir.parent_path());
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        fail_io("cannot create directory", dir);
+        throw_system_error(errno, "cannot create directory " + dir.string());
     }
+}
+
+std::string vault_label(const std::filesystem::path& path) {
+    return "vault " + path.string();
 }
 
 }  // namespace
@@ -58,7 +59,7 @@ void PrivateFile::publish() {
     // renameat2(RENAME_NOREPLACE): two processes creating the vault at once
     // must not replace each other's.
     if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
-        fail_io("cannot create vault", target);
+        throw_system_error(errno, "cannot create vault " + target.string());
     }
     published_ = true;
     fsync_path(target.parent_path().empty() ? "." : target.parent_path(), O_RDONLY | O_DIRECTORY);
@@ -66,37 +67,38 @@ void PrivateFile::publish() {
 
 PrivateFile create_private_file(const std::filesystem::path& target) {
     make_private_dirs(target.parent_path());
+    // The folder as it is now, also when it existed before: a vault in a
+    // folder others can write to is theirs to replace.
+    const FileDescriptor dir =
+        platform::check_trusted_folder(target.parent_path(), vault_label(target));
     if (std::filesystem::exists(std::filesystem::symlink_status(target))) {
-        errno = EEXIST;
-        fail_io("cannot create vault", target);
+        throw_system_error(EEXIST, "cannot create vault " + target.string());
     }
     const std::filesystem::path staging =
         target.parent_path() /
         ("." + target.filename().string() + ".new-" + to_hex(random_bytes(6)));
-    const int fd =
-        ::open(staging.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        fail_io("cannot create", staging);
+    const FileDescriptor fd(
+        ::open(staging.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600));
+    if (!fd) {
+        throw_system_error(errno, "cannot create " + staging.string());
     }
-    ::close(fd);
     return PrivateFile(staging, target);
 }
 
 void check_private_file(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) {
-        fail_io("cannot open vault", path);
-    }
-    if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
-        throw Error(
-            ErrorCode::permission_denied,
-            "refusing vault " + path.string() + ": not a regular file (symlinks are refused)");
-    }
-    if ((st.st_mode & 077) != 0) {
-        throw Error(ErrorCode::permission_denied, "refusing vault " + path.string() +
-                                                      ": readable or writable by group or others " +
-                                                      "(fix with: chmod 600 " + path.string() +
-                                                      ")");
+    const std::string label = vault_label(path);
+    // Checked on the descriptor; SQLite then opens the same path again, which
+    // nobody else can change once its folder is trusted.
+    (void)platform::open_trusted_file(
+        path, {.what = "vault", .owner = platform::Owner::self, .forbidden_mode = 077});
+    const FileDescriptor dir = platform::check_trusted_folder(path.parent_path(), label);
+    // SQLite replays a hot journal or WAL on open, even for a read: one that
+    // we did not write would rewrite the vault.
+    for (const char* suffix : kSidecarSuffixes) {
+        const std::filesystem::path sidecar = path.filename().string() + suffix;
+        (void)platform::check_private_entry(
+            dir.get(), sidecar, 077,
+            label + "'s " + (suffix + 1) + " file " + (path.parent_path() / sidecar).string());
     }
 }
 

@@ -1,6 +1,7 @@
 // vault/detail/files.hpp — the vault file's place on disk: a 0700 directory,
 // a 0600 file created exclusively (never through a symlink), and the refusal
-// of a vault that group or others can read.
+// of a vault that another user could read, replace or rewrite: through its
+// mode, its owner, its folder, or a journal planted beside it.
 #pragma once
 
 #include <filesystem>
@@ -28,11 +29,14 @@ class PrivateFile {
 };
 
 // Creates target's missing directories with mode 0700 and a staging file.
-// Throws Error{io} if target already exists.
+// Throws Error{io} if target already exists, Error{permission_denied} if its
+// folder is not trusted (platform::check_trusted_folder).
 [[nodiscard]] PrivateFile create_private_file(const std::filesystem::path& target);
 
-// Throws unless path is a regular file (not a symlink) that only its owner
-// may read or write: Error{permission_denied} saying how to fix the mode.
+// Throws Error{permission_denied}, saying what to fix, unless path is a
+// regular file (not a symlink) owned by the effective uid that only its owner
+// may read or write, in a trusted folder, and any -journal, -wal or -shm file
+// beside it (which SQLite would replay on open) is one too.
 void check_private_file(const std::filesystem::path& path);
 
 }  // namespace tresor::vault::detail
