@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <sstream>
 
 #include "conf/config.hpp"
+#include "conf/text_bounds.hpp"
+#include "platform/file.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::conf {
@@ -263,17 +264,26 @@ const BackendConfig* Config::find_backend(std::string_view name) const {
 
 Config parse_config(std::string_view toml_text, std::string_view source_name,
                     const std::filesystem::path& base_dir) {
+    check_text_bounds(toml_text, source_name);
     return Parser(source_name, base_dir).parse(toml_text);
 }
 
 Config load_config_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(ErrorCode::config, path.string() + ": cannot read config file");
+    std::string text;
+    try {
+        // A config chooses which code runs (plugins) and where secrets go:
+        // one that another user could write is theirs, not ours. It may be
+        // a symlink (dotfile managers make them); its target is checked.
+        const platform::FileDescriptor fd = platform::open_trusted_file(
+            path,
+            {.what = "config file", .follow_final_symlink = true, .max_bytes = kMaxConfigBytes});
+        platform::read_bounded(fd.get(), kMaxConfigBytes, "config file " + path.string(),
+                               [&text](auto chunk) { text.append(chunk.begin(), chunk.end()); });
+    } catch (const Error& e) {
+        // Config errors start with the file, as parse errors do.
+        throw Error(ErrorCode::config, path.string() + ": " + e.what());
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), path.string(), path.parent_path());
+    return parse_config(text, path.string(), path.parent_path());
 }
 
 }  // namespace tresor::conf

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/builtin_plugins.hpp"
+#include "platform/file.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::core {
@@ -86,9 +87,15 @@ PluginHandle PluginCatalog::load(std::string_view name) const {
     }
     std::error_code ec;
     for (const auto& dir : search_dirs_) {
+        if (!std::filesystem::is_directory(dir, ec)) {
+            continue;
+        }
+        // Each folder looked into, not only the one that holds the plugin:
+        // whoever can write an earlier one decides what loads.
+        (void)platform::check_trusted_folder(dir, "plugin search path");
         const auto file = dir / plugin_file_name(name);
-        if (std::filesystem::exists(file, ec)) {
-            return load_plugin_file(file);
+        if (std::filesystem::exists(std::filesystem::symlink_status(file, ec))) {
+            return load_plugin_file(file);  // a symlink is refused there, loudly
         }
     }
     std::vector<std::string> dirs;

@@ -1,11 +1,10 @@
 #include "core/plugin_loader.hpp"
 
 #include <dlfcn.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstddef>
 
+#include "platform/file.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::core {
@@ -27,29 +26,30 @@ bool valid_plugin_name(const char* name) {
     return true;
 }
 
-// The loader runs code from the file with our privileges: refuse one that a
-// group or another user could have replaced (NetworkManager's rule).
-void check_file_is_trusted(const std::filesystem::path& file) {
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0) {
-        throw Error(ErrorCode::plugin_abi,
-                    "cannot load plugin " + file.string() + ": file not found");
+// The loader runs code from the file with our privileges: it must be a file
+// that only root or we could have written, in folders only root or we can
+// change (NetworkManager's rule, and ssh's StrictModes for the folders). The
+// checks are made on the descriptor that is then loaded, so a symlink or a
+// rename racing them cannot slip another library in.
+platform::FileDescriptor open_plugin_file(const std::filesystem::path& file) {
+    try {
+        return platform::open_trusted_file(file, {.what = "plugin"});
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::permission_denied) {
+            throw;
+        }
+        throw Error(ErrorCode::plugin_abi, "cannot load plugin " + file.string() + ": " + e.what());
     }
-    if (!S_ISREG(st.st_mode)) {
-        throw Error(ErrorCode::plugin_abi,
-                    "cannot load plugin " + file.string() + ": not a regular file");
+}
+
+// dlerror names the path it was given; a person needs the plugin's own.
+std::string name_the_file(std::string reason, const std::string& descriptor_path,
+                          const std::filesystem::path& file) {
+    for (auto at = reason.find(descriptor_path); at != std::string::npos;
+         at = reason.find(descriptor_path, at + file.string().size())) {
+        reason.replace(at, descriptor_path.size(), file.string());
     }
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        throw Error(ErrorCode::permission_denied,
-                    "refusing plugin " + file.string() +
-                        ": writable by group or others (fix with: chmod go-w " + file.string() +
-                        ")");
-    }
-    if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-        throw Error(ErrorCode::permission_denied,
-                    "refusing plugin " + file.string() + ": owned by uid " +
-                        std::to_string(st.st_uid) + ", neither root nor the current user");
-    }
+    return reason;
 }
 
 }  // namespace
@@ -91,15 +91,24 @@ PluginHandle validate_plugin(tresor_plugin_entry_fn entry, std::string origin) {
 }
 
 PluginHandle load_plugin_file(const std::filesystem::path& file) {
-    check_file_is_trusted(file);
+    platform::FileDescriptor fd = open_plugin_file(file);
+    // The loader opens /proc/self/fd/N: the very file checked above. (A
+    // plugin's $ORIGIN is therefore /proc/self/fd; docs/PLUGINS.md.)
+    const std::string descriptor_path = "/proc/self/fd/" + std::to_string(fd.get());
     // RTLD_LOCAL keeps each plugin's dependencies to itself; RTLD_NODELETE and
     // never calling dlclose keep GLib types and threads alive for the process.
-    void* library = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    void* library = ::dlopen(descriptor_path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (library == nullptr) {
         const char* reason = ::dlerror();
-        throw Error(ErrorCode::plugin_abi, "cannot load plugin " + file.string() + ": " +
-                                               (reason != nullptr ? reason : "unknown reason"));
+        throw Error(ErrorCode::plugin_abi,
+                    "cannot load plugin " + file.string() + ": " +
+                        (reason != nullptr ? name_the_file(reason, descriptor_path, file)
+                                           : "unknown reason"));
     }
+    // The descriptor stays open as long as the library stays loaded (for
+    // the process): the loader knows a library by its path, and a later
+    // plugin given the same descriptor number would be taken for this one.
+    (void)fd.release();
     void* symbol = ::dlsym(library, TRESOR_PLUGIN_ENTRY_SYMBOL);
     if (symbol == nullptr) {
         throw Error(

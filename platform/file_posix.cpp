@@ -144,6 +144,9 @@ FileDescriptor open_trusted_file(const std::filesystem::path& path, const TrustR
             throw_system_error(ec.value(), "cannot open " + what);
         }
     }
+    if (!target.has_filename()) {  // "/", "dir/"
+        throw Error(ErrorCode::io, "cannot use " + what + ": a directory, not a regular file");
+    }
     const FileDescriptor dir = check_trusted_folder(target.parent_path(), what);
     // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
     FileDescriptor file(::openat(dir.get(), target.filename().c_str(),

@@ -4,12 +4,16 @@
 #include <boost/test/unit_test.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <chrono>
 
 #include <cstdio>
 
 #include "core/builtin_plugins.hpp"
 #include "core/plugin_catalog.hpp"
 #include "core/plugin_loader.hpp"
+#include "support/other_user.hpp"
 #include "support/test_support.hpp"
 #include "tresor/error.hpp"
 
@@ -133,7 +137,7 @@ BOOST_AUTO_TEST_CASE(plugin_writable_by_others_is_refused) {
 BOOST_AUTO_TEST_CASE(missing_file_is_reported) {
     const Error e = load_error("/nonexistent/tresor-x.so");
     BOOST_TEST((e.code() == ErrorCode::plugin_abi));
-    BOOST_TEST(contains(e.what(), "file not found"), e.what());
+    BOOST_TEST(contains(e.what(), "No such file or directory"), e.what());
 }
 
 BOOST_AUTO_TEST_CASE(catalog_finds_plugins_on_its_search_path_in_order) {
@@ -186,4 +190,92 @@ BOOST_AUTO_TEST_CASE(describe_all_reports_broken_plugins_with_their_error) {
         }
     }
     BOOST_TEST(saw_wrong_abi);
+}
+
+// Issue 15, finding 2: the file checked must be the file loaded, and nobody
+// but root and us may be able to change which file that is.
+
+BOOST_AUTO_TEST_CASE(a_symlink_to_an_acceptable_plugin_is_refused) {
+    TempDir dir;
+    const auto link = dir / "tresor-memory.so";
+    std::filesystem::create_symlink(memory_plugin(), link);
+    const Error e = load_error(link);
+    BOOST_TEST((e.code() == ErrorCode::permission_denied));
+    BOOST_TEST(contains(e.what(), "symlink"), e.what());
+}
+
+BOOST_AUTO_TEST_CASE(a_plugin_in_a_folder_others_can_write_is_refused) {
+    TempDir dir;
+    const auto shared = dir / "shared";
+    std::filesystem::create_directories(shared);
+    std::filesystem::copy_file(memory_plugin(), shared / "tresor-memory.so");
+    ::chmod(shared.c_str(), 01777);
+    const Error e = load_error(shared / "tresor-memory.so");
+    BOOST_TEST((e.code() == ErrorCode::permission_denied));
+    BOOST_TEST(contains(e.what(), "folder " + shared.string()), e.what());
+}
+
+BOOST_AUTO_TEST_CASE(a_search_path_folder_others_can_write_is_refused_before_a_later_one) {
+    TempDir dir;
+    const auto shared = dir / "shared";
+    std::filesystem::create_directories(shared);
+    ::chmod(shared.c_str(), 0777);
+    const PluginCatalog catalog({shared, build_dir() / "test-plugins"});
+    BOOST_CHECK_EXCEPTION((void)catalog.load("failing"), Error, [&](const Error& e) {
+        return e.code() == ErrorCode::permission_denied &&
+               contains(e.what(), "folder " + shared.string());
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_plugin_owned_by_another_user_is_refused,
+                     *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
+    TempDir dir;
+    const auto copy = dir / "tresor-memory.so";
+    std::filesystem::copy_file(memory_plugin(), copy);
+    BOOST_REQUIRE(::chown(copy.c_str(), tresor::test::kOtherUid, tresor::test::kOtherUid) == 0);
+    const Error e = load_error(copy);
+    BOOST_TEST((e.code() == ErrorCode::permission_denied));
+    BOOST_TEST(contains(e.what(), "owned by uid 65534"), e.what());
+}
+
+// The attack as it was found: another user swaps a symlink between a plugin
+// we accept and a library of theirs, in a folder they can write, while we
+// load. Not one load may run their code.
+BOOST_AUTO_TEST_CASE(a_symlink_swapped_during_loading_never_loads_the_other_users_library,
+                     *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
+    TempDir dir;
+    ::chmod(dir.path().c_str(), 0755);
+    const auto shared = dir / "shared";
+    std::filesystem::create_directories(shared);
+    ::chmod(shared.c_str(), 01777);
+    const auto theirs = shared / "theirs.so";
+    std::filesystem::copy_file(tresor::test::test_plugin("failing"), theirs);
+    BOOST_REQUIRE(::chown(theirs.c_str(), tresor::test::kOtherUid, tresor::test::kOtherUid) == 0);
+    const pid_t swapper = ::fork();
+    BOOST_REQUIRE(swapper >= 0);
+    if (swapper == 0) {
+        (void)tresor::test::run_as_other_user(
+            shared.string(),
+            "end=$(($(date +%s) + 3)); while [ $(date +%s) -lt $end ]; do "
+            "ln -sfn " +
+                memory_plugin().string() +
+                " tresor-x.so; "
+                "ln -sfn theirs.so tresor-x.so; done");
+        ::_exit(0);
+    }
+    int loaded_theirs = 0;
+    int refused = 0;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(2500);
+    while (std::chrono::steady_clock::now() < end) {
+        try {
+            const auto handle = load_plugin_file(shared / "tresor-x.so");
+            loaded_theirs += std::string(handle.table->name) == "failing" ? 1 : 0;
+        } catch (const Error&) {
+            ++refused;
+        }
+    }
+    int status = 0;
+    ::waitpid(swapper, &status, 0);
+    BOOST_TEST(loaded_theirs == 0);
+    BOOST_TEST(refused > 0);
 }
