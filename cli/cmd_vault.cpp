@@ -3,15 +3,14 @@
 // These work below the Store, on the vault engine, with the settings of the
 // vault backend of the config: the one named by --backend, else the first
 // backend whose plugin is "vault", else the default vault.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "core/terminal.hpp"
+#include "platform/file.hpp"
 #include "vault/settings.hpp"
 #include "vault/unlock.hpp"
 #include "vault/vault.hpp"
@@ -48,7 +47,8 @@ const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::st
 
 tv::Vault open_vault(const tv::Settings& s) {
     return tv::Vault::open(
-        s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, s.path));
+        s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, s.path),
+        s.kdf_limits);
 }
 
 struct KdfOptions {
@@ -81,7 +81,7 @@ void add_init(CLI::App& vault, Context& ctx) {
         const tv::KdfPolicy policy = kdf->apply(s.kdf);
         (void)tv::Vault::create(
             s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, s.path),
-            policy);
+            policy, s.kdf_limits);
         std::cout << "created " << s.path.string() << " (Argon2id " << policy.memory_kib / 1024
                   << " MiB, " << policy.iterations << " passes, " << policy.parallelism
                   << " lanes)\n";
@@ -188,22 +188,10 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
             // enrol, a key file of zeros.
             tv::SecureBytes key(32);
             if (::getentropy(key.data(), key.size()) != 0) {
-                throw Error(ErrorCode::io, "cannot generate key file " + *file +
-                                               ": getentropy: " + std::strerror(errno));
+                platform::throw_system_error(errno,
+                                             "cannot generate key file " + *file + ": getentropy");
             }
-            const int fd =
-                ::open(file->c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
-            if (fd < 0) {
-                throw Error(ErrorCode::io, "cannot create key file " + *file);
-            }
-            const bool ok =
-                ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-                ::fsync(fd) == 0;
-            ::close(fd);
-            if (!ok) {
-                ::unlink(file->c_str());  // a partial key must not be taken for a whole one
-                throw Error(ErrorCode::io, "cannot write key file " + *file);
-            }
+            platform::write_private_file(*file, key, "key file");
         }
         const tv::Credential keyfile = tv::obtain_credential(
             tv::parse_unlock_spec("keyfile:" + *file), nullptr, tv::Purpose::unlock, s.path);

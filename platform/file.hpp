@@ -85,6 +85,13 @@ FileDescriptor check_trusted_folder(const std::filesystem::path& folder, std::st
 bool check_private_entry(int dir, const std::filesystem::path& name, mode_t forbidden_mode,
                          std::string_view what);
 
+// Creates `path` (mode 0600, never through a symlink, never over an existing
+// file) in a trusted folder, writes `bytes`, fsyncs it and its folder. On any
+// failure nothing is left at `path` and Error says why: a partial key file
+// must not be taken for a whole one.
+void write_private_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+                        std::string_view what);
+
 // Reads fd to its end, handing each chunk to `sink`, and throws Error{io}
 // when more than max_bytes arrive (a /dev/zero must not fill memory) or the
 // read fails. The chunk buffer is wiped before returning or throwing.

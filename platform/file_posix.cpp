@@ -205,6 +205,40 @@ bool check_private_entry(int dir, const std::filesystem::path& name, mode_t forb
     return true;
 }
 
+void write_private_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+                        std::string_view what) {
+    const std::string label = std::string(what) + " " + path.string();
+    if (!path.has_filename()) {
+        throw Error(ErrorCode::invalid_argument, "cannot create " + label + ": not a file name");
+    }
+    const FileDescriptor dir = check_trusted_folder(path.parent_path(), label);
+    const FileDescriptor file(::openat(dir.get(), path.filename().c_str(),
+                                       O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600));
+    if (!file) {
+        throw_system_error(errno, "cannot create " + label);
+    }
+    try {
+        for (std::size_t done = 0; done < bytes.size();) {
+            const ssize_t n = ::write(file.get(), bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                throw_system_error(errno, "cannot write " + label);
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        // The folder's descriptor is O_PATH, which fsync refuses.
+        const FileDescriptor folder(::openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (::fsync(file.get()) != 0 || !folder || ::fsync(folder.get()) != 0) {
+            throw_system_error(errno, "cannot sync " + label);
+        }
+    } catch (...) {
+        ::unlinkat(dir.get(), path.filename().c_str(), 0);
+        throw;
+    }
+}
+
 void read_bounded(int fd, std::uint64_t max_bytes, const std::string& what,
                   const std::function<void(std::span<const std::uint8_t>)>& sink) {
     std::array<std::uint8_t, 4096> chunk;
