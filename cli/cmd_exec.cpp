@@ -5,6 +5,7 @@
 // secret ever appears in an argv or passes through another process. CMD does
 // not get the variables the vault's unlock sources read: with them it could
 // open every secret, not only the ones it was given.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,10 +40,10 @@ bool names_variable(const char* env, const std::string& variable) {
     return std::strncmp(env, variable.c_str(), variable.size()) == 0 && env[variable.size()] == '=';
 }
 
-// Every env:VAR of every backend's `unlock`, whatever its plugin (any plugin
-// that unlocks takes the same spec), and of the default spec, which the
-// default config and a --backend naming a bare plugin use.
-std::vector<std::string> unlock_variables(const conf::Config& config) {
+// Every unlock source of every backend, whatever its plugin (any plugin that
+// unlocks takes the same spec), and of the default spec, which the default
+// config and a --backend naming a bare plugin use.
+std::vector<vault::UnlockSource> unlock_sources(const conf::Config& config) {
     std::vector<std::string> specs = {vault::kDefaultUnlockSpec};
     for (const auto& backend : config.backends) {
         for (const auto& [key, value] : backend.params) {
@@ -51,15 +52,37 @@ std::vector<std::string> unlock_variables(const conf::Config& config) {
             }
         }
     }
-    std::vector<std::string> variables;
+    std::vector<vault::UnlockSource> sources;
     for (const auto& spec : specs) {
-        for (const auto& source : vault::parse_unlock_spec(spec)) {
-            if (source.kind == vault::UnlockSource::Kind::env) {
-                variables.push_back(source.argument);
-            }
+        for (auto& source : vault::parse_unlock_spec(spec)) {
+            sources.push_back(std::move(source));
+        }
+    }
+    return sources;
+}
+
+std::vector<std::string> unlock_variables(const std::vector<vault::UnlockSource>& sources) {
+    std::vector<std::string> variables;
+    for (const auto& source : sources) {
+        if (source.kind == vault::UnlockSource::Kind::env) {
+            variables.push_back(source.argument);
         }
     }
     return variables;
+}
+
+// A password passed as fd:N was read by this process; the command must not
+// inherit the descriptor (a regular file can be read again from its start).
+void close_unlock_descriptors_on_exec(const std::vector<vault::UnlockSource>& sources) {
+    for (const auto& source : sources) {
+        if (source.kind == vault::UnlockSource::Kind::fd) {
+            const int fd = std::stoi(source.argument);
+            const int flags = ::fcntl(fd, F_GETFD);
+            if (flags >= 0) {
+                ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+            }
+        }
+    }
 }
 
 // This process's environment without `hidden`, then the bound secrets.
@@ -98,7 +121,8 @@ void add_exec_command(CLI::App& app, Context& ctx) {
         "The exit status is the command's (127: not found, 126: not executable).\n"
         "Example:\n  tresor exec --env GITHUB_TOKEN=github/ci-token -- gh release list");
     cmd->callback([&ctx, bindings, command] {
-        const std::vector<std::string> hidden = unlock_variables(ctx.config());
+        const std::vector<vault::UnlockSource> sources = unlock_sources(ctx.config());
+        const std::vector<std::string> hidden = unlock_variables(sources);
         std::vector<std::pair<std::string, SecureBytes>> entries;
         for (const auto& text : *bindings) {
             const EnvBinding binding = parse_env_binding(text);
@@ -113,6 +137,7 @@ void add_exec_command(CLI::App& app, Context& ctx) {
                                  env_entry(binding.variable, *value, binding.key));
         }
         std::vector<char*> envp = child_environment(hidden, entries);
+        close_unlock_descriptors_on_exec(sources);
         std::vector<char*> argv;
         for (auto& arg : *command) {
             argv.push_back(arg.data());

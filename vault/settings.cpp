@@ -41,18 +41,6 @@ std::uint32_t number(const std::string& key, const std::string& text, std::uint3
 // The most a vault can ask for: 8 slots of 4096 MiB and 64 passes.
 constexpr std::uint32_t kMaxWorkMibPasses = 8 * 4096 * 64;
 
-// A vault written with kdf.* must open under this reader's own limits.
-void check_writes_are_readable(const Settings& s) {
-    const std::uint64_t work = std::uint64_t{s.kdf.memory_kib} * s.kdf.iterations;
-    if (s.kdf.memory_kib > s.kdf_limits.max_memory_kib || work > s.kdf_limits.max_work_kib_passes) {
-        invalid("kdf.memory_mib and kdf.iterations (" + std::to_string(s.kdf.memory_kib / 1024) +
-                " MiB, " + std::to_string(s.kdf.iterations) +
-                " passes) are above what this reader opens (kdf.max_memory_mib " +
-                std::to_string(s.kdf_limits.max_memory_kib / 1024) + ", kdf.max_work " +
-                std::to_string(s.kdf_limits.max_work_kib_passes / 1024) + "): raise those too");
-    }
-}
-
 }  // namespace
 
 Settings settings_from_params(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -89,7 +77,8 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                     "kdf.max_memory_mib, kdf.max_work)");
         }
     }
-    check_writes_are_readable(s);
+    // A vault written with kdf.* must open under this reader's own limits.
+    check_kdf_policy_readable(s.kdf, s.kdf_limits);
     return s;
 }
 

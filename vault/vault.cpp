@@ -60,6 +60,19 @@ void check_kdf_policy(const KdfPolicy& p) {
     }
 }
 
+void check_kdf_policy_readable(const KdfPolicy& p, const KdfLimits& limits) {
+    const std::uint64_t work = std::uint64_t{p.memory_kib} * p.iterations;
+    if (p.memory_kib > limits.max_memory_kib || work > limits.max_work_kib_passes) {
+        throw Error(ErrorCode::invalid_argument,
+                    "Argon2id " + std::to_string(p.memory_kib / 1024) + " MiB x " +
+                        std::to_string(p.iterations) +
+                        " passes is above what this reader opens (kdf.max_memory_mib " +
+                        std::to_string(limits.max_memory_kib / 1024) + ", kdf.max_work " +
+                        std::to_string(limits.max_work_kib_passes / 1024) +
+                        "): raise those too, or the vault could not be opened");
+    }
+}
+
 std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
     const Bytes password = random_bytes(16);
     const Bytes salt = random_bytes(kSaltBytes);
@@ -81,6 +94,8 @@ struct Vault::State {
     // key: rotation re-wraps the same slot under the same KEK, so no KDF runs.
     std::uint8_t unlock_slot = 0;
     SecureBytes unlock_kek;
+    // What this reader opens; a new password slot must stay within it.
+    KdfLimits limits;
     // The slots as this Vault unlocked them or last wrote them; a header
     // change is refused when they changed meanwhile (compare-and-swap).
     Bytes slots_seen;
@@ -317,10 +332,11 @@ Vault& Vault::operator=(Vault&&) noexcept = default;
 Vault::~Vault() = default;
 
 Vault Vault::create(const std::filesystem::path& path, const Credential& credential,
-                    const KdfPolicy& policy) {
+                    const KdfPolicy& policy, const KdfLimits& limits) {
     if (credential.kind == Credential::Kind::password && credential.bytes.empty()) {
         throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
     }
+    check_kdf_policy_readable(policy, limits);
     // Built beside the target and renamed into place: a crash leaves either
     // no vault or a whole one, never an unopenable file at path.
     PrivateFile staging = create_private_file(path);
@@ -341,13 +357,14 @@ Vault Vault::create(const std::filesystem::path& path, const Credential& credent
         tx.commit();
     }
     staging.publish();
-    return open(path, credential);
+    return open(path, credential, limits);
 }
 
 Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
                   const KdfLimits& limits) {
     check_private_file(path);
     auto state = std::make_unique<State>(path);
+    state->limits = limits;
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
     const auto wanted =
@@ -457,6 +474,7 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
     if (new_password.bytes.empty()) {
         throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
     }
+    check_kdf_policy_readable(policy, s.limits);
     {
         Transaction tx(s.db);
         Header header = s.load_header_to_change_slots();

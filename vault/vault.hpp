@@ -70,6 +70,10 @@ struct KdfLimits {
     std::uint64_t max_work_kib_passes = 3ull * 1024 * 1024;
 };
 
+// Throws Error{invalid_argument} when a slot written with `policy` would be
+// above `limits`: a vault nobody with these limits could open.
+void check_kdf_policy_readable(const KdfPolicy& policy, const KdfLimits& limits);
+
 struct Credential {
     enum class Kind { password, keyfile };
     Kind kind = Kind::password;
@@ -112,8 +116,10 @@ class Vault {
   public:
     // Creates a new vault at path (0700 directory, 0600 file), atomically:
     // a crash leaves either no vault or a complete one. Fails if it exists.
+    // Refuses (invalid_argument) a policy that `limits` would not open.
     [[nodiscard]] static Vault create(const std::filesystem::path& path,
-                                      const Credential& credential, const KdfPolicy& policy);
+                                      const Credential& credential, const KdfPolicy& policy,
+                                      const KdfLimits& limits = {});
     // Opens and unlocks an existing vault; the schema is checked and the
     // header authenticated. Only slots of the credential's kind are tried,
     // and none when their KDF cost is above limits.
@@ -146,7 +152,8 @@ class Vault {
 
     // Each of the next three fails with Error{io} and changes nothing when
     // another process changed the key slots since this Vault saw them.
-    // Replaces every password slot with one for the new password.
+    // Replaces every password slot with one for the new password; refuses
+    // (invalid_argument) a policy above the limits this Vault was opened with.
     void change_password(const Credential& new_password, const KdfPolicy& policy);
     // Adds a slot for a key file (at least 32 bytes).
     void add_keyfile(std::span<const std::uint8_t> keyfile);

@@ -46,7 +46,8 @@ struct Context {
     // Opens the file once it exists (another process may have created it).
     tv::Vault* existing() {
         if (!vault && std::filesystem::exists(std::filesystem::symlink_status(settings.path))) {
-            vault.emplace(tv::Vault::open(settings.path, credential(tv::Purpose::unlock)));
+            vault.emplace(tv::Vault::open(settings.path, credential(tv::Purpose::unlock),
+                                          settings.kdf_limits));
         }
         return vault ? &*vault : nullptr;
     }
@@ -59,8 +60,8 @@ struct Context {
             fail(TRESOR_UNAVAILABLE,
                  "vault " + settings.path.string() + " does not exist (create = false)");
         }
-        vault.emplace(
-            tv::Vault::create(settings.path, credential(tv::Purpose::create), settings.kdf));
+        vault.emplace(tv::Vault::create(settings.path, credential(tv::Purpose::create),
+                                        settings.kdf, settings.kdf_limits));
         return *vault;
     }
 };

@@ -342,6 +342,35 @@ BOOST_AUTO_TEST_CASE(exec_hides_the_unlock_variables_of_every_backend) {
     BOOST_TEST(!sets_variable(out, "PW_B"), out);
 }
 
+BOOST_AUTO_TEST_CASE(exec_does_not_hand_an_fd_unlock_source_to_the_child) {
+    Cli cli(kVault + "unlock = \"fd:3\"\n");
+    const auto password_file = cli.home.write("pw", "fd password\n");
+    const std::string with_fd_3 = "exec 3<" + password_file.string() + "; exec \"$@\"";
+    const auto run = [&](std::vector<std::string> args, const std::string& input) {
+        args.insert(args.begin(), {"/bin/sh", "-c", with_fd_3, "sh", TRESOR_CLI, "--config",
+                                   cli.config.string()});
+        return run_process(args, input, {{"HOME", cli.home.path().string()}});
+    };
+    BOOST_REQUIRE(run({"set", "db", "password"}, "hunter2\n").exit_status == 0);
+    const ProcessResult r = run({"exec", "--env", "X=db/password", "--", "/bin/sh", "-c",
+                                 "[ -e /proc/self/fd/3 ] && echo fd-3-open || echo fd-3-closed"},
+                                "");
+    BOOST_TEST(r.exit_status == 0, r.err);
+    BOOST_TEST(r.out == "fd-3-closed\n", r.out);
+}
+
+// A vault backend's kdf.max_* limits are what its reader opens.
+BOOST_AUTO_TEST_CASE(the_configured_kdf_reader_limits_are_applied) {
+    const std::string vault = "[backend.vault]\nplugin = \"vault\"\npath = \"~/vault.db\"\n";
+    Cli cli(vault + "kdf = { memory_mib = 32, iterations = 2 }\n");
+    BOOST_REQUIRE(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);
+    std::ofstream(cli.config) << vault
+                              << "kdf = { memory_mib = 19, iterations = 2, max_work = 38 }\n";
+    const ProcessResult r = cli.run({"get", "s", "n"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 4, r.err);
+    BOOST_TEST(contains(r.err, "above this reader's limit of 38"), r.err);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_vault_password_exits_4_and_no_source_exits_3) {
     Cli cli(kVault);
     BOOST_TEST(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);

@@ -255,3 +255,21 @@ BOOST_FIXTURE_TEST_CASE(reader_limits_are_the_callers_to_set, VaultFixture) {
     const Credential key_file{Credential::Kind::keyfile, SecureBytes(32, 7)};
     BOOST_CHECK_NO_THROW((void)Vault::open(path, key_file, {16 * 1024, 0}));
 }
+
+// A writer must not make a vault that its own reader limits refuse.
+BOOST_FIXTURE_TEST_CASE(a_kdf_policy_above_the_reader_limits_is_refused_before_writing,
+                        VaultFixture) {
+    const KdfLimits tight{kMinWriteMemoryKib, kMinWriteMemoryKib * kMinWriteIterations};
+    const KdfPolicy bigger{2 * kMinWriteMemoryKib, kMinWriteIterations, 1};
+    const auto above = [](const Error& e) {
+        return e.code() == ErrorCode::invalid_argument &&
+               std::string(e.what()).find("above what this reader opens") != std::string::npos;
+    };
+    BOOST_CHECK_EXCEPTION((void)Vault::create(path, tresor::test::password("pw"), bigger, tight),
+                          Error, above);
+    BOOST_TEST(!std::filesystem::exists(path));
+    Vault v = Vault::create(path, tresor::test::password("pw"), tresor::test::kFastKdf, tight);
+    BOOST_CHECK_EXCEPTION(v.change_password(tresor::test::password("new"), bigger), Error, above);
+    BOOST_TEST(str(Vault::open(path, tresor::test::password("pw"), tight).get("x", "y")) ==
+               "<none>");
+}
