@@ -46,6 +46,19 @@ void check_text(std::string_view what, std::string_view value, bool may_be_empty
     }
 }
 
+// An entry that expires before it is stored could never be read: every
+// backend would keep it invisible (and Unix second 0 means "never" in the
+// plugin ABI, so the epoch would even become an entry that never expires).
+void check_expiry(const std::optional<Timestamp>& expires_at) {
+    if (expires_at && *expires_at <= std::chrono::system_clock::now()) {
+        const auto seconds =
+            std::chrono::duration_cast<std::chrono::seconds>(expires_at->time_since_epoch());
+        throw Error(ErrorCode::invalid_argument,
+                    "expiry " + std::to_string(seconds.count()) +
+                        " (Unix seconds) is not in the future: the entry could never be read");
+    }
+}
+
 // Backends list in their own order; callers get one stable order.
 void sort_entries(std::vector<Entry>& entries) {
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -122,6 +135,7 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& options) 
     const Key k = impl_->normalize(key);
     check_text("label", options.label, true);
     check_text("description", options.description, true);
+    check_expiry(options.expires_at);
     impl_->chain.serving(k.service).set(k, value, options);
 }
 

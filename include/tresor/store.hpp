@@ -104,6 +104,7 @@ class TRESOR_EXPORT Store {
     [[nodiscard]] static Store open(const std::filesystem::path& config_path);
     [[nodiscard]] static Store from_toml(std::string_view config_toml);
 
+    // Throws Error{invalid_argument} for an expiry that is not in the future.
     void set(const Key& key, const Secret& value, const SetOptions& options = {});
     [[nodiscard]] std::optional<Secret> get(const Key& key);
     [[nodiscard]] std::optional<Entry> entry(const Key& key);

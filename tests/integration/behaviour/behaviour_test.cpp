@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE backend_behaviour
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <thread>
 
 #include <unistd.h>
 
@@ -123,8 +124,12 @@ void remove_says_whether_and_missing_is_empty(const std::string& plugin) {
 void expired_secrets_read_as_missing(const std::string& plugin) {
     Backend b(plugin);
     SetOptions options;
-    options.expires_at = tresor::Timestamp(std::chrono::seconds(1000));
+    // Whole seconds: the kernel keyring's timeouts and the vault's times are.
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    options.expires_at = now + std::chrono::seconds(2);
     b.store.set({b.service, "old"}, Secret("stale"), options);
+    BOOST_TEST(b.store.get({b.service, "old"}).has_value());
+    std::this_thread::sleep_until(*options.expires_at + std::chrono::milliseconds(100));
     BOOST_TEST(!b.store.get({b.service, "old"}).has_value());
 }
 

@@ -104,10 +104,30 @@ BOOST_AUTO_TEST_CASE(list_returns_metadata_only) {
 BOOST_AUTO_TEST_CASE(expired_secrets_read_as_missing) {
     Store store = Store::from_toml(kMemoryConfig);
     SetOptions options;
-    options.expires_at = tresor::Timestamp(std::chrono::seconds(1000));  // 1970
+    options.expires_at =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+        std::chrono::seconds(2);
     store.set({"svc", "old"}, Secret("stale"), options);
+    BOOST_TEST(store.get({"svc", "old"}).has_value());
+    std::this_thread::sleep_until(*options.expires_at + std::chrono::milliseconds(50));
     BOOST_TEST(!store.get({"svc", "old"}).has_value());
     BOOST_TEST(store.list("svc").empty());
+}
+
+// Issue 15, finding 11: the epoch was stored as "never expires", and any
+// other past time as an entry nobody could read.
+BOOST_AUTO_TEST_CASE(an_expiry_that_is_not_in_the_future_is_refused) {
+    Store store = Store::from_toml(kMemoryConfig);
+    for (const auto seconds : {0, 1000}) {
+        SetOptions options;
+        options.expires_at = tresor::Timestamp(std::chrono::seconds(seconds));
+        BOOST_CHECK_EXCEPTION(
+            store.set({"svc", "k"}, Secret("v"), options), Error, [](const Error& e) {
+                return e.code() == ErrorCode::invalid_argument &&
+                       std::string(e.what()).find("not in the future") != std::string::npos;
+            });
+    }
+    BOOST_TEST(!store.get({"svc", "k"}).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(bad_keys_are_invalid_arguments) {
