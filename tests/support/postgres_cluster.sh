@@ -100,13 +100,14 @@ trace() {
 }
 
 find_bindir() {
-    local d
-    for d in "${TRESOR_PG_BINDIR:-}" /usr/lib/postgresql/15/bin; do
-        [[ -n $d && -x $d/initdb && -x $d/pg_ctl && -x $d/pg_basebackup && -x $d/psql ]] \
-            && { echo "$d"; return; }
-    done
-    echo "postgres_cluster: PostgreSQL 15 server binaries not found" \
-        "(/usr/lib/postgresql/15/bin/initdb, pg_ctl, pg_basebackup, psql)." \
+    # TRESOR_PG_BINDIR: another build of PostgreSQL (the default is Debian's 15).
+    local d=${TRESOR_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+    if [[ -x $d/initdb && -x $d/pg_ctl && -x $d/pg_basebackup && -x $d/psql ]]; then
+        echo "$d"
+        return
+    fi
+    echo "postgres_cluster: PostgreSQL server binaries not found" \
+        "($d/initdb, pg_ctl, pg_basebackup, psql)." \
         "Install them with: scripts/install-deps --test" >&2
     exit 2
 }
