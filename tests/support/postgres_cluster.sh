@@ -320,6 +320,13 @@ cmd_start() {
     fi
     mkdir -m 0700 "$state"
     mkdir -m 0755 "$sockdir" "$dir/log"
+    # From here on a failure stops what was started, and the watchdog runs
+    # (its own session, no inherited stdio: CTest waits for the test's
+    # output pipe to close).
+    trap 'rc=$?; if ((rc != 0)); then cmd_stop; fi' EXIT
+    setsid "$self" __watchdog "$dir" "$owner" "$owner_start" "$lifetime" \
+        </dev/null >/dev/null 2>&1 &
+    echo $! > "$state/watchdog.pid"
     mkdir -m 0700 "$dir/pg1"
     pg_owner_chown "$sockdir" "$dir/log" "$dir/pg1"
 
@@ -420,11 +427,6 @@ EOF
     trace "roles and database"
 
     write_env
-    # The watchdog: its own session, no inherited stdio (CTest waits for the
-    # test's output pipe to close).
-    setsid "$self" __watchdog "$dir" "$owner" "$owner_start" "$lifetime" \
-        </dev/null >/dev/null 2>&1 &
-    echo $! > "$state/watchdog.pid"
     echo "postgres_cluster: primary pg1 on 127.0.0.1:$(node_port pg1) in $(( $(now_ms) - t0 )) ms" >&2
     cat "$dir/env"
 }
