@@ -1,19 +1,16 @@
 // The vault engine: opening and unlocking, and each operation as one
-// SQLite transaction that keeps the header's manifest in step.
+// transaction of its record store that keeps the header's manifest in step.
+// Every cryptographic step is here; where the bytes live is the store's
+// business (vault/record_store.hpp).
 #include "vault/vault.hpp"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
 
-#include "vault/detail/files.hpp"
 #include "vault/detail/record_codec.hpp"
-#include "vault/detail/schema.hpp"
-#include "vault/detail/sqlite.hpp"
+#include "vault/record_store.hpp"
+#include "vault/stores/sqlite_store.hpp"
 
 namespace tresor::vault {
 
@@ -28,20 +25,7 @@ std::int64_t now_unix() {
     return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-struct Row {
-    Bytes record_id;
-    Bytes name_index;
-    std::uint64_t version = 0;
-    Bytes metadata;
-    Bytes value;
-};
-
-// A row of a query selecting record_id, name_index, version, metadata[, value].
-Row row_of(const Statement& query, bool with_value = true) {
-    auto copy = [](std::span<const std::uint8_t> b) { return Bytes(b.begin(), b.end()); };
-    return {copy(query.blob(0)), copy(query.blob(1)), static_cast<std::uint64_t>(query.integer(2)),
-            copy(query.blob(3)), with_value ? copy(query.blob(4)) : Bytes()};
-}
+using Row = StoredRecord;
 
 }  // namespace
 
@@ -82,11 +66,7 @@ std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
 }
 
 struct Vault::State {
-    std::filesystem::path path;
-    Database db;
-    // Before any other statement is prepared: a foreign file must not get
-    // as far as "no such table", nor a planted trigger or view into a query.
-    std::int64_t checked_schema = check_schema(db, path);
+    std::unique_ptr<RecordStore> store;
     Bytes vault_id;
     SecureBytes vault_key;
     Subkeys keys;
@@ -99,46 +79,15 @@ struct Vault::State {
     // The slots as this Vault unlocked them or last wrote them; a header
     // change is refused when they changed meanwhile (compare-and-swap).
     Bytes slots_seen;
-    Statement read_header{db.handle(), "SELECT blob FROM header WHERE id = 1"};
-    Statement write_header{db.handle(), "INSERT OR REPLACE INTO header (id, blob) VALUES (1, ?)"};
-    Statement find{db.handle(),
-                   "SELECT record_id, name_index, version, metadata, value FROM records "
-                   "WHERE name_index = ?"};
-    Statement get_value{db.handle(),
-                        "SELECT record_id, version, value FROM records WHERE name_index = ?"};
-    Statement upsert{db.handle(),
-                     "INSERT OR REPLACE INTO records (record_id, name_index, service_index, "
-                     "version, metadata, value) VALUES (?, ?, ?, ?, ?, ?)"};
-    Statement erase{db.handle(), "DELETE FROM records WHERE record_id = ?"};
-    Statement by_service{db.handle(),
-                         "SELECT record_id, name_index, version, metadata FROM records "
-                         "WHERE service_index = ? ORDER BY rowid"};
-    Statement all{db.handle(),
-                  "SELECT record_id, name_index, version, metadata, value, service_index "
-                  "FROM records ORDER BY rowid"};
 
-    explicit State(const std::filesystem::path& p) : path(p), db(p) {}
+    explicit State(std::unique_ptr<RecordStore> s) : store(std::move(s)) {}
 
-    Header load_header_unverified() {
-        read_header.reset();
-        if (!read_header.step()) {
-            throw Error(ErrorCode::corrupt, "vault " + path.string() + " has no header");
-        }
-        const auto blob = read_header.blob(0);
-        Header header = decode_header(blob);
-        read_header.reset();
-        return header;
-    }
+    Header load_header_unverified() { return decode_header(store->read_header()); }
 
     // Re-reads the header (another process may have written) and checks its
     // MAC under our keys. When another process rotated the vault key since
-    // we unlocked, unlocks again first; rekeyed says whether it did. A schema
-    // changed since we checked it is checked again (under the write lock when
-    // the caller holds it, so no planted trigger runs in that transaction).
+    // we unlocked, unlocks again first; rekeyed says whether it did.
     Header load_header(bool* rekeyed = nullptr) {
-        if (schema_version(db) != checked_schema) {
-            checked_schema = check_schema(db, path);
-        }
         Header header = load_header_unverified();
         if (header.vault_id != vault_id) {
             throw Error(ErrorCode::auth_failed, kWrongPassword);
@@ -204,7 +153,7 @@ struct Vault::State {
             }
             failure = std::current_exception();
         }
-        Transaction snapshot(db, Transaction::Lock::read);
+        StoreTransaction snapshot(*store, RecordStore::Access::read);
         bool rekeyed = false;
         (void)load_header(&rekeyed);
         if (rekeyed) {
@@ -219,24 +168,16 @@ struct Vault::State {
     void store_header(Header& header) {
         header.generation += 1;
         header.mac = header_mac(keys, header);
-        const Bytes blob = encode_header(header);
-        write_header.bind(1, blob).run();
-        write_header.reset();
+        store->write_header(encode_header(header));
     }
 
     RecordIdentity identity(const Row& row) const {
         return {vault_id, row.record_id, row.name_index, row.version};
     }
 
-    std::optional<Row> find_row(std::span<const std::uint8_t> index) {
-        find.bind(1, index);
-        if (!find.step()) {
-            find.reset();
-            return std::nullopt;
-        }
-        Row row = row_of(find);
-        find.reset();
-        return row;
+    std::optional<Row> find_row(std::span<const std::uint8_t> index,
+                                RecordStore::Columns columns = RecordStore::Columns::all) {
+        return store->find(index, columns);
     }
 
     Metadata open_metadata(const Row& row) {
@@ -279,35 +220,20 @@ struct Vault::State {
                                  record_associated_data(identity(row), Field::metadata));
         row.value = aead_seal(keys.record, encode_value(m.expires_at, entry.value),
                               record_associated_data(identity(row), Field::value));
-        write_row(row, service_index(keys, entry.service));
+        row.service_index = service_index(keys, entry.service);
+        store->put(row);
         xor_into(header.manifest, entry_of(row));
     }
 
-    void write_row(const Row& row, std::span<const std::uint8_t> service_idx) {
-        upsert.bind(1, row.record_id)
-            .bind(2, row.name_index)
-            .bind(3, service_idx)
-            .bind(4, static_cast<std::int64_t>(row.version))
-            .bind(5, row.metadata)
-            .bind(6, row.value)
-            .run();
-        upsert.reset();
-    }
-
-    // get() under the keys we hold: one indexed SELECT, one HMAC, one AEAD open.
+    // get() under the keys we hold: one indexed read, one HMAC, one AEAD open.
     std::optional<SecureBytes> read_value(std::string_view service, std::string_view name) {
-        const Bytes index = name_index(keys, service, name);
-        get_value.bind(1, index);
-        if (!get_value.step()) {
-            get_value.reset();
+        const std::optional<Row> row =
+            find_row(name_index(keys, service, name), RecordStore::Columns::value_only);
+        if (!row) {
             return std::nullopt;
         }
-        const auto record_id = get_value.blob(0);
-        const RecordIdentity id{vault_id, record_id, index,
-                                static_cast<std::uint64_t>(get_value.integer(1))};
-        auto plain =
-            aead_open(keys.record, get_value.blob(2), record_associated_data(id, Field::value));
-        get_value.reset();
+        auto plain = aead_open(keys.record, row->value,
+                               record_associated_data(identity(*row), Field::value));
         if (!plain || plain->size() < 8) {
             throw Error(ErrorCode::corrupt, "the vault's record for " + std::string(service) + "/" +
                                                 std::string(name) + " failed authentication");
@@ -333,37 +259,35 @@ Vault::~Vault() = default;
 
 Vault Vault::create(const std::filesystem::path& path, const Credential& credential,
                     const KdfPolicy& policy, const KdfLimits& limits) {
+    return create(
+        [&path](std::span<const std::uint8_t> header) { return create_sqlite_store(path, header); },
+        credential, policy, limits);
+}
+
+Vault Vault::create(const StoreCreator& create_store, const Credential& credential,
+                    const KdfPolicy& policy, const KdfLimits& limits) {
     if (credential.kind == Credential::Kind::password && credential.bytes.empty()) {
         throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
     }
     check_kdf_policy_readable(policy, limits);
-    // Built beside the target and renamed into place: a crash leaves either
-    // no vault or a whole one, never an unopenable file at path.
-    PrivateFile staging = create_private_file(path);
     Header header;
     header.vault_id = random_bytes(kVaultIdBytes);
     header.manifest = Bytes(kMacBytes, 0);
     SecureBytes vault_key = random_key();
     auto [slot, kek] = make_slot(header, 1, credential, policy, vault_key);
     header.slots.push_back(std::move(slot));
-    {
-        Database db(staging.path);
-        Transaction tx(db);
-        create_schema(db);
-        const Subkeys keys = derive_subkeys(vault_key, header.vault_id);
-        header.mac = header_mac(keys, header);
-        const Bytes blob = encode_header(header);
-        Statement(db.handle(), "INSERT INTO header (id, blob) VALUES (1, ?)").bind(1, blob).run();
-        tx.commit();
-    }
-    staging.publish();
-    return open(path, credential, limits);
+    header.mac = header_mac(derive_subkeys(vault_key, header.vault_id), header);
+    return open(create_store(encode_header(header)), credential, limits);
 }
 
 Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
                   const KdfLimits& limits) {
-    check_private_file(path);
-    auto state = std::make_unique<State>(path);
+    return open(open_sqlite_store(path), credential, limits);
+}
+
+Vault Vault::open(std::unique_ptr<RecordStore> store, const Credential& credential,
+                  const KdfLimits& limits) {
+    auto state = std::make_unique<State>(std::move(store));
     state->limits = limits;
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
@@ -400,7 +324,7 @@ void Vault::set(std::string_view service, std::string_view name,
 
 void Vault::set_many(std::span<const NewEntry> entries) {
     State& s = *state_;
-    Transaction tx(s.db);
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header();
     const std::int64_t now = now_unix();
     for (const NewEntry& entry : entries) {
@@ -412,14 +336,13 @@ void Vault::set_many(std::span<const NewEntry> entries) {
 
 bool Vault::remove(std::string_view service, std::string_view name) {
     State& s = *state_;
-    Transaction tx(s.db);
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header();
     auto old = s.find_row(name_index(s.keys, service, name));
     if (!old) {
         return false;
     }
-    s.erase.bind(1, old->record_id).run();
-    s.erase.reset();
+    s.store->erase(old->record_id);
     xor_into(header.manifest, s.entry_of(*old));
     header.record_count -= 1;
     s.store_header(header);
@@ -432,22 +355,20 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
     const std::int64_t now = now_unix();
     // Listing reads many rows, so one header read up front costs little and
     // keeps the keys current (another process may have rotated them).
-    Transaction snapshot(s.db, Transaction::Lock::read);
+    StoreTransaction snapshot(*s.store, RecordStore::Access::read);
     (void)s.load_header();
-    Statement& query = service != nullptr ? s.by_service : s.all;
     Bytes service_idx;
     if (service != nullptr) {
         service_idx = service_index(s.keys, *service);
-        query.bind(1, service_idx);
     }
     std::vector<Metadata> found;
-    while (query.step()) {
-        Metadata m = s.open_metadata(row_of(query, false));
+    s.store->scan(service != nullptr ? &service_idx : nullptr, false, [&](const Row& row) {
+        Metadata m = s.open_metadata(row);
         if (m.expires_at == 0 || now < m.expires_at) {
             found.push_back(std::move(m));
         }
-    }
-    query.reset();
+        return true;
+    });
     snapshot.commit();
     for (const Metadata& m : found) {
         sink(m);
@@ -457,7 +378,8 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
 std::optional<Metadata> Vault::stat(std::string_view service, std::string_view name) {
     State& s = *state_;
     return s.with_current_keys([&]() -> std::optional<Metadata> {
-        auto row = s.find_row(name_index(s.keys, service, name));
+        auto row =
+            s.find_row(name_index(s.keys, service, name), RecordStore::Columns::without_value);
         if (!row) {
             return std::nullopt;
         }
@@ -476,7 +398,7 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
     }
     check_kdf_policy_readable(policy, s.limits);
     {
-        Transaction tx(s.db);
+        StoreTransaction tx(*s.store, RecordStore::Access::write);
         Header header = s.load_header_to_change_slots();
         std::erase_if(header.slots,
                       [](const Slot& slot) { return slot.kind == SlotKind::password; });
@@ -492,14 +414,13 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
         s.unlock_slot = id;
         s.unlock_kek = std::move(kek);
     }
-    // secure_delete zeroes freed cells; VACUUM also rewrites every page so
-    // the old wrapped key is in neither a free page nor the journal.
-    s.db.exec("VACUUM");
+    // The old wrapped key must not stay behind where the store can help it.
+    s.store->scrub();
 }
 
 void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
     State& s = *state_;
-    Transaction tx(s.db);
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header_to_change_slots();
     if (header.slots.size() >= kMaxSlots) {
         throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (8)");
@@ -517,16 +438,16 @@ void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
 
 int Vault::rotate() {
     State& s = *state_;
-    Transaction tx(s.db);
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header_to_change_slots();
     SecureBytes new_key = random_key();
     const Subkeys new_keys = derive_subkeys(new_key, s.vault_id);
 
     std::vector<std::pair<Row, Metadata>> rows;
-    while (s.all.step()) {
-        rows.emplace_back(row_of(s.all), Metadata{});
-    }
-    s.all.reset();
+    s.store->scan(nullptr, true, [&rows](const Row& row) {
+        rows.emplace_back(row, Metadata{});
+        return true;
+    });
     header.manifest = Bytes(kMacBytes, 0);
     for (auto& [row, meta] : rows) {
         meta = s.open_metadata(row);
@@ -535,9 +456,9 @@ int Vault::rotate() {
         if (!value) {
             throw Error(ErrorCode::corrupt, "a record failed authentication; nothing rotated");
         }
-        s.erase.bind(1, row.record_id).run();
-        s.erase.reset();
+        s.store->erase(row.record_id);
         row.name_index = name_index(new_keys, meta.service, meta.name);
+        row.service_index = service_index(new_keys, meta.service);
         row.version += 1;
         row.metadata = aead_seal(new_keys.record, encode_metadata(meta),
                                  record_associated_data(s.identity(row), Field::metadata));
@@ -546,8 +467,8 @@ int Vault::rotate() {
         xor_into(header.manifest,
                  manifest_entry(new_keys, s.identity(row), row.metadata, row.value));
     }
-    for (auto& [row, meta] : rows) {
-        s.write_row(row, service_index(new_keys, meta.service));
+    for (const auto& entry : rows) {
+        s.store->put(entry.first);
     }
     const std::size_t before = header.slots.size();
     std::erase_if(header.slots, [&](const Slot& slot) { return slot.id != s.unlock_slot; });
@@ -556,29 +477,19 @@ int Vault::rotate() {
     s.store_header(header);
     tx.commit();
     s.slots_seen = encode_slots(header);
-    s.db.exec("VACUUM");
+    s.store->scrub();
     return static_cast<int>(before - header.slots.size());
 }
 
 VerifyReport Vault::verify() {
     State& s = *state_;
     VerifyReport report;
-    {
-        Statement check(s.db.handle(), "PRAGMA quick_check");
-        while (check.step()) {
-            const auto text = check.blob(0);
-            const std::string line(text.begin(), text.end());
-            if (line != "ok") {
-                report.problems.push_back("SQLite: " + line);
-            }
-        }
-    }
-    Transaction tx(s.db);  // a consistent snapshot, safe from concurrent writers
+    report.problems = s.store->check_integrity();
+    // One snapshot, safe from concurrent writers.
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
     const Header header = s.load_header();
     Bytes manifest(kMacBytes, 0);
-    while (s.all.step()) {
-        const Row row = row_of(s.all);
-        const Bytes stored_service_idx(s.all.blob(5).begin(), s.all.blob(5).end());
+    s.store->scan(nullptr, true, [&](const Row& row) {
         ++report.records_checked;
         const std::string where = "record " + to_hex(row.record_id);
         try {
@@ -588,15 +499,15 @@ VerifyReport Vault::verify() {
                 report.problems.push_back(where + ": value failed authentication");
             }
             if (name_index(s.keys, m.service, m.name) != row.name_index ||
-                service_index(s.keys, m.service) != stored_service_idx) {
+                service_index(s.keys, m.service) != row.service_index) {
                 report.problems.push_back(where + ": index does not match its contents");
             }
         } catch (const Error& e) {
             report.problems.push_back(where + ": " + e.what());
         }
         xor_into(manifest, s.entry_of(row));
-    }
-    s.all.reset();
+        return true;
+    });
     if (report.records_checked != header.record_count ||
         !equal_in_constant_time(manifest, header.manifest)) {
         report.problems.push_back(
@@ -620,8 +531,9 @@ Info Vault::info() {
              slot.id,
              {slot.params.memory_kib, slot.params.iterations, slot.params.parallelism}});
     }
-    std::error_code ec;
-    info.file_bytes = std::filesystem::file_size(s.path, ec);
+    info.file_bytes = s.store->size_bytes();
+    info.location = s.store->location();
+    info.store = s.store->traits();
     return info;
 }
 

@@ -1,12 +1,13 @@
-// vault/vault.hpp — the one door of the encrypted file vault engine.
+// vault/vault.hpp — the one door of the encrypted vault engine.
 //
-// A vault is one SQLite file holding records encrypted under a random 32-byte
-// vault key; passwords and key files only wrap that key, in key slots.
-// docs/VAULT-FORMAT.md specifies every byte.
+// A vault is a header and records encrypted under a random 32-byte vault
+// key; passwords and key files only wrap that key, in key slots.
+// docs/VAULT-FORMAT.md specifies every byte. Where the bytes live is a
+// record store (vault/record_store.hpp): one SQLite file today.
 //
 // Thread safety: a Vault object is used by one thread at a time (the plugin
-// host serializes calls). Several processes may use one file at once: every
-// write is one BEGIN IMMEDIATE transaction that re-reads and re-authenticates
+// host serializes calls). Several processes may use one store at once: every
+// write is one exclusive store transaction that re-reads and re-authenticates
 // the header. When another process rotated the vault key, a Vault unlocks
 // again with the key slot it was opened with (no KDF) and carries on; a
 // change of the key slots (password, key file, rotation) is a
@@ -34,6 +35,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "vault/record_store.hpp"
 
 namespace tresor::vault {
 
@@ -104,7 +107,9 @@ struct Info {
     std::uint64_t generation = 0;
     std::uint64_t record_count = 0;
     std::vector<SlotInfo> slots;
-    std::uintmax_t file_bytes = 0;
+    std::uintmax_t file_bytes = 0;  // what the store occupies
+    std::string location;           // the store's path or database
+    StoreTraits store;
 };
 
 struct VerifyReport {
@@ -114,15 +119,23 @@ struct VerifyReport {
 
 class Vault {
   public:
-    // Creates a new vault at path (0700 directory, 0600 file), atomically:
-    // a crash leaves either no vault or a complete one. Fails if it exists.
-    // Refuses (invalid_argument) a policy that `limits` would not open.
+    // Creates a new vault in the store that create_store makes from the
+    // first header, atomically: a crash leaves either no vault or a whole
+    // one. Refuses (invalid_argument) a policy that `limits` would not open.
+    [[nodiscard]] static Vault create(const StoreCreator& create_store,
+                                      const Credential& credential, const KdfPolicy& policy,
+                                      const KdfLimits& limits = {});
+    // Opens and unlocks the vault in `store`; the header is authenticated
+    // before any record is read. Only slots of the credential's kind are
+    // tried, and none when their KDF cost is above limits.
+    [[nodiscard]] static Vault open(std::unique_ptr<RecordStore> store,
+                                    const Credential& credential, const KdfLimits& limits = {});
+
+    // The same for the SQLite file at path (vault/stores/sqlite_store.hpp):
+    // a 0700 folder and a 0600 file, checked against other local users.
     [[nodiscard]] static Vault create(const std::filesystem::path& path,
                                       const Credential& credential, const KdfPolicy& policy,
                                       const KdfLimits& limits = {});
-    // Opens and unlocks an existing vault; the schema is checked and the
-    // header authenticated. Only slots of the credential's kind are tried,
-    // and none when their KDF cost is above limits.
     [[nodiscard]] static Vault open(const std::filesystem::path& path, const Credential& credential,
                                     const KdfLimits& limits = {});
 
