@@ -4,8 +4,10 @@
 # replication; only on 127.0.0.1 and a unix socket inside DIR.
 #
 #   postgres_cluster.sh start DIR [--owner PID] [--lifetime SECONDS]
-#       initdb + start a primary (node pg1) on a free random port; create the
-#       database `tresor` and the roles below; write DIR/env and print the
+#       initdb + start a primary (node pg1) on a free random port (20000-
+#       31999, below the kernel's ephemeral range); create the database
+#       `tresor` (initdb's `postgres`, renamed: there is no `postgres` db) and
+#       the roles below; write DIR/env and print the
 #       same `export` lines on stdout (eval "$(... start DIR)" works, so does
 #       `. DIR/env`). DIR must exist and be empty (mktemp -d is fine).
 #   postgres_cluster.sh standby DIR
@@ -14,6 +16,10 @@
 #       synchronous standby (synchronous_standby_names on the primary, the
 #       node name as application_name), and return once pg_stat_replication
 #       shows it streaming with sync_state 'sync'. Updates DIR/env.
+#       A commit on the primary then returns once the standby has flushed
+#       it, not replayed it: a test reading its write on the standby polls.
+#       Standbys do not follow a promotion; `standby` again after one copies
+#       the new primary.
 #   postgres_cluster.sh kill-primary DIR
 #       pg_ctl stop -m immediate on the current primary (a crash: no
 #       shutdown checkpoint). Returns once its postmaster is gone.
@@ -33,6 +39,13 @@
 # Exit status: 0 done; 1 failed (the reason and the log's tail on stderr);
 # 2 usage, or the PostgreSQL binaries are missing (scripts/install-deps --test).
 # Every wait is bounded (TRESOR_PG_TIMEOUT seconds, default 30).
+# TRESOR_PG_TRACE=1 prints each step's time.
+#
+# Durability: every server runs with fsync=on, synchronous_commit=on and
+# full_page_writes=on, so commit latency is a real one. Only the set-up is
+# not synced (initdb --no-sync, pg_basebackup --no-sync, a standby's first
+# start with fsync off, turned on before it counts as synchronous): a cluster survives killed servers,
+# which is what the tests do, not a power cut during its set-up.
 #
 # DIR/env (sourced by tests) exports:
 #   PGHOST=127.0.0.1 PGPORT=<primary> PGDATABASE=tresor PGUSER=tresor_admin
@@ -68,7 +81,7 @@
 # Layout: DIR/pgN (data dir), DIR/log/pgN.log, DIR/run (sockets),
 # DIR/state/ (ports, pids, which node is primary).
 #
-# initdb's output is cached (copied, not re-run: 10x faster) in
+# initdb's output is cached (copied, not re-run: 4x faster) in
 # $TRESOR_PG_CACHE, default ${XDG_CACHE_HOME:-~/.cache}/tresor-postgres;
 # TRESOR_PG_CACHE=off runs initdb every time.
 #
@@ -496,13 +509,13 @@ cmd_standby() {
     wait_for "$p" "SELECT state FROM pg_stat_replication WHERE application_name = '$node'" \
         streaming "$node to stream from $p"
     trace "$node streaming"
-    # Synchronous: a commit on the primary returns once every standby has the
-    # WAL on disk (FIRST n of all the standbys, so each one counts).
-    local n list="" count=0
-    for n in $(nodes); do
-        [[ $n == "$p" ]] && continue
-        list+=${list:+, }$n; count=$((count + 1))
-    done
+    # Synchronous: a commit on the primary returns once every standby
+    # streaming from it has the WAL on disk (FIRST n of them, so each one
+    # counts; a standby left behind by a failover streams from nobody and
+    # is not waited for).
+    local list count
+    IFS='|' read -r list count < <(su_psql "$p" -c "SELECT string_agg(application_name, ', '
+        ORDER BY application_name), count(*) FROM pg_stat_replication WHERE state = 'streaming'")
     su_psql "$p" -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST $count ($list)'" \
         -c "SELECT pg_reload_conf()" >/dev/null
     wait_for "$p" "SELECT sync_state FROM pg_stat_replication WHERE application_name = '$node'" \
