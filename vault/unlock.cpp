@@ -10,6 +10,7 @@
 
 #include "platform/file.hpp"
 #include "tresor/error.hpp"
+#include "vault/slots/host_key.hpp"
 
 namespace tresor::vault {
 namespace {
@@ -29,13 +30,19 @@ SecureBytes read_all(int fd, const std::string& what) {
 // The file's bytes, or empty when it does not exist. It may be a symlink (a
 // Kubernetes secret volume is one) but must lead to a regular file that
 // nobody but its owner, root or us, can write.
-std::optional<SecureBytes> read_file(const std::string& path, std::string_view what) {
+// A private key may not even be readable by others (ssh's rule for its
+// keys): forbidden_mode 077 instead of the default 022.
+std::optional<SecureBytes> read_file(const std::string& path, std::string_view what,
+                                     mode_t forbidden_mode = 022) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
         return std::nullopt;
     }
-    const platform::FileDescriptor fd = platform::open_trusted_file(
-        path, {.what = what, .follow_final_symlink = true, .max_bytes = kMaxCredentialBytes});
+    const platform::FileDescriptor fd =
+        platform::open_trusted_file(path, {.what = what,
+                                           .forbidden_mode = forbidden_mode,
+                                           .follow_final_symlink = true,
+                                           .max_bytes = kMaxCredentialBytes});
     return read_all(fd.get(), std::string(what) + " " + path);
 }
 
@@ -69,7 +76,7 @@ std::vector<UnlockSource> parse_unlock_spec(std::string_view spec) {
         static const std::pair<std::string_view, UnlockSource::Kind> kKinds[] = {
             {"env", UnlockSource::Kind::env},         {"file", UnlockSource::Kind::file},
             {"fd", UnlockSource::Kind::fd},           {"systemd", UnlockSource::Kind::systemd},
-            {"keyfile", UnlockSource::Kind::keyfile},
+            {"keyfile", UnlockSource::Kind::keyfile}, {"hostkey", UnlockSource::Kind::hostkey},
         };
         const auto* found = std::find_if(std::begin(kKinds), std::end(kKinds),
                                          [&](const auto& k) { return k.first == kind; });
@@ -77,7 +84,7 @@ std::vector<UnlockSource> parse_unlock_spec(std::string_view spec) {
             throw Error(ErrorCode::invalid_argument,
                         "unlock: '" + std::string(item) +
                             "' is not one of env:VAR, file:PATH, fd:N, systemd:NAME, "
-                            "keyfile:PATH, prompt");
+                            "keyfile:PATH, hostkey:PATH, prompt");
         }
         if (found->second == UnlockSource::Kind::fd) {
             int fd = -1;
@@ -139,6 +146,13 @@ Credential obtain_credential(const std::vector<UnlockSource>& sources, const Pas
                     return {Credential::Kind::keyfile, std::move(*bytes)};
                 }
                 note("key file " + source.argument + " does not exist");
+                break;
+            case UnlockSource::Kind::hostkey:
+                if (auto bytes = read_file(source.argument, "host key", 077)) {
+                    return {Credential::Kind::hostkey,
+                            parse_private_key(*bytes, "host key " + source.argument)};
+                }
+                note("host key " + source.argument + " does not exist");
                 break;
             case UnlockSource::Kind::prompt: {
                 std::string reason;

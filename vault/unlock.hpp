@@ -7,6 +7,9 @@
 //   fd:N           everything readable from file descriptor N (ditto)
 //   systemd:NAME   $CREDENTIALS_DIRECTORY/NAME (systemd LoadCredential=)
 //   keyfile:PATH   a key file (at least 32 bytes) instead of a password
+//   hostkey:PATH   a host's private key (tresor vault keygen), which opens
+//                  the recipient slots wrapped to its public key; the file
+//                  must not be readable by group or others
 //   prompt         ask on the terminal, through the caller's prompt
 // The default is "env:TRESOR_VAULT_PASSWORD,prompt". When nothing yields, the
 // error is Error{locked} "vault locked: no unlock source ..." at once.
@@ -25,7 +28,7 @@ namespace tresor::vault {
 constexpr const char* kDefaultUnlockSpec = "env:TRESOR_VAULT_PASSWORD,prompt";
 
 struct UnlockSource {
-    enum class Kind { env, file, fd, systemd, keyfile, prompt };
+    enum class Kind { env, file, fd, systemd, keyfile, hostkey, prompt };
     Kind kind;
     std::string argument;
 };

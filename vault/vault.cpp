@@ -10,6 +10,8 @@
 
 #include "vault/detail/record_codec.hpp"
 #include "vault/record_store.hpp"
+#include "vault/slots/host_key.hpp"
+#include "vault/slots/recipient.hpp"
 #include "vault/stores/sqlite_store.hpp"
 
 namespace tresor::vault {
@@ -26,6 +28,34 @@ std::int64_t now_unix() {
 }
 
 using Row = StoredRecord;
+
+// A new slot's id: one more than the largest present (docs/VAULT-FORMAT.md,
+// "Slot ids"), in u8 arithmetic.
+std::uint8_t next_slot_id(const Header& header) {
+    std::uint8_t id = 1;
+    for (const Slot& slot : header.slots) {
+        id = std::max<std::uint8_t>(id, static_cast<std::uint8_t>(slot.id + 1));
+    }
+    return id;
+}
+
+void check_room_for_a_slot(const Header& header) {
+    if (header.slots.size() >= kMaxSlots) {
+        throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (8)");
+    }
+}
+
+const char* kind_name(SlotKind kind) {
+    switch (kind) {
+        case SlotKind::keyfile:
+            return "keyfile";
+        case SlotKind::recipient:
+            return "recipient";
+        case SlotKind::password:
+            break;
+    }
+    return "password";
+}
 
 }  // namespace
 
@@ -71,9 +101,13 @@ struct Vault::State {
     SecureBytes vault_key;
     Subkeys keys;
     // What unlocking needs again after another process rotates the vault
-    // key: rotation re-wraps the same slot under the same KEK, so no KDF runs.
+    // key: rotation re-wraps a password or key-file slot under the same KEK,
+    // so no KDF runs; a recipient slot gets a new ephemeral share, so its
+    // KEK is derived again from the host key.
     std::uint8_t unlock_slot = 0;
+    SlotKind unlock_kind = SlotKind::password;
     SecureBytes unlock_kek;
+    SecureBytes unlock_host_key;  // only when unlocked by a host key
     // What this reader opens; a new password slot must stay within it.
     KdfLimits limits;
     // The slots as this Vault unlocked them or last wrote them; a header
@@ -107,10 +141,19 @@ struct Vault::State {
     }
 
     void unlock_again(const Header& header) {
-        const auto slot = std::find_if(header.slots.begin(), header.slots.end(),
-                                       [&](const Slot& s) { return s.id == unlock_slot; });
-        auto key =
-            slot != header.slots.end() ? unwrap_slot(header, *slot, unlock_kek) : std::nullopt;
+        const auto slot =
+            std::find_if(header.slots.begin(), header.slots.end(), [&](const Slot& s) {
+                return s.id == unlock_slot && s.kind == unlock_kind &&
+                       (s.kind != SlotKind::recipient ||
+                        s.recipient_public_key == host_public_key(unlock_host_key));
+            });
+        std::optional<SecureBytes> key;
+        if (slot != header.slots.end()) {
+            key = unwrap_slot(header, *slot,
+                              slot->kind == SlotKind::recipient
+                                  ? recipient_kek(*slot, unlock_host_key)
+                                  : unlock_kek);
+        }
         if (!key) {
             throw Error(ErrorCode::locked,
                         "the vault's key was rotated by another process and the key slot this "
@@ -250,6 +293,14 @@ struct Vault::State {
         vault_key = std::move(key);
         keys = derive_subkeys(vault_key, vault_id);
     }
+
+    // Writes a header whose slots this Vault changed, and takes them as the
+    // ones it has seen.
+    void commit_slots(StoreTransaction& tx, Header& header) {
+        store_header(header);
+        tx.commit();
+        slots_seen = encode_slots(header);
+    }
 };
 
 Vault::Vault(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -291,24 +342,41 @@ Vault Vault::open(std::unique_ptr<RecordStore> store, const Credential& credenti
     state->limits = limits;
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
-    const auto wanted =
-        credential.kind == Credential::Kind::keyfile ? SlotKind::keyfile : SlotKind::password;
+    const SlotKind wanted = slot_kind_for(credential);
     check_unlock_cost(header, wanted, limits);
+    // A host key tries only the slots wrapped to its own public key: the
+    // others would fail anyway, and this way the error can say so.
+    std::vector<std::uint8_t> host_key;
+    if (wanted == SlotKind::recipient) {
+        host_key = host_public_key(credential.bytes);
+        state->unlock_host_key = credential.bytes;
+    }
+    bool tried = false;
     for (const Slot& slot : header.slots) {
-        if (slot.kind != wanted) {
+        if (slot.kind != wanted ||
+            (wanted == SlotKind::recipient && slot.recipient_public_key != host_key)) {
             continue;
         }
+        tried = true;
         SecureBytes kek = slot_kek(slot, header.vault_id, credential);
         if (auto key = unwrap_slot(header, slot, kek)) {
             state->adopt_keys(std::move(*key));
             state->unlock_slot = slot.id;
+            state->unlock_kind = slot.kind;
             state->unlock_kek = std::move(kek);
             // The header MAC, checked before any record is read.
             state->slots_seen = encode_slots(state->load_header());
             return Vault(std::move(state));
         }
     }
-    throw Error(ErrorCode::auth_failed, kWrongPassword);
+    if (wanted == SlotKind::recipient && !tried) {
+        throw Error(ErrorCode::auth_failed,
+                    "no key slot of this vault is for host key " + public_key_text(host_key) +
+                        " (an administrator adds it with `tresor vault add-recipient`)");
+    }
+    throw Error(ErrorCode::auth_failed, wanted == SlotKind::recipient
+                                            ? "the host key's slot did not unwrap: damaged vault"
+                                            : kWrongPassword);
 }
 
 std::optional<SecureBytes> Vault::get(std::string_view service, std::string_view name) {
@@ -402,17 +470,14 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
         Header header = s.load_header_to_change_slots();
         std::erase_if(header.slots,
                       [](const Slot& slot) { return slot.kind == SlotKind::password; });
-        std::uint8_t id = 1;
-        for (const Slot& slot : header.slots) {
-            id = std::max<std::uint8_t>(id, static_cast<std::uint8_t>(slot.id + 1));
-        }
+        const std::uint8_t id = next_slot_id(header);
         auto [slot, kek] = make_slot(header, id, new_password, policy, s.vault_key);
         header.slots.push_back(std::move(slot));
-        s.store_header(header);
-        tx.commit();
-        s.slots_seen = encode_slots(header);
+        s.commit_slots(tx, header);
         s.unlock_slot = id;
+        s.unlock_kind = SlotKind::password;
         s.unlock_kek = std::move(kek);
+        s.unlock_host_key.clear();
     }
     // The old wrapped key must not stay behind where the store can help it.
     s.store->scrub();
@@ -422,18 +487,56 @@ void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
     State& s = *state_;
     StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header_to_change_slots();
-    if (header.slots.size() >= kMaxSlots) {
-        throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (8)");
-    }
-    std::uint8_t id = 1;
-    for (const Slot& slot : header.slots) {
-        id = std::max<std::uint8_t>(id, static_cast<std::uint8_t>(slot.id + 1));
-    }
+    check_room_for_a_slot(header);
     Credential credential{Credential::Kind::keyfile, SecureBytes(keyfile.begin(), keyfile.end())};
-    header.slots.push_back(make_slot(header, id, credential, {}, s.vault_key).first);
-    s.store_header(header);
-    tx.commit();
-    s.slots_seen = encode_slots(header);
+    header.slots.push_back(
+        make_slot(header, next_slot_id(header), credential, {}, s.vault_key).first);
+    s.commit_slots(tx, header);
+}
+
+int Vault::add_recipient(std::string_view public_key, std::string_view label) {
+    State& s = *state_;
+    const std::vector<std::uint8_t> key = parse_public_key(public_key);
+    if (!is_valid_slot_label(label)) {
+        throw Error(ErrorCode::invalid_argument,
+                    "a slot label is at most 64 bytes, without control characters");
+    }
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header_to_change_slots();
+    check_room_for_a_slot(header);
+    for (const Slot& slot : header.slots) {
+        if (slot.kind == SlotKind::recipient && slot.recipient_public_key == key) {
+            throw Error(ErrorCode::invalid_argument, "host key " + std::string(public_key) +
+                                                         " already has slot " +
+                                                         std::to_string(slot.id));
+        }
+    }
+    const std::uint8_t id = next_slot_id(header);
+    header.slots.push_back(make_recipient_slot(header, id, key, label, s.vault_key));
+    s.commit_slots(tx, header);
+    return id;
+}
+
+void Vault::remove_slot(int id) {
+    State& s = *state_;
+    if (id == s.unlock_slot) {
+        throw Error(ErrorCode::invalid_argument,
+                    "slot " + std::to_string(id) +
+                        " is the one this vault was unlocked with; unlock with another slot to "
+                        "remove it (a vault always keeps a slot its remover can open)");
+    }
+    {
+        StoreTransaction tx(*s.store, RecordStore::Access::write);
+        Header header = s.load_header_to_change_slots();
+        if (std::erase_if(header.slots, [id](const Slot& slot) { return slot.id == id; }) == 0) {
+            throw Error(
+                ErrorCode::invalid_argument,
+                "the vault has no key slot " + std::to_string(id) + " (see `tresor vault slots`)");
+        }
+        s.commit_slots(tx, header);
+    }
+    // The removed wrap must not stay behind where the store can help it.
+    s.store->scrub();
 }
 
 int Vault::rotate() {
@@ -471,12 +574,18 @@ int Vault::rotate() {
         s.store->put(entry.first);
     }
     const std::size_t before = header.slots.size();
-    std::erase_if(header.slots, [&](const Slot& slot) { return slot.id != s.unlock_slot; });
-    rewrap_slot(header, header.slots.front(), s.unlock_kek, new_key);
+    std::erase_if(header.slots, [&](const Slot& slot) {
+        return slot.id != s.unlock_slot && slot.kind != SlotKind::recipient;
+    });
+    for (Slot& slot : header.slots) {
+        if (slot.kind == SlotKind::recipient) {
+            rewrap_to_recipient(header, slot, new_key);
+        } else {
+            rewrap_slot(header, slot, s.unlock_kek, new_key);
+        }
+    }
     s.adopt_keys(std::move(new_key));
-    s.store_header(header);
-    tx.commit();
-    s.slots_seen = encode_slots(header);
+    s.commit_slots(tx, header);
     s.store->scrub();
     return static_cast<int>(before - header.slots.size());
 }
@@ -521,15 +630,17 @@ Info Vault::info() {
     State& s = *state_;
     const Header header = s.load_header();
     Info info;
-    info.format_version = header.format_version;
+    info.format_version = format_version(header);
     info.vault_id = to_hex(header.vault_id);
     info.generation = header.generation;
     info.record_count = header.record_count;
     for (const Slot& slot : header.slots) {
         info.slots.push_back(
-            {slot.kind == SlotKind::password ? "password" : "keyfile",
+            {kind_name(slot.kind),
              slot.id,
-             {slot.params.memory_kib, slot.params.iterations, slot.params.parallelism}});
+             {slot.params.memory_kib, slot.params.iterations, slot.params.parallelism},
+             slot.label,
+             slot.kind == SlotKind::recipient ? public_key_text(slot.recipient_public_key) : ""});
     }
     info.file_bytes = s.store->size_bytes();
     info.location = s.store->location();

@@ -1,7 +1,7 @@
 // vault/vault.hpp — the one door of the encrypted vault engine.
 //
 // A vault is a header and records encrypted under a random 32-byte vault
-// key; passwords and key files only wrap that key, in key slots.
+// key; passwords, key files and host keys only wrap that key, in key slots.
 // docs/VAULT-FORMAT.md specifies every byte. Where the bytes live is a
 // record store (vault/record_store.hpp): one SQLite file today.
 //
@@ -10,8 +10,8 @@
 // write is one exclusive store transaction that re-reads and re-authenticates
 // the header. When another process rotated the vault key, a Vault unlocks
 // again with the key slot it was opened with (no KDF) and carries on; a
-// change of the key slots (password, key file, rotation) is a
-// compare-and-swap against the slots this Vault last saw.
+// change of the key slots (password, key file, recipient, removal, rotation)
+// is a compare-and-swap against the slots this Vault last saw.
 //
 // Errors are tresor::Error: auth_failed for a wrong password or a tampered
 // header (one message for both), corrupt for damaged records, a schema that
@@ -78,7 +78,9 @@ struct KdfLimits {
 void check_kdf_policy_readable(const KdfPolicy& policy, const KdfLimits& limits);
 
 struct Credential {
-    enum class Kind { password, keyfile };
+    // hostkey: the 32-byte X25519 private key of a host (vault/slots/host_key.hpp),
+    // which opens the recipient slots wrapped to its public key.
+    enum class Kind { password, keyfile, hostkey };
     Kind kind = Kind::password;
     SecureBytes bytes;
 };
@@ -96,14 +98,16 @@ struct Metadata {
 };
 
 struct SlotInfo {
-    std::string kind;  // "password" or "keyfile"
+    std::string kind;  // "password", "keyfile" or "recipient"
     int id = 0;
-    KdfPolicy kdf;  // zero for key files
+    KdfPolicy kdf;          // zero for key files and recipients
+    std::string label;      // recipients: what add_recipient was given
+    std::string recipient;  // recipients: the host's public key, as text (tresor-pub-...)
 };
 
 struct Info {
-    int format_version = 0;
-    std::string vault_id;  // hex
+    int format_version = 0;  // 1, or 2 with a recipient slot
+    std::string vault_id;    // hex
     std::uint64_t generation = 0;
     std::uint64_t record_count = 0;
     std::vector<SlotInfo> slots;
@@ -170,9 +174,21 @@ class Vault {
     void change_password(const Credential& new_password, const KdfPolicy& policy);
     // Adds a slot for a key file (at least 32 bytes).
     void add_keyfile(std::span<const std::uint8_t> keyfile);
-    // A new vault key; every record re-encrypted, in one transaction. Slots
-    // other than the one used to unlock are dropped (their secrets are not
-    // at hand to re-wrap); returns how many were dropped.
+    // Adds a recipient slot: the vault key wrapped to a host's public key
+    // (text form, tresor-pub-...), which only that host's private key opens.
+    // Refuses (invalid_argument) a malformed or already enrolled key and a
+    // label over 64 bytes or with control characters. Returns the slot id.
+    int add_recipient(std::string_view public_key, std::string_view label);
+    // Removes every slot with this id. Refuses (invalid_argument) an id that
+    // no slot has, and the slot this Vault was unlocked with (so a vault
+    // always keeps a slot its caller can open). A removed recipient may
+    // still hold the vault key: rotate() afterwards locks it out.
+    void remove_slot(int id);
+    // A new vault key; every record re-encrypted, in one transaction. The
+    // slot used to unlock and every recipient slot are re-wrapped and kept
+    // (a recipient needs only its public key); other password and key-file
+    // slots are dropped (their secrets are not at hand to re-wrap). Returns
+    // how many were dropped.
     int rotate();
     // Checks the header, every record's tags and identities and the manifest.
     [[nodiscard]] VerifyReport verify();

@@ -1,24 +1,30 @@
 #include "vault/detail/header.hpp"
 
+#include <algorithm>
+
 namespace tresor::vault::detail {
 namespace {
 
 constexpr std::string_view kMagic = "TRSV";
 constexpr std::string_view kSlotLabel = "tresor/v1/slot";
 
+[[noreturn]] void refuse(const std::string& why) {
+    throw Error(ErrorCode::corrupt, "vault header refused: " + why);
+}
+
 void check_bounds(const Slot& slot) {
-    const auto refuse = [](const std::string& why) {
-        throw Error(ErrorCode::corrupt, "vault header refused: " + why);
-    };
+    if (slot.kind == SlotKind::recipient) {
+        if (!is_valid_slot_label(slot.label)) {
+            refuse("recipient slot " + std::to_string(slot.id) + " has a label with control bytes");
+        }
+        return;
+    }
     if (slot.kind == SlotKind::keyfile) {
         if (slot.kdf != kKdfNone || slot.params.memory_kib != 0 || slot.params.iterations != 0 ||
             slot.params.parallelism != 0) {
             refuse("key-file slot with KDF parameters");
         }
         return;
-    }
-    if (slot.kind != SlotKind::password) {
-        refuse("unknown slot kind " + std::to_string(static_cast<int>(slot.kind)));
     }
     if (slot.kdf != kKdfArgon2id13) {
         refuse("unknown KDF " + std::to_string(slot.kdf) + " (only Argon2id v0x13)");
@@ -39,11 +45,18 @@ void check_bounds(const Slot& slot) {
     }
 }
 
-// A slot's fields up to its salt: stored in the header and authenticated by
-// the slot's wrap, in the same order.
+// A slot's fields before its nonce: stored in the header and authenticated
+// by the slot's wrap, in the same order.
 void write_slot_parameters(Writer<Bytes>& w, const Slot& s) {
     w.u8(static_cast<std::uint8_t>(s.kind));
     w.u8(s.id);
+    if (s.kind == SlotKind::recipient) {
+        w.raw(s.ephemeral_share);
+        w.raw(s.recipient_public_key);
+        w.u8(static_cast<std::uint8_t>(s.label.size()));
+        w.raw(std::string_view(s.label));
+        return;
+    }
     w.u8(s.kdf);
     w.u32(s.params.memory_kib);
     w.u32(s.params.iterations);
@@ -51,13 +64,71 @@ void write_slot_parameters(Writer<Bytes>& w, const Slot& s) {
     w.raw(s.salt);
 }
 
+Bytes take(Reader& r, std::size_t n) {
+    const auto bytes = r.raw(n);
+    return {bytes.begin(), bytes.end()};
+}
+
+Slot read_slot(Reader& r, std::uint16_t version) {
+    Slot s;
+    const std::uint8_t kind = r.u8();
+    s.kind = static_cast<SlotKind>(kind);
+    s.id = r.u8();
+    switch (s.kind) {
+        case SlotKind::password:
+        case SlotKind::keyfile:
+            s.kdf = r.u8();
+            s.params.memory_kib = r.u32();
+            s.params.iterations = r.u32();
+            s.params.parallelism = r.u8();
+            s.salt = take(r, kSaltBytes);
+            break;
+        case SlotKind::recipient: {
+            if (version < kFormatVersionWithRecipients) {
+                refuse("recipient slot in a format " + std::to_string(version) + " header");
+            }
+            s.ephemeral_share = take(r, kPublicKeyBytes);
+            s.recipient_public_key = take(r, kPublicKeyBytes);
+            const std::uint8_t label_bytes = r.u8();
+            if (label_bytes > kMaxLabelBytes) {
+                refuse("slot label of " + std::to_string(label_bytes) + " bytes");
+            }
+            const auto label = r.raw(label_bytes);
+            s.label.assign(label.begin(), label.end());
+            break;
+        }
+        default:
+            // The layout of an unknown kind is unknown too: nothing after it
+            // can be read, so the whole header is refused.
+            refuse("unknown slot kind " + std::to_string(kind));
+    }
+    s.nonce = take(r, kNonceBytes);
+    s.wrapped_vault_key = take(r, kWrappedKeyBytes);
+    check_bounds(s);
+    return s;
+}
+
 }  // namespace
+
+std::uint16_t format_version(const Header& h) {
+    const bool recipients = std::any_of(h.slots.begin(), h.slots.end(), [](const Slot& s) {
+        return s.kind == SlotKind::recipient;
+    });
+    return recipients ? kFormatVersionWithRecipients : kFormatVersion;
+}
+
+bool is_valid_slot_label(std::string_view label) {
+    return label.size() <= kMaxLabelBytes && std::none_of(label.begin(), label.end(), [](char c) {
+               const auto b = static_cast<unsigned char>(c);
+               return b < 0x20 || b == 0x7f;
+           });
+}
 
 Bytes encode_header_body(const Header& h) {
     Bytes out;
     Writer w(out);
     w.raw(kMagic);
-    w.u16(h.format_version);
+    w.u16(format_version(h));
     w.raw(h.vault_id);
     w.u64(h.generation);
     w.u64(h.record_count);
@@ -90,41 +161,30 @@ Header decode_header(std::span<const std::uint8_t> blob) {
     if (!std::equal(magic.begin(), magic.end(), kMagic.begin())) {
         throw Error(ErrorCode::corrupt, "not a tresor vault (bad magic)");
     }
-    Header h;
-    h.format_version = r.u16();
-    if (h.format_version != kFormatVersion) {
-        throw Error(ErrorCode::corrupt, "vault format version " + std::to_string(h.format_version) +
-                                            " is not supported (this tresor reads version " +
-                                            std::to_string(kFormatVersion) + ")");
+    const std::uint16_t version = r.u16();
+    if (version != kFormatVersion && version != kFormatVersionWithRecipients) {
+        throw Error(ErrorCode::corrupt, "vault format version " + std::to_string(version) +
+                                            " is not supported (this tresor reads versions " +
+                                            std::to_string(kFormatVersion) + " and " +
+                                            std::to_string(kFormatVersionWithRecipients) + ")");
     }
-    auto take = [&r](std::size_t n) {
-        auto bytes = r.raw(n);
-        return Bytes(bytes.begin(), bytes.end());
-    };
-    h.vault_id = take(kVaultIdBytes);
+    Header h;
+    h.vault_id = take(r, kVaultIdBytes);
     h.generation = r.u64();
     h.record_count = r.u64();
-    h.manifest = take(kMacBytes);
+    h.manifest = take(r, kMacBytes);
     const std::uint8_t slot_count = r.u8();
     if (slot_count == 0 || slot_count > kMaxSlots) {
-        throw Error(ErrorCode::corrupt,
-                    "vault header refused: " + std::to_string(slot_count) + " key slots");
+        refuse(std::to_string(slot_count) + " key slots");
     }
     for (std::uint8_t i = 0; i < slot_count; ++i) {
-        Slot s;
-        s.kind = static_cast<SlotKind>(r.u8());
-        s.id = r.u8();
-        s.kdf = r.u8();
-        s.params.memory_kib = r.u32();
-        s.params.iterations = r.u32();
-        s.params.parallelism = r.u8();
-        s.salt = take(kSaltBytes);
-        s.nonce = take(kNonceBytes);
-        s.wrapped_vault_key = take(kWrappedKeyBytes);
-        check_bounds(s);
-        h.slots.push_back(std::move(s));
+        h.slots.push_back(read_slot(r, version));
     }
-    h.mac = take(kMacBytes);
+    // One encoding per header: format 2 only when a recipient slot needs it.
+    if (version != format_version(h)) {
+        refuse("format version " + std::to_string(version) + " without a recipient slot");
+    }
+    h.mac = take(r, kMacBytes);
     r.expect_end();
     return h;
 }
@@ -133,7 +193,7 @@ Bytes slot_associated_data(const Header& h, const Slot& s) {
     Bytes out;
     Writer w(out);
     w.raw(kSlotLabel);
-    w.u16(h.format_version);
+    w.u16(kFormatVersion);
     w.raw(h.vault_id);
     write_slot_parameters(w, s);
     return out;

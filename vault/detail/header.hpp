@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "vault/detail/bytes.hpp"
@@ -14,11 +16,20 @@
 
 namespace tresor::vault::detail {
 
+// Format 1: password and key-file slots only; every vault written before
+// recipient slots existed. Format 2: the same header with at least one
+// recipient slot, whose layout a format-1 reader cannot parse: it refuses the
+// version instead of misreading the slot. The version follows from the slots
+// (format_version()); the AADs carry kFormatVersion in both, so adding or
+// removing the first recipient changes no other slot's wrap and no record.
 constexpr std::uint16_t kFormatVersion = 1;
+constexpr std::uint16_t kFormatVersionWithRecipients = 2;
 constexpr std::size_t kVaultIdBytes = 16;
 constexpr std::size_t kSaltBytes = 32;
 constexpr std::size_t kWrappedKeyBytes = kKeyBytes + kTagBytes;
 constexpr std::size_t kMaxSlots = 8;
+constexpr std::size_t kPublicKeyBytes = 32;  // X25519
+constexpr std::size_t kMaxLabelBytes = 64;
 
 // Bounds accepted when reading a slot: fixed, never relative to this machine.
 constexpr std::uint32_t kMinReadMemoryKib = 8 * 1024;
@@ -26,22 +37,27 @@ constexpr std::uint32_t kMaxReadMemoryKib = 4 * 1024 * 1024;  // 4 GiB
 constexpr std::uint32_t kMaxReadIterations = 64;
 constexpr std::uint32_t kMaxReadParallelism = 16;
 
-enum class SlotKind : std::uint8_t { password = 1, keyfile = 2 };
+enum class SlotKind : std::uint8_t { password = 1, keyfile = 2, recipient = 3 };
 constexpr std::uint8_t kKdfNone = 0;
 constexpr std::uint8_t kKdfArgon2id13 = 1;  // Argon2id, version 0x13 (RFC 9106)
 
 struct Slot {
     SlotKind kind = SlotKind::password;
     std::uint8_t id = 0;
+    // Password and key-file slots only:
     std::uint8_t kdf = kKdfArgon2id13;
     Argon2Params params{0, 0, 0};  // zero for key-file slots
     Bytes salt;                    // kSaltBytes
-    Bytes nonce;                   // kNonceBytes
-    Bytes wrapped_vault_key;       // kWrappedKeyBytes: XChaCha20-Poly1305(vault key)
+    // Recipient slots only (vault/slots/recipient.hpp):
+    Bytes ephemeral_share;       // kPublicKeyBytes: this wrap's ephemeral X25519 public key
+    Bytes recipient_public_key;  // kPublicKeyBytes: the host's X25519 public key
+    std::string label;           // at most kMaxLabelBytes, no control characters
+    // Every slot:
+    Bytes nonce;              // kNonceBytes
+    Bytes wrapped_vault_key;  // kWrappedKeyBytes: XChaCha20-Poly1305(vault key)
 };
 
 struct Header {
-    std::uint16_t format_version = kFormatVersion;
     Bytes vault_id;                // kVaultIdBytes
     std::uint64_t generation = 0;  // +1 on every committed change
     std::uint64_t record_count = 0;
@@ -50,6 +66,13 @@ struct Header {
     Bytes mac;  // kMacBytes: HMAC-SHA-256(header key, everything before it)
 };
 
+// kFormatVersionWithRecipients when a slot is a recipient, else kFormatVersion.
+[[nodiscard]] std::uint16_t format_version(const Header& header);
+
+// A slot label a header may hold: at most kMaxLabelBytes, and no byte below
+// 0x20 nor 0x7f, so printing one cannot move a terminal's cursor.
+[[nodiscard]] bool is_valid_slot_label(std::string_view label);
+
 [[nodiscard]] Bytes encode_header_body(const Header& header);
 // The slots as stored: what a header change compares to detect that another
 // process changed them meanwhile.
@@ -57,8 +80,9 @@ struct Header {
 [[nodiscard]] Bytes encode_header(const Header& header);
 [[nodiscard]] Header decode_header(std::span<const std::uint8_t> blob);
 
-// What a slot's wrap authenticates: the slot's own parameters, the vault id
-// and the format version, so editing any of them fails the unwrap.
+// What a slot's wrap authenticates: every field of the slot before its
+// nonce (label included) and the vault id, so editing any of them fails the
+// unwrap.
 [[nodiscard]] Bytes slot_associated_data(const Header& header, const Slot& slot);
 
 }  // namespace tresor::vault::detail

@@ -1,5 +1,8 @@
 #include "vault/detail/keys.hpp"
 
+#include "vault/slots/host_key.hpp"
+#include "vault/slots/recipient.hpp"
+
 namespace tresor::vault::detail {
 namespace {
 
@@ -17,6 +20,18 @@ Subkeys derive_subkeys(std::span<const std::uint8_t> vault_key,
             hkdf_sha256(vault_key, vault_id, "tresor/v1/index"),
             hkdf_sha256(vault_key, vault_id, "tresor/v1/header"),
             hkdf_sha256(vault_key, vault_id, "tresor/v1/manifest")};
+}
+
+SlotKind slot_kind_for(const Credential& credential) {
+    switch (credential.kind) {
+        case Credential::Kind::keyfile:
+            return SlotKind::keyfile;
+        case Credential::Kind::hostkey:
+            return SlotKind::recipient;
+        case Credential::Kind::password:
+            break;
+    }
+    return SlotKind::password;
 }
 
 void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& limits) {
@@ -46,6 +61,9 @@ void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& lim
 
 SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
                      const Credential& credential) {
+    if (slot.kind == SlotKind::recipient) {
+        return recipient_kek(slot, credential.bytes);
+    }
     if (slot.kind == SlotKind::keyfile) {
         if (credential.bytes.size() < kMinKeyfileBytes) {
             throw Error(ErrorCode::invalid_argument, "a key file must hold at least 32 bytes");
@@ -58,6 +76,12 @@ SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
 std::pair<Slot, SecureBytes> make_slot(const Header& header, std::uint8_t id,
                                        const Credential& credential, const KdfPolicy& policy,
                                        std::span<const std::uint8_t> vault_key) {
+    if (credential.kind == Credential::Kind::hostkey) {
+        Slot slot =
+            make_recipient_slot(header, id, host_public_key(credential.bytes), "", vault_key);
+        SecureBytes kek = slot_kek(slot, header.vault_id, credential);
+        return {std::move(slot), std::move(kek)};
+    }
     Slot slot;
     slot.id = id;
     slot.salt = random_bytes(kSaltBytes);
@@ -80,6 +104,26 @@ void rewrap_slot(const Header& header, Slot& slot, std::span<const std::uint8_t>
     const Bytes sealed = aead_seal(kek, vault_key, slot_associated_data(header, slot));
     slot.nonce.assign(sealed.begin(), sealed.begin() + kNonceBytes);
     slot.wrapped_vault_key.assign(sealed.begin() + kNonceBytes, sealed.end());
+}
+
+Slot make_recipient_slot(const Header& header, std::uint8_t id,
+                         std::span<const std::uint8_t> public_key, std::string_view label,
+                         std::span<const std::uint8_t> vault_key) {
+    Slot slot;
+    slot.kind = SlotKind::recipient;
+    slot.id = id;
+    slot.kdf = kKdfNone;
+    slot.recipient_public_key.assign(public_key.begin(), public_key.end());
+    slot.label = label;
+    rewrap_to_recipient(header, slot, vault_key);
+    return slot;
+}
+
+void rewrap_to_recipient(const Header& header, Slot& slot,
+                         std::span<const std::uint8_t> vault_key) {
+    // The share is part of the AAD: it must be in the slot before the seal.
+    const SecureBytes kek = new_recipient_kek(slot);
+    rewrap_slot(header, slot, kek, vault_key);
 }
 
 std::optional<SecureBytes> unwrap_slot(const Header& header, const Slot& slot,

@@ -2,6 +2,7 @@
 //
 //   password --Argon2id--> IKM --HKDF("tresor/v1/kek/password")--> KEK
 //   key file --------------------HKDF("tresor/v1/kek/keyfile")---> KEK
+//   host key --X25519 with the slot's ephemeral share--HKDF("tresor/v1/kek/recipient")--> KEK
 //   KEK --XChaCha20-Poly1305(slot AAD)--> wrapped vault key (in the slot)
 //   vault key --HKDF--> record key, index key, header key, manifest key
 //
@@ -23,6 +24,9 @@ struct Subkeys {
 [[nodiscard]] Subkeys derive_subkeys(std::span<const std::uint8_t> vault_key,
                                      std::span<const std::uint8_t> vault_id);
 
+// The kind of slot a credential unlocks.
+[[nodiscard]] SlotKind slot_kind_for(const Credential& credential);
+
 // Throws Error{corrupt} when the slots of this kind ask for more Argon2id
 // memory per slot, or more work in total, than limits allow. Called before
 // any KDF runs: the header's MAC cannot be checked before, so these numbers
@@ -33,8 +37,10 @@ void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& lim
 [[nodiscard]] SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
                                    const Credential& credential);
 
-// A new slot of the credential's kind wrapping vault_key, with a fresh salt.
-// Returns the slot and its KEK (kept to re-wrap on rotation).
+// A new slot of the credential's kind wrapping vault_key, with a fresh salt
+// (a host key gets a recipient slot for its own public key, no label).
+// Returns the slot and its KEK (kept to re-wrap a password or key-file slot
+// on rotation).
 [[nodiscard]] std::pair<Slot, SecureBytes> make_slot(const Header& header, std::uint8_t id,
                                                      const Credential& credential,
                                                      const KdfPolicy& policy,
@@ -43,6 +49,16 @@ void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& lim
 // Re-wraps vault_key in slot under an already derived KEK (fresh nonce).
 void rewrap_slot(const Header& header, Slot& slot, std::span<const std::uint8_t> kek,
                  std::span<const std::uint8_t> vault_key);
+
+// A new recipient slot wrapping vault_key to a host's public key.
+[[nodiscard]] Slot make_recipient_slot(const Header& header, std::uint8_t id,
+                                       std::span<const std::uint8_t> public_key,
+                                       std::string_view label,
+                                       std::span<const std::uint8_t> vault_key);
+
+// Re-wraps vault_key in a recipient slot to its public key, with a new
+// ephemeral key and nonce: no private key is needed.
+void rewrap_to_recipient(const Header& header, Slot& slot, std::span<const std::uint8_t> vault_key);
 
 // The vault key, if kek unwraps the slot.
 [[nodiscard]] std::optional<SecureBytes> unwrap_slot(const Header& header, const Slot& slot,
