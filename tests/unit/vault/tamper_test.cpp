@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "unit/vault/vault_fixture.hpp"
+#include "vault/slots/host_key.hpp"
 
 using tresor::Error;
 using tresor::ErrorCode;
@@ -55,6 +56,39 @@ BOOST_FIXTURE_TEST_CASE(every_header_byte_is_authenticated, VaultFixture) {
     }
     raw.set_blob("UPDATE header SET blob = ?", header);
     BOOST_TEST(open().verify().problems.empty());
+}
+
+// The same with a recipient slot (format 2): every byte of the header, the
+// recipient slot's share, public key, label length and label included, is
+// refused by the host key, and the password refuses every byte of the
+// recipient slot (the MAC covers what the password's own slot does not).
+BOOST_FIXTURE_TEST_CASE(every_header_byte_is_authenticated_with_a_recipient_slot, VaultFixture) {
+    const HostKeyPair host = generate_host_key();
+    const Credential host_key{Credential::Kind::hostkey, host.private_key};
+    (void)create().add_recipient(public_key_text(host.public_key), "host2");
+    RawDb raw(path);
+    const auto header = raw.blob("SELECT blob FROM header");
+    constexpr std::size_t kRecipientSlotAt = 71 + 116;
+    BOOST_REQUIRE(header.size() == kRecipientSlotAt + 139 + 5 + 32);
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        auto bad = header;
+        bad[i] ^= 0x5a;
+        raw.set_blob("UPDATE header SET blob = ?", bad);
+        const auto expect_refused = [&](const std::function<void()>& open_it, const char* with) {
+            try {
+                open_it();
+                BOOST_ERROR("flipped header byte " << i << " was accepted with " << with);
+            } catch (const Error& e) {
+                BOOST_TEST(refused(e), "byte " << i << " with " << with << ": " << e.what());
+            }
+        };
+        expect_refused([&] { (void)Vault::open(path, host_key); }, "the host key");
+        if (i >= kRecipientSlotAt) {
+            expect_refused([&] { (void)open(); }, "the password");
+        }
+    }
+    raw.set_blob("UPDATE header SET blob = ?", header);
+    BOOST_TEST(Vault::open(path, host_key).verify().problems.empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(hostile_kdf_parameters_are_refused_before_any_kdf, VaultFixture) {
