@@ -1,4 +1,5 @@
-// tresor vault init | passwd | rotate | verify | info | add-keyfile
+// tresor vault init | passwd | rotate | verify | info | add-keyfile | keygen |
+//              add-recipient | remove-slot | slots
 //
 // These work below the Store, on the vault engine, with the settings of the
 // vault backend of the config: the one named by --backend, else the first
@@ -12,6 +13,7 @@
 #include "core/terminal.hpp"
 #include "platform/file.hpp"
 #include "vault/settings.hpp"
+#include "vault/slots/host_key.hpp"
 #include "vault/unlock.hpp"
 #include "vault/vault.hpp"
 
@@ -70,6 +72,19 @@ struct KdfOptions {
     }
 };
 
+// One line per slot, no secret: what `slots`, `info` and `rotate` show.
+std::string describe(const tv::SlotInfo& slot) {
+    std::string out = "slot " + std::to_string(slot.id) + ": " + slot.kind;
+    if (slot.kind == "password") {
+        out += " (Argon2id v0x13, " + std::to_string(slot.kdf.memory_kib / 1024) + " MiB, " +
+               std::to_string(slot.kdf.iterations) + " passes, " +
+               std::to_string(slot.kdf.parallelism) + " lanes)";
+    } else if (slot.kind == "recipient") {
+        out += " \"" + slot.label + "\" " + slot.recipient;
+    }
+    return out;
+}
+
 void add_init(CLI::App& vault, Context& ctx) {
     auto* cmd = vault.add_subcommand(
         "init", "Create the vault (the password comes from its unlock sources)");
@@ -119,13 +134,20 @@ void add_rotate(CLI::App& vault, Context& ctx) {
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
         tv::Vault v = open_vault(s);
-        const int dropped = v.rotate();
+        const std::vector<tv::SlotInfo> before = v.info().slots;
+        (void)v.rotate();
         std::cout << "rotated the vault key of " << s.path.string();
-        if (dropped > 0) {
-            std::cout << "; " << dropped
-                      << " other key slot(s) removed: set them again (vault passwd, add-keyfile)";
-        }
         std::cout << "\n";
+        const std::vector<tv::SlotInfo> after = v.info().slots;
+        for (const tv::SlotInfo& slot : before) {
+            const bool kept = std::any_of(after.begin(), after.end(),
+                                          [&](const tv::SlotInfo& k) { return k.id == slot.id; });
+            std::cout << (kept ? "kept " : "dropped ") << describe(slot) << "\n";
+        }
+        if (after.size() < before.size()) {
+            std::cout << "a dropped password or key file no longer opens the vault: set it again "
+                         "(vault passwd, add-keyfile)\n";
+        }
     });
 }
 
@@ -160,13 +182,7 @@ void add_info(CLI::App& vault, Context& ctx) {
                   << "\ngeneration: " << info.generation << "\nfile size: " << info.file_bytes
                   << " bytes\n";
         for (const auto& slot : info.slots) {
-            std::cout << "slot " << slot.id << ": " << slot.kind;
-            if (slot.kind == "password") {
-                std::cout << " (Argon2id v0x13, " << slot.kdf.memory_kib / 1024 << " MiB, "
-                          << slot.kdf.iterations << " passes, " << slot.kdf.parallelism
-                          << " lanes)";
-            }
-            std::cout << "\n";
+            std::cout << describe(slot) << "\n";
         }
     });
 }
@@ -200,6 +216,88 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
     });
 }
 
+void add_keygen(CLI::App& vault) {
+    auto* cmd = vault.add_subcommand(
+        "keygen", "Make a host key pair: FILE gets the private key, stdout the public key");
+    auto file = std::make_shared<std::string>();
+    auto write_public = std::make_shared<bool>(false);
+    cmd->add_option("FILE", *file, "The private key file to create (mode 0600, never replaced)")
+        ->required();
+    cmd->add_flag("--write-pub", *write_public, "Also write the public key to FILE.pub");
+    cmd->footer(
+        "The host unlocks with unlock = \"hostkey:FILE\"; an administrator adds it with\n"
+        "`tresor vault add-recipient PUBKEY`. No vault is opened.\nExample:\n"
+        "  tresor vault keygen /etc/tresor/host.key --write-pub");
+    cmd->callback([file, write_public] {
+        const tv::HostKeyPair pair = tv::generate_host_key();
+        tv::SecureBytes text = tv::private_key_text(pair.private_key);
+        text.push_back('\n');
+        platform::write_private_file(*file, text, "host key");
+        const std::string public_text = tv::public_key_text(pair.public_key);
+        if (*write_public) {
+            const std::string line = public_text + "\n";
+            try {
+                platform::write_private_file(
+                    *file + ".pub",
+                    {reinterpret_cast<const std::uint8_t*>(line.data()), line.size()},
+                    "public key file");
+            } catch (const Error&) {
+                // Both files or neither: a retry must not find FILE in the way.
+                std::filesystem::remove(*file);
+                throw;
+            }
+        }
+        std::cout << public_text << "\n";
+    });
+}
+
+void add_recipient(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand(
+        "add-recipient", "Let a host's private key unlock the vault (needs only its public key)");
+    auto public_key = std::make_shared<std::string>();
+    auto label = std::make_shared<std::string>();
+    cmd->add_option("PUBKEY", *public_key, "The host's public key (tresor-pub-...)")->required();
+    cmd->add_option("--label", *label, "A name for the slot (at most 64 bytes), e.g. the host's");
+    cmd->footer("Example:\n  tresor vault add-recipient \"$(cat web2.key.pub)\" --label web2");
+    cmd->callback([&ctx, public_key, label] {
+        const tv::Settings s = vault_settings(ctx);
+        tv::Vault v = open_vault(s);
+        const int id = v.add_recipient(*public_key, *label);
+        std::cout << "added slot " << id << ": the holder of the private key of " << *public_key
+                  << " can now unlock the vault (unlock = \"hostkey:FILE\")\n";
+    });
+}
+
+void add_remove_slot(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand("remove-slot", "Remove a key slot (see `tresor vault slots`)");
+    auto id = std::make_shared<int>(0);
+    cmd->add_option("ID", *id, "The slot's id")->required();
+    cmd->footer(
+        "The slot this command unlocks with cannot be removed. A removed host may have\n"
+        "kept the vault key: run `tresor vault rotate` next.\nExample:\n"
+        "  tresor vault remove-slot 3 && tresor vault rotate");
+    cmd->callback([&ctx, id] {
+        const tv::Settings s = vault_settings(ctx);
+        tv::Vault v = open_vault(s);
+        v.remove_slot(*id);
+        std::cout << "removed slot " << *id
+                  << "; run `tresor vault rotate` so that a vault key it may have kept opens "
+                     "nothing\n";
+    });
+}
+
+void add_slots(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand(
+        "slots", "List the key slots: ids, kinds, labels, KDF parameters, host public keys");
+    cmd->footer("Example:\n  tresor vault slots");
+    cmd->callback([&ctx] {
+        const tv::Settings s = vault_settings(ctx);
+        for (const tv::SlotInfo& slot : open_vault(s).info().slots) {
+            std::cout << describe(slot) << "\n";
+        }
+    });
+}
+
 }  // namespace
 
 void add_vault_commands(CLI::App& app, Context& ctx) {
@@ -212,6 +310,10 @@ void add_vault_commands(CLI::App& app, Context& ctx) {
     add_verify(*vault, ctx);
     add_info(*vault, ctx);
     add_keyfile(*vault, ctx);
+    add_keygen(*vault);
+    add_recipient(*vault, ctx);
+    add_remove_slot(*vault, ctx);
+    add_slots(*vault, ctx);
 }
 
 }  // namespace tresor::cli

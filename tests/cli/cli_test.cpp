@@ -412,6 +412,117 @@ BOOST_AUTO_TEST_CASE(vault_admin_commands) {
     BOOST_TEST(by_key.run({"get", "s", "n"}).out == "v\n");
 }
 
+namespace {
+
+// A host's view of the admin's vault: unlocked by its host key alone.
+Cli host_cli(const Cli& admin, const std::filesystem::path& key) {
+    return Cli("[backend.vault]\nplugin = \"vault\"\npath = \"" +
+               (admin.home.path() / "vault.db").string() +
+               "\"\nunlock = \"hostkey:" + key.string() + "\"\n");
+}
+
+std::string first_line(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
+
+}  // namespace
+
+// Issue 9, item 3: keygen, add-recipient, unlocking with hostkey:, slots,
+// remove-slot and rotate, through the binary as an administrator and two
+// hosts would run them.
+BOOST_AUTO_TEST_CASE(host_recipients_from_keygen_to_lockout) {
+    Cli admin(kVault);
+    BOOST_TEST(admin.run({"vault", "init"}, "", kPassword).exit_status == 0);
+    BOOST_TEST(admin.run({"set", "db", "password"}, "s3cret\n", kPassword).exit_status == 0);
+    const auto key1 = admin.home.path() / "web1.key";
+    const auto key2 = admin.home.path() / "web2.key";
+    const auto stranger_key = admin.home.path() / "stranger.key";
+    const ProcessResult keygen = admin.run({"vault", "keygen", key1.string(), "--write-pub"});
+    BOOST_TEST(keygen.exit_status == 0, keygen.err);
+    const std::string pub1 = first_line(keygen.out);
+    BOOST_TEST(pub1.starts_with("tresor-pub-"), pub1);
+    for (const auto& file : {key1, std::filesystem::path(key1.string() + ".pub")}) {
+        struct stat st {};
+        BOOST_REQUIRE(::stat(file.c_str(), &st) == 0);
+        BOOST_TEST((st.st_mode & 07777) == 0600u);
+    }
+    std::ifstream pub_file(key1.string() + ".pub");
+    std::string pub_line;
+    std::getline(pub_file, pub_line);
+    BOOST_TEST(pub_line == pub1);
+    BOOST_TEST(admin.run({"vault", "keygen", key1.string()}).exit_status != 0);  // never replaced
+    const std::string pub2 = first_line(admin.run({"vault", "keygen", key2.string()}).out);
+    BOOST_TEST(admin.run({"vault", "keygen", stranger_key.string()}).exit_status == 0);
+
+    // The administrator needs the public keys only.
+    const ProcessResult added =
+        admin.run({"vault", "add-recipient", pub1, "--label", "web1"}, "", kPassword);
+    BOOST_TEST(added.exit_status == 0, added.err);
+    BOOST_TEST(contains(added.out, "added slot 2"), added.out);
+    BOOST_TEST(
+        admin.run({"vault", "add-recipient", pub2, "--label", "web2"}, "", kPassword).exit_status ==
+        0);
+    const ProcessResult typo =
+        admin.run({"vault", "add-recipient", pub2.substr(0, pub2.size() - 1) + "0"}, "", kPassword);
+    BOOST_TEST(typo.exit_status == 2);
+    BOOST_TEST(contains(typo.err, "is not a tresor host public key"), typo.err);
+    const ProcessResult slots = admin.run({"vault", "slots"}, "", kPassword);
+    BOOST_TEST(slots.exit_status == 0, slots.err);
+    BOOST_TEST(contains(slots.out, "slot 1: password (Argon2id v0x13, 19 MiB, 2 passes"),
+               slots.out);
+    BOOST_TEST(contains(slots.out, "slot 2: recipient \"web1\" " + pub1), slots.out);
+    BOOST_TEST(contains(slots.out, "slot 3: recipient \"web2\" " + pub2), slots.out);
+    BOOST_TEST(!contains(slots.out, "tresor-key-"), slots.out);
+    BOOST_TEST(contains(admin.run({"vault", "info"}, "", kPassword).out, "format version: 2"));
+
+    const Cli web1 = host_cli(admin, key1);
+    const Cli web2 = host_cli(admin, key2);
+    BOOST_TEST(web1.run({"get", "db", "password"}).out == "s3cret\n");
+    BOOST_TEST(web2.run({"get", "db", "password"}).out == "s3cret\n");
+    const ProcessResult stranger = host_cli(admin, stranger_key).run({"get", "db", "password"});
+    BOOST_TEST(stranger.exit_status == 4);
+    BOOST_TEST(contains(stranger.err, "no key slot of this vault is for host key tresor-pub-"),
+               stranger.err);
+    BOOST_TEST(stranger.out.empty());
+
+    // Revoke web1: remove its slot, then rotate. A key file is dropped by
+    // the rotation (its secret is not at hand); web2 is kept.
+    const std::string db = (admin.home.path() / "vault.db").string();
+    const std::string old_header = first_line(
+        run_process({"/usr/bin/sqlite3", db, "SELECT hex(blob) FROM header"}, "", {}).out);
+    BOOST_REQUIRE(!old_header.empty());
+    BOOST_TEST(admin
+                   .run({"vault", "add-keyfile", "--generate", (admin.home.path() / "k").string()},
+                        "", kPassword)
+                   .exit_status == 0);
+    const ProcessResult self_removal = admin.run({"vault", "remove-slot", "1"}, "", kPassword);
+    BOOST_TEST(self_removal.exit_status == 2);
+    BOOST_TEST(contains(self_removal.err, "the one this vault was unlocked with"),
+               self_removal.err);
+    BOOST_TEST(admin.run({"vault", "remove-slot", "2"}, "", kPassword).exit_status == 0);
+    const ProcessResult rotated = admin.run({"vault", "rotate"}, "", kPassword);
+    BOOST_TEST(rotated.exit_status == 0, rotated.err);
+    BOOST_TEST(contains(rotated.out, "kept slot 1: password"), rotated.out);
+    BOOST_TEST(contains(rotated.out, "kept slot 3: recipient \"web2\""), rotated.out);
+    BOOST_TEST(contains(rotated.out, "dropped slot 4: keyfile"), rotated.out);
+    // web2 changed nothing on its side and still reads.
+    BOOST_TEST(web2.run({"get", "db", "password"}).out == "s3cret\n");
+    const ProcessResult locked_out = web1.run({"get", "db", "password"});
+    BOOST_TEST(locked_out.exit_status == 4);
+    BOOST_TEST(contains(locked_out.err, "no key slot of this vault is for host key"),
+               locked_out.err);
+    // Even with the header it copied before its removal, web1 unwraps only
+    // the old vault key, which opens no record any more.
+    BOOST_REQUIRE(
+        run_process({"/usr/bin/sqlite3", db, "UPDATE header SET blob = X'" + old_header + "'"}, "",
+                    {})
+            .exit_status == 0);
+    const ProcessResult with_old_header = web1.run({"get", "db", "password"});
+    BOOST_TEST(with_old_header.exit_status != 0);
+    BOOST_TEST(!contains(with_old_header.out, "s3cret"), with_old_header.out);
+    BOOST_TEST(web1.run({"vault", "verify"}).exit_status == 4);
+}
+
 // Issue 15, finding 12: getentropy's result was ignored, so a failure would
 // have enrolled a key file of zeros. The failure itself needs fault
 // injection; this pins what a generated key file must be.
