@@ -14,6 +14,7 @@
 #include "platform/file.hpp"
 #include "vault/settings.hpp"
 #include "vault/slots/host_key.hpp"
+#include "vault/stores/store_access.hpp"
 #include "vault/unlock.hpp"
 #include "vault/vault.hpp"
 
@@ -27,12 +28,14 @@ tv::Settings vault_settings(const Context& ctx) {
     for (const auto& backend : config.backends) {
         const bool named = ctx.backend && backend.name == *ctx.backend;
         if (named || (!ctx.backend && backend.plugin == "vault")) {
-            if (backend.plugin != "vault") {
-                throw Error(ErrorCode::invalid_argument, "backend '" + backend.name +
-                                                             "' is not a vault (plugin " +
-                                                             backend.plugin + ")");
+            if (backend.plugin != "vault" && backend.plugin != "postgres") {
+                throw Error(ErrorCode::invalid_argument,
+                            "backend '" + backend.name + "' is not a vault (plugin " +
+                                backend.plugin + "; vaults are plugins vault and postgres)");
             }
-            return tv::settings_from_params(backend.params);
+            return tv::settings_from_params(backend.params, backend.plugin == "postgres"
+                                                                ? tv::StoreKind::postgres
+                                                                : tv::StoreKind::sqlite_file);
         }
     }
     return tv::settings_from_params({});
@@ -47,9 +50,16 @@ const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::st
     return std::optional<tv::SecureBytes>(tv::SecureBytes(line->begin(), line->end()));
 };
 
+// The vault's place for messages: its file, or its database and name.
+std::string where(const tv::Settings& s) {
+    return tv::store_access(s).where;
+}
+
 tv::Vault open_vault(const tv::Settings& s) {
+    const tv::StoreAccess access = tv::store_access(s);
     return tv::Vault::open(
-        s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, s.path),
+        access.open(),
+        tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, access.where),
         s.kdf_limits);
 }
 
@@ -95,11 +105,11 @@ void add_init(CLI::App& vault, Context& ctx) {
         const tv::Settings s = vault_settings(ctx);
         const tv::KdfPolicy policy = kdf->apply(s.kdf);
         (void)tv::Vault::create(
-            s.path, tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, s.path),
-            policy, s.kdf_limits);
-        std::cout << "created " << s.path.string() << " (Argon2id " << policy.memory_kib / 1024
-                  << " MiB, " << policy.iterations << " passes, " << policy.parallelism
-                  << " lanes)\n";
+            tv::store_access(s).create,
+            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, where(s)), policy,
+            s.kdf_limits);
+        std::cout << "created " << where(s) << " (Argon2id " << policy.memory_kib / 1024 << " MiB, "
+                  << policy.iterations << " passes, " << policy.parallelism << " lanes)\n";
     });
 }
 
@@ -119,12 +129,12 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         const tv::Settings s = vault_settings(ctx);
         tv::Vault v = open_vault(s);
         tv::Credential next = tv::obtain_credential(tv::parse_unlock_spec(*from), kTerminalPrompt,
-                                                    tv::Purpose::create, s.path);
+                                                    tv::Purpose::create, where(s));
         if (next.kind != tv::Credential::Kind::password) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
         v.change_password(next, kdf->apply(s.kdf));
-        std::cout << "password changed for " << s.path.string() << "\n";
+        std::cout << "password changed for " << where(s) << "\n";
     });
 }
 
@@ -136,7 +146,7 @@ void add_rotate(CLI::App& vault, Context& ctx) {
         tv::Vault v = open_vault(s);
         const std::vector<tv::SlotInfo> before = v.info().slots;
         (void)v.rotate();
-        std::cout << "rotated the vault key of " << s.path.string();
+        std::cout << "rotated the vault key of " << where(s);
         std::cout << "\n";
         const std::vector<tv::SlotInfo> after = v.info().slots;
         for (const tv::SlotInfo& slot : before) {
@@ -177,7 +187,7 @@ void add_info(CLI::App& vault, Context& ctx) {
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
         const tv::Info info = open_vault(s).info();
-        std::cout << "path: " << s.path.string() << "\nformat version: " << info.format_version
+        std::cout << "path: " << where(s) << "\nformat version: " << info.format_version
                   << "\nvault id: " << info.vault_id << "\nentries: " << info.record_count
                   << "\ngeneration: " << info.generation << "\nfile size: " << info.file_bytes
                   << " bytes\n";
@@ -210,9 +220,9 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
             platform::write_private_file(*file, key, "key file");
         }
         const tv::Credential keyfile = tv::obtain_credential(
-            tv::parse_unlock_spec("keyfile:" + *file), nullptr, tv::Purpose::unlock, s.path);
+            tv::parse_unlock_spec("keyfile:" + *file), nullptr, tv::Purpose::unlock, where(s));
         v.add_keyfile(keyfile.bytes);
-        std::cout << "key file " << *file << " can now unlock " << s.path.string() << "\n";
+        std::cout << "key file " << *file << " can now unlock " << where(s) << "\n";
     });
 }
 

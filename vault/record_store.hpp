@@ -123,4 +123,12 @@ class StoreTransaction {
 using StoreCreator =
     std::function<std::unique_ptr<RecordStore>(std::span<const std::uint8_t> header_blob)>;
 
+// How to reach one configured vault's store, whatever kind it is.
+struct StoreAccess {
+    std::function<bool()> exists;  // may connect; false when it was never created
+    std::function<std::unique_ptr<RecordStore>()> open;
+    StoreCreator create;
+    std::string where;  // for messages: a path, or a database and vault name
+};
+
 }  // namespace tresor::vault

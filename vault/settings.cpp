@@ -43,14 +43,30 @@ constexpr std::uint32_t kMaxWorkMibPasses = 8 * 4096 * 64;
 
 }  // namespace
 
-Settings settings_from_params(const std::vector<std::pair<std::string, std::string>>& params) {
+Settings settings_from_params(const std::vector<std::pair<std::string, std::string>>& params,
+                              StoreKind store) {
     Settings s;
-    s.path = default_path();
+    s.store = store;
+    const bool file = store == StoreKind::sqlite_file;
+    if (file) {
+        s.path = default_path();
+    } else {
+        s.create = false;
+    }
     s.unlock = parse_unlock_spec(kDefaultUnlockSpec);
     for (const auto& [key, value] : params) {
-        if (key == "path") {
+        if (key == "path" && file) {
             s.path = value.starts_with("~/") ? home_dir() / value.substr(2)
                                              : std::filesystem::path(value);
+        } else if (key == "conninfo" && !file) {
+            s.conninfo = value;
+        } else if (key == "vault" && !file) {
+            if (value.empty()) {
+                invalid("parameter 'vault' must not be empty");
+            }
+            s.vault_name = value;
+        } else if (key == "statement_timeout_ms" && !file) {
+            s.statement_timeout_ms = number(key, value, 100, 3600 * 1000);
         } else if (key == "unlock") {
             s.unlock = parse_unlock_spec(value);
         } else if (key == "create") {
@@ -72,8 +88,11 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                 std::uint64_t{number(key, value, kMinWriteMemoryKib / 1024, kMaxWorkMibPasses)} *
                 1024;
         } else {
-            invalid("unknown parameter '" + key + "' for plugin vault (known: path, unlock, " +
-                    "create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
+            invalid("unknown parameter '" + key + "' for plugin " +
+                    (file ? "vault (known: path, "
+                          : "postgres (known: conninfo, vault, " +
+                                std::string("statement_timeout_ms, ")) +
+                    "unlock, create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
                     "kdf.max_memory_mib, kdf.max_work)");
         }
     }

@@ -1,9 +1,18 @@
 // vault/settings.hpp — a vault backend's configuration, from the parameters
-// of its [backend.NAME] table (shared by plugins/vault and `tresor vault`).
+// of its [backend.NAME] table (shared by plugins/vault, plugins/postgres and
+// `tresor vault`). The file vault (plugin "vault") takes:
 //   path             default $XDG_DATA_HOME/tresor/vault.db, else
 //                    ~/.local/share/tresor/vault.db; a leading ~/ is $HOME
+// The fleet store (plugin "postgres", docs/FLEET.md) takes instead:
+//   conninfo         libpq's connection string or URI (its PG* variables,
+//                    ~/.pgpass and sslmode apply as libpq defines them)
+//   vault            the vault's name in that database (default "default")
+//   statement_timeout_ms  the longest any statement or lock wait may take
+//                    (default 10000)
+// and both:
 //   unlock           unlock sources (vault/unlock.hpp)
-//   create           create the vault on the first write (default true)
+//   create           create the vault on the first write (default true for
+//                    the file vault, false for the fleet: `tresor vault init`)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
 //                    Argon2id for a new vault or password (default 64, 3, 1)
 //   kdf.max_memory_mib, kdf.max_work
@@ -21,8 +30,15 @@
 
 namespace tresor::vault {
 
+// Where a vault's records live (vault/record_store.hpp).
+enum class StoreKind { sqlite_file, postgres };
+
 struct Settings {
-    std::filesystem::path path;
+    StoreKind store = StoreKind::sqlite_file;
+    std::filesystem::path path;  // sqlite_file
+    std::string conninfo;        // postgres
+    std::string vault_name = "default";
+    std::uint32_t statement_timeout_ms = 10000;
     std::vector<UnlockSource> unlock;
     bool create = true;
     KdfPolicy kdf;
@@ -31,6 +47,7 @@ struct Settings {
 
 // Throws Error{invalid_argument} naming an unknown or malformed parameter.
 [[nodiscard]] Settings settings_from_params(
-    const std::vector<std::pair<std::string, std::string>>& params);
+    const std::vector<std::pair<std::string, std::string>>& params,
+    StoreKind store = StoreKind::sqlite_file);
 
 }  // namespace tresor::vault

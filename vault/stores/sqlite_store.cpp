@@ -193,4 +193,17 @@ std::unique_ptr<RecordStore> create_sqlite_store(const std::filesystem::path& pa
     return open_sqlite_store(path);
 }
 
+StoreAccess sqlite_store_access(const std::filesystem::path& path) {
+    return {
+        // A symlink counts: opening it is refused loudly, never replaced.
+        .exists = [path] { return std::filesystem::exists(std::filesystem::symlink_status(path)); },
+        .open = [path] { return open_sqlite_store(path); },
+        .create =
+            [path](std::span<const std::uint8_t> header) {
+                return create_sqlite_store(path, header);
+            },
+        .where = path.string(),
+    };
+}
+
 }  // namespace tresor::vault

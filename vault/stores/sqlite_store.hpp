@@ -24,4 +24,7 @@ namespace tresor::vault {
 [[nodiscard]] std::unique_ptr<RecordStore> create_sqlite_store(
     const std::filesystem::path& path, std::span<const std::uint8_t> header_blob);
 
+// The three together, for a configured vault file.
+[[nodiscard]] StoreAccess sqlite_store_access(const std::filesystem::path& path);
+
 }  // namespace tresor::vault

@@ -1,0 +1,213 @@
+// plugins/common/vault_backend.hpp — the vault engine (vault/) behind the
+// plugin ABI, whatever its record store. The file vault (plugins/vault) and
+// the fleet store (plugins/postgres) differ only in where the bytes live, so
+// both are this one adapter given a Store policy:
+//
+//   struct Store {
+//       static constexpr tresor::vault::StoreKind kind = ...;   // its settings
+//       static tresor::vault::StoreAccess access(const tresor::vault::Settings&);
+//   };
+//
+// A vault that does not exist reads as empty; the first set creates it when
+// the settings allow (create = true), else fails naming `tresor vault init`.
+// Reading never creates anything.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "plugins/common/plugin_support.hpp"
+#include "vault/settings.hpp"
+#include "vault/vault.hpp"
+
+namespace tresor::plugin {
+
+template <typename Store>
+class VaultBackend {
+  public:
+    static tresor_status probe(const tresor_param*, size_t, tresor_diag*) {
+        // Usable wherever the process runs: a store that cannot be reached
+        // is an error at open, not "unusable", so that a chain never sends
+        // new secrets elsewhere because a database was down (docs/FLEET.md).
+        return TRESOR_OK;
+    }
+
+    static tresor_status open(const tresor_param* params, size_t count, const tresor_host* host,
+                              void** ctx, tresor_diag* diag) {
+        return guarded(diag, [&] {
+            std::vector<std::pair<std::string, std::string>> pairs;
+            for (size_t i = 0; i < count; ++i) {
+                pairs.emplace_back(params[i].key, params[i].value);
+            }
+            auto context = std::make_unique<Context>();
+            context->settings = vault::settings_from_params(pairs, Store::kind);
+            context->access = Store::access(context->settings);
+            context->host = host;
+            (void)context->existing();  // unlock now: a wrong password fails at open
+            *ctx = context.release();
+            return TRESOR_OK;
+        });
+    }
+
+    static void close(void* ctx) { delete static_cast<Context*>(ctx); }
+
+    static tresor_status get(void* ctx, const tresor_key* key, tresor_secret_sink sink,
+                             void* sink_ctx, tresor_diag* diag) {
+        return guarded(diag, [&] {
+            vault::Vault* v = as_context(ctx).existing();
+            auto value = v != nullptr ? v->get(key->service, key->name) : std::nullopt;
+            if (!value) {
+                return TRESOR_NOT_FOUND;
+            }
+            return sink(sink_ctx, value->data(), value->size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
+        });
+    }
+
+    static tresor_status set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
+                             const tresor_entry* meta, tresor_diag* diag) {
+        return guarded(diag, [&] {
+            vault::Metadata m;
+            m.type = meta->type;
+            m.label = meta->label != nullptr ? meta->label : "";
+            m.description = meta->description != nullptr ? meta->description : "";
+            m.expires_at = meta->expires_at;
+            as_context(ctx).writable().set(key->service, key->name, {value, length}, m);
+            return TRESOR_OK;
+        });
+    }
+
+    static tresor_status remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
+        return guarded(diag, [&] {
+            vault::Vault* v = as_context(ctx).existing();
+            *removed = v != nullptr && v->remove(key->service, key->name) ? 1 : 0;
+            return TRESOR_OK;
+        });
+    }
+
+    static tresor_status list(void* ctx, const char* service, tresor_entry_sink sink,
+                              void* sink_ctx, tresor_diag* diag) {
+        return guarded(diag, [&] {
+            if (vault::Vault* v = as_context(ctx).existing()) {
+                const std::string filter = service != nullptr ? service : "";
+                bool stopped = false;
+                v->list(service != nullptr ? &filter : nullptr, [&](const vault::Metadata& m) {
+                    const tresor_entry e = to_entry(m);
+                    stopped = stopped || sink(sink_ctx, &e) != 0;
+                });
+            }
+            return TRESOR_OK;
+        });
+    }
+
+    static tresor_status stat(void* ctx, const tresor_key* key, tresor_entry_sink sink,
+                              void* sink_ctx, tresor_diag* diag) {
+        return guarded(diag, [&] {
+            vault::Vault* v = as_context(ctx).existing();
+            auto m = v != nullptr ? v->stat(key->service, key->name) : std::nullopt;
+            if (!m) {
+                return TRESOR_NOT_FOUND;
+            }
+            const tresor_entry e = to_entry(*m);
+            sink(sink_ctx, &e);
+            return TRESOR_OK;
+        });
+    }
+
+  private:
+    struct Context {
+        vault::Settings settings;
+        vault::StoreAccess access;
+        const tresor_host* host = nullptr;
+        std::optional<vault::Vault> vault;  // empty while the store has no vault
+
+        vault::Credential credential(vault::Purpose purpose) const {
+            const tresor_host* h = host;
+            vault::PasswordPrompt prompt =
+                [h](const std::string& text,
+                    std::string& reason) -> std::optional<vault::SecureBytes> {
+                if (h == nullptr || h->read_password == nullptr) {
+                    reason = "the host offers no prompt";
+                    return std::nullopt;
+                }
+                vault::SecureBytes out;
+                auto take = [](void* c, const uint8_t* bytes, size_t n) {
+                    static_cast<vault::SecureBytes*>(c)->assign(bytes, bytes + n);
+                    return 0;
+                };
+                tresor_diag diag{};
+                if (h->read_password(h->ctx, text.c_str(), take, &out, &diag) != TRESOR_OK) {
+                    reason = diag.message;
+                    return std::nullopt;
+                }
+                return out;
+            };
+            return vault::obtain_credential(settings.unlock, prompt, purpose, access.where);
+        }
+
+        // Opens the vault once it exists (another process may have made it).
+        vault::Vault* existing() {
+            if (!vault && access.exists()) {
+                vault.emplace(vault::Vault::open(access.open(), credential(vault::Purpose::unlock),
+                                                 settings.kdf_limits));
+            }
+            return vault ? &*vault : nullptr;
+        }
+
+        vault::Vault& writable() {
+            if (vault::Vault* v = existing()) {
+                return *v;
+            }
+            if (!settings.create) {
+                fail(TRESOR_UNAVAILABLE, "vault " + access.where +
+                                             " does not exist (create it with `tresor vault "
+                                             "init`, or set create = true)");
+            }
+            vault.emplace(vault::Vault::create(access.create, credential(vault::Purpose::create),
+                                               settings.kdf, settings.kdf_limits));
+            return *vault;
+        }
+    };
+
+    static Context& as_context(void* ctx) { return *static_cast<Context*>(ctx); }
+
+    static tresor_entry to_entry(const vault::Metadata& m) {
+        tresor_entry e{};
+        e.struct_size = sizeof(e);
+        e.service = m.service.c_str();
+        e.name = m.name.c_str();
+        e.id = m.record_id.c_str();
+        e.type = m.type;
+        e.label = m.label.c_str();
+        e.description = m.description.c_str();
+        e.created_at = m.created_at;
+        e.updated_at = m.updated_at;
+        e.expires_at = m.expires_at;
+        return e;
+    }
+};
+
+// The plugin table of a vault backend.
+template <typename Store>
+constexpr tresor_plugin vault_plugin_table(const char* name, const char* summary) {
+    using B = VaultBackend<Store>;
+    return {
+        TRESOR_PLUGIN_ABI_MAJOR,
+        TRESOR_PLUGIN_ABI_MINOR,
+        sizeof(tresor_plugin),
+        TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |
+            TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
+        name,
+        "0.1.0",
+        summary,
+        B::probe,
+        B::open,
+        B::close,
+        B::get,
+        B::set,
+        B::remove,
+        B::list,
+        B::stat,
+    };
+}
+
+}  // namespace tresor::plugin

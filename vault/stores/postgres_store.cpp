@@ -1,0 +1,430 @@
+// The PostgreSQL store: every SQL statement of the fleet store is here.
+// Parameters and results travel in binary (bytea as raw bytes); statements
+// are prepared once per connection.
+#include "vault/stores/postgres_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "tresor/error.hpp"
+
+namespace tresor::vault {
+namespace {
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS tresor_vaults (
+    name text PRIMARY KEY,
+    header bytea NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tresor_records (
+    vault text NOT NULL REFERENCES tresor_vaults (name),
+    record_id bytea NOT NULL,
+    name_index bytea NOT NULL,
+    service_index bytea NOT NULL,
+    version bigint NOT NULL,
+    metadata bytea NOT NULL,
+    value bytea NOT NULL,
+    PRIMARY KEY (vault, record_id),
+    UNIQUE (vault, name_index)
+);
+CREATE INDEX IF NOT EXISTS tresor_records_by_service ON tresor_records (vault, service_index);
+)";
+
+// Each prepared statement: its name, text and parameter count. $1 is always
+// the vault's name.
+struct Query {
+    std::size_t id;  // its place in kQueries
+    const char* name;
+    const char* sql;
+};
+constexpr Query kReadHeader{0, "read_header", "SELECT header FROM tresor_vaults WHERE name = $1"};
+constexpr Query kLockHeader{1, "lock_header",
+                            "SELECT header FROM tresor_vaults WHERE name = $1 FOR UPDATE"};
+constexpr Query kWriteHeader{2, "write_header",
+                             "UPDATE tresor_vaults SET header = $2 WHERE name = $1"};
+constexpr Query kFind{3, "find",
+                      "SELECT record_id, name_index, service_index, version, metadata, value "
+                      "FROM tresor_records WHERE vault = $1 AND name_index = $2"};
+constexpr Query kFindMeta{4, "find_meta",
+                          "SELECT record_id, name_index, service_index, version, metadata "
+                          "FROM tresor_records WHERE vault = $1 AND name_index = $2"};
+constexpr Query kFindValue{5, "find_value",
+                           "SELECT record_id, version, value "
+                           "FROM tresor_records WHERE vault = $1 AND name_index = $2"};
+constexpr Query kPut{6, "put",
+                     "INSERT INTO tresor_records (vault, record_id, name_index, service_index, "
+                     "version, metadata, value) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                     "ON CONFLICT (vault, record_id) DO UPDATE SET name_index = $3, "
+                     "service_index = $4, version = $5, metadata = $6, value = $7"};
+constexpr Query kErase{7, "erase",
+                       "DELETE FROM tresor_records WHERE vault = $1 AND record_id = $2"};
+constexpr Query kScan{8, "scan",
+                      "SELECT record_id, name_index, service_index, version, metadata, value "
+                      "FROM tresor_records WHERE vault = $1"};
+constexpr Query kScanMeta{9, "scan_meta",
+                          "SELECT record_id, name_index, service_index, version, metadata "
+                          "FROM tresor_records WHERE vault = $1"};
+constexpr Query kScanService{10, "scan_service",
+                             "SELECT record_id, name_index, service_index, version, metadata, "
+                             "value FROM tresor_records WHERE vault = $1 AND service_index = $2"};
+constexpr Query kScanServiceMeta{11, "scan_service_meta",
+                                 "SELECT record_id, name_index, service_index, version, metadata "
+                                 "FROM tresor_records WHERE vault = $1 AND service_index = $2"};
+constexpr Query kSize{12, "size",
+                      "SELECT coalesce(sum(octet_length(metadata) + octet_length(value) + "
+                      "octet_length(record_id) + octet_length(name_index) + "
+                      "octet_length(service_index)), 0)::bigint + (SELECT octet_length(header) "
+                      "FROM tresor_vaults WHERE name = $1) FROM tresor_records WHERE vault = $1"};
+constexpr std::array kQueries = {
+    kReadHeader, kLockHeader, kWriteHeader, kFind,        kFindMeta,        kFindValue, kPut,
+    kErase,      kScan,       kScanMeta,    kScanService, kScanServiceMeta, kSize};
+
+struct ResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+struct ConnectionDeleter {
+    void operator()(PGconn* c) const { PQfinish(c); }
+};
+using Connection = std::unique_ptr<PGconn, ConnectionDeleter>;
+
+// One parameter of a statement: text or raw bytes.
+struct Param {
+    const char* data;
+    int length;
+    int binary;
+    static Param text(const std::string& s) { return {s.c_str(), 0, 0}; }
+    static Param bytes(std::span<const std::uint8_t> b) {
+        // libpq wants a pointer even for zero bytes.
+        static const char kNothing = 0;
+        return {b.empty() ? &kNothing : reinterpret_cast<const char*>(b.data()),
+                static_cast<int>(b.size()), 1};
+    }
+};
+
+std::string trimmed(const char* message) {
+    std::string text = message != nullptr ? message : "";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+// The column as bytes (results are binary).
+StoreBytes bytes_of(const PGresult* r, int row, int column) {
+    const auto* data = reinterpret_cast<const std::uint8_t*>(PQgetvalue(r, row, column));
+    return StoreBytes(data, data + PQgetlength(r, row, column));
+}
+
+std::uint64_t int64_of(const PGresult* r, int row, int column) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(PQgetvalue(r, row, column));
+    std::uint64_t value = 0;
+    for (int i = 0; i < 8; ++i) {
+        value = (value << 8) | p[i];  // network byte order
+    }
+    return value;
+}
+
+std::array<std::uint8_t, 8> int64_param(std::uint64_t value) {
+    std::array<std::uint8_t, 8> out{};
+    for (int i = 7; i >= 0; --i) {
+        out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value & 0xff);
+        value >>= 8;
+    }
+    return out;
+}
+
+class PostgresStore final : public RecordStore {
+  public:
+    explicit PostgresStore(PostgresLocation where) : where_(std::move(where)) { connect(); }
+
+    void begin(Access access) override {
+        ensure_connected();
+        exec(access == Access::write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        in_transaction_ = true;
+        lock_header_ = access == Access::write;
+    }
+
+    void commit() override {
+        in_transaction_ = false;
+        exec("COMMIT");
+    }
+
+    void rollback() noexcept override {
+        in_transaction_ = false;
+        if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) {
+            Result(PQexec(conn_.get(), "ROLLBACK"));
+        }
+    }
+
+    StoreBytes read_header() override {
+        // In a write transaction the header row is locked until commit: the
+        // compare-and-swap every write makes on it (FOR UPDATE).
+        const Result r = run(lock_header_ && in_transaction_ ? kLockHeader : kReadHeader, {});
+        if (PQntuples(r.get()) != 1) {
+            throw Error(ErrorCode::corrupt, "no vault '" + where_.vault_name + "' in " +
+                                                location() +
+                                                " (create it with `tresor vault init`)");
+        }
+        return bytes_of(r.get(), 0, 0);
+    }
+
+    void write_header(std::span<const std::uint8_t> blob) override {
+        (void)run(kWriteHeader, {Param::bytes(blob)});
+    }
+
+    std::optional<StoredRecord> find(std::span<const std::uint8_t> name_index,
+                                     Columns columns) override {
+        const Query& query = columns == Columns::all             ? kFind
+                             : columns == Columns::without_value ? kFindMeta
+                                                                 : kFindValue;
+        const Result r = run(query, {Param::bytes(name_index)});
+        if (PQntuples(r.get()) == 0) {
+            return std::nullopt;
+        }
+        if (columns == Columns::value_only) {
+            StoredRecord record;
+            record.record_id = bytes_of(r.get(), 0, 0);
+            record.name_index.assign(name_index.begin(), name_index.end());
+            record.version = int64_of(r.get(), 0, 1);
+            record.value = bytes_of(r.get(), 0, 2);
+            return record;
+        }
+        return record_of(r.get(), 0, columns == Columns::all);
+    }
+
+    void put(const StoredRecord& r) override {
+        const auto version = int64_param(r.version);
+        (void)run(kPut, {Param::bytes(r.record_id), Param::bytes(r.name_index),
+                         Param::bytes(r.service_index), Param::bytes(version),
+                         Param::bytes(r.metadata), Param::bytes(r.value)});
+    }
+
+    void erase(std::span<const std::uint8_t> record_id) override {
+        (void)run(kErase, {Param::bytes(record_id)});
+    }
+
+    void scan(const StoreBytes* service_index, bool with_values,
+              const std::function<bool(const StoredRecord&)>& visit) override {
+        const Result r =
+            service_index != nullptr
+                ? run(with_values ? kScanService : kScanServiceMeta, {Param::bytes(*service_index)})
+                : run(with_values ? kScan : kScanMeta, {});
+        for (int row = 0; row < PQntuples(r.get()); ++row) {
+            if (!visit(record_of(r.get(), row, with_values))) {
+                break;
+            }
+        }
+    }
+
+    std::vector<std::string> check_integrity() override { return {}; }
+    void scrub() override {}  // old rows live on in WAL, replicas and backups
+
+    std::uintmax_t size_bytes() override {
+        const Result r = run(kSize, {});
+        return PQntuples(r.get()) == 1 && !PQgetisnull(r.get(), 0, 0) ? int64_of(r.get(), 0, 0) : 0;
+    }
+
+    std::string location() const override {
+        std::string where = "postgres";
+        if (conn_) {
+            where += "://" + std::string(PQhost(conn_.get())) + ":" + PQport(conn_.get()) + "/" +
+                     PQdb(conn_.get());
+        }
+        return where + " vault '" + where_.vault_name + "'";
+    }
+
+    StoreTraits traits() const override {
+        return {.scrubs_freed_data = false, .owner_only_access = false};
+    }
+
+    // For create: the tables and the vault's row, in one transaction.
+    void create_vault(std::span<const std::uint8_t> header_blob) {
+        exec("BEGIN");
+        in_transaction_ = true;
+        try {
+            exec(kSchema);
+            const Param params[] = {Param::text(where_.vault_name), Param::bytes(header_blob)};
+            const Result r = execute_raw(
+                "INSERT INTO tresor_vaults (name, header) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                params, 2);
+            if (std::strcmp(PQcmdTuples(r.get()), "1") != 0) {
+                throw Error(ErrorCode::invalid_argument,
+                            "vault '" + where_.vault_name + "' already exists in " + location());
+            }
+            commit();
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
+
+  private:
+    static StoredRecord record_of(const PGresult* r, int row, bool with_value) {
+        return {bytes_of(r, row, 0), bytes_of(r, row, 1),
+                bytes_of(r, row, 2), int64_of(r, row, 3),
+                bytes_of(r, row, 4), with_value ? bytes_of(r, row, 5) : StoreBytes()};
+    }
+
+    void connect() {
+        std::vector<const char*> keys;
+        std::vector<const char*> values;
+        // libpq waits for ever on a silent host unless told. Its own setting
+        // wins when given: keywords are processed in order, so the conninfo
+        // (expanded from dbname) overrides what comes before it.
+        if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+            keys.push_back("connect_timeout");
+            values.push_back("10");
+        }
+        keys.push_back("fallback_application_name");
+        values.push_back("tresor");
+        keys.push_back("dbname");
+        values.push_back(where_.conninfo.c_str());
+        keys.push_back(nullptr);
+        values.push_back(nullptr);
+        conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
+        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+            // libpq's message names each host it tried and why; it never
+            // holds the password.
+            const std::string why = conn_ ? trimmed(PQerrorMessage(conn_.get())) : "out of memory";
+            conn_.reset();
+            throw Error(ErrorCode::unavailable, "postgres: cannot connect: " + why);
+        }
+        const std::string timeout = std::to_string(where_.statement_timeout_ms);
+        // Lock waits (FOR UPDATE) count against statement_timeout too.
+        exec(("SET statement_timeout = " + timeout).c_str());
+        prepared_.fill(false);
+    }
+
+    // After a failover the old connection is dead; the next transaction or
+    // read (never one already begun) connects again.
+    void ensure_connected() {
+        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+            connect();
+        }
+    }
+
+    void exec(const char* sql) {
+        const Result r(PQexec(conn_.get(), sql));
+        check(r.get(), "running a statement");
+    }
+
+    Result execute_raw(const char* sql, const Param* params, int count) {
+        std::vector<const char*> values;
+        std::vector<int> lengths;
+        std::vector<int> formats;
+        for (int i = 0; i < count; ++i) {
+            values.push_back(params[i].data);
+            lengths.push_back(params[i].length);
+            formats.push_back(params[i].binary);
+        }
+        Result r(PQexecParams(conn_.get(), sql, count, nullptr, values.data(), lengths.data(),
+                              formats.data(), 1));
+        check(r.get(), "running a statement");
+        return r;
+    }
+
+    // Runs a prepared statement with the vault's name as $1.
+    Result run(const Query& query, std::initializer_list<Param> rest) {
+        if (!in_transaction_) {
+            ensure_connected();
+        }
+        std::vector<const char*> values = {where_.vault_name.c_str()};
+        std::vector<int> lengths = {0};
+        std::vector<int> formats = {0};
+        for (const Param& p : rest) {
+            values.push_back(p.data);
+            lengths.push_back(p.length);
+            formats.push_back(p.binary);
+        }
+        // Prepared on first use on each connection: the tables may not exist
+        // when a connection is made (before `tresor vault init`).
+        if (!prepared_[query.id]) {
+            const Result prepared(PQprepare(conn_.get(), query.name, query.sql, 0, nullptr));
+            check(prepared.get(), query.name);
+            prepared_[query.id] = true;
+        }
+        Result r(PQexecPrepared(conn_.get(), query.name, static_cast<int>(values.size()),
+                                values.data(), lengths.data(), formats.data(), 1));
+        check(r.get(), query.name);
+        return r;
+    }
+
+    void check(const PGresult* r, const std::string& doing) {
+        const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            return;
+        }
+        const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+        const std::string sqlstate = state != nullptr ? state : "";
+        const std::string why =
+            trimmed(r != nullptr && *PQresultErrorMessage(r) != '\0' ? PQresultErrorMessage(r)
+                                                                     : PQerrorMessage(conn_.get()));
+        const std::string message = "postgres vault '" + where_.vault_name + "': " + why +
+                                    (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")") +
+                                    " while " + doing;
+        if (sqlstate == "42501") {
+            throw Error(ErrorCode::permission_denied, message);
+        }
+        if (PQstatus(conn_.get()) != CONNECTION_OK || sqlstate.starts_with("08")) {
+            throw Error(ErrorCode::unavailable, message);
+        }
+        throw Error(ErrorCode::io, message);
+    }
+
+    PostgresLocation where_;
+    Connection conn_;
+    bool in_transaction_ = false;
+    bool lock_header_ = false;
+    std::array<bool, kQueries.size()> prepared_{};
+};
+
+}  // namespace
+
+std::unique_ptr<RecordStore> open_postgres_store(const PostgresLocation& where) {
+    auto store = std::make_unique<PostgresStore>(where);
+    (void)store->read_header();  // a missing vault fails here, not at first use
+    return store;
+}
+
+bool postgres_vault_exists(const PostgresLocation& where) {
+    try {
+        (void)open_postgres_store(where);
+        return true;
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::corrupt) {
+            return false;
+        }
+        if (e.code() == ErrorCode::io &&
+            std::string(e.what()).find("SQLSTATE 42P01") != std::string::npos) {
+            return false;  // no tables yet: nothing was ever created here
+        }
+        throw;
+    }
+}
+
+std::unique_ptr<RecordStore> create_postgres_store(const PostgresLocation& where,
+                                                   std::span<const std::uint8_t> header_blob) {
+    auto store = std::make_unique<PostgresStore>(where);
+    store->create_vault(header_blob);
+    return store;
+}
+
+StoreAccess postgres_store_access(const PostgresLocation& where) {
+    return {
+        .exists = [where] { return postgres_vault_exists(where); },
+        .open = [where] { return open_postgres_store(where); },
+        .create =
+            [where](std::span<const std::uint8_t> header) {
+                return create_postgres_store(where, header);
+            },
+        .where = "postgres vault '" + where.vault_name + "'",
+    };
+}
+
+}  // namespace tresor::vault
