@@ -39,9 +39,16 @@ std::uint8_t next_slot_id(const Header& header) {
     return id;
 }
 
-void check_room_for_a_slot(const Header& header) {
-    if (header.slots.size() >= kMaxSlots) {
-        throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (8)");
+void check_room_for_a_slot(const Header& header, SlotKind kind) {
+    const auto unlocking =
+        std::count_if(header.slots.begin(), header.slots.end(),
+                      [](const Slot& s) { return s.kind != SlotKind::recipient; });
+    if (kind != SlotKind::recipient && static_cast<std::size_t>(unlocking) >= kMaxSlots) {
+        throw Error(ErrorCode::invalid_argument,
+                    "the vault already has the most password and key-file slots (8)");
+    }
+    if (header.slots.size() >= kMaxSlotsWithRecipients) {
+        throw Error(ErrorCode::invalid_argument, "the vault already has the most key slots (64)");
     }
 }
 
@@ -487,7 +494,7 @@ void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
     State& s = *state_;
     StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header_to_change_slots();
-    check_room_for_a_slot(header);
+    check_room_for_a_slot(header, SlotKind::keyfile);
     Credential credential{Credential::Kind::keyfile, SecureBytes(keyfile.begin(), keyfile.end())};
     header.slots.push_back(
         make_slot(header, next_slot_id(header), credential, {}, s.vault_key).first);
@@ -503,7 +510,7 @@ int Vault::add_recipient(std::string_view public_key, std::string_view label) {
     }
     StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header_to_change_slots();
-    check_room_for_a_slot(header);
+    check_room_for_a_slot(header, SlotKind::recipient);
     for (const Slot& slot : header.slots) {
         if (slot.kind == SlotKind::recipient && slot.recipient_public_key == key) {
             throw Error(ErrorCode::invalid_argument, "host key " + std::string(public_key) +

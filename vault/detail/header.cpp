@@ -174,7 +174,9 @@ Header decode_header(std::span<const std::uint8_t> blob) {
     h.record_count = r.u64();
     h.manifest = take(r, kMacBytes);
     const std::uint8_t slot_count = r.u8();
-    if (slot_count == 0 || slot_count > kMaxSlots) {
+    const std::size_t most =
+        version == kFormatVersionWithRecipients ? kMaxSlotsWithRecipients : kMaxSlots;
+    if (slot_count == 0 || slot_count > most) {
         refuse(std::to_string(slot_count) + " key slots");
     }
     for (std::uint8_t i = 0; i < slot_count; ++i) {

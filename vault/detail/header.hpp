@@ -27,7 +27,11 @@ constexpr std::uint16_t kFormatVersionWithRecipients = 2;
 constexpr std::size_t kVaultIdBytes = 16;
 constexpr std::size_t kSaltBytes = 32;
 constexpr std::size_t kWrappedKeyBytes = kKeyBytes + kTagBytes;
+// Password and key-file slots (each may cost a KDF run to try): 8, the
+// format-1 bound. Recipient slots cost no KDF, and a fleet has many hosts:
+// a format-2 header holds up to 64 slots in all.
 constexpr std::size_t kMaxSlots = 8;
+constexpr std::size_t kMaxSlotsWithRecipients = 64;
 constexpr std::size_t kPublicKeyBytes = 32;  // X25519
 constexpr std::size_t kMaxLabelBytes = 64;
 
