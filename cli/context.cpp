@@ -10,7 +10,10 @@ int exit_status_for(ErrorCode code) noexcept {
         case ErrorCode::unavailable:
         case ErrorCode::locked:
             return kExitUnavailable;
+        // Refused access is the caller's to fix like a wrong password: a
+        // read-only database role, a file mode (docs/FLEET.md).
         case ErrorCode::auth_failed:
+        case ErrorCode::permission_denied:
         case ErrorCode::corrupt:
             return kExitAuth;
         default:

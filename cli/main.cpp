@@ -17,7 +17,7 @@ void forbid_core_dumps() {
 
 constexpr const char* kExitStatuses =
     "Exit status: 0 ok, 1 not found, 2 usage or config error, 3 backend unavailable or locked,\n"
-    "4 authentication failed or data corrupt, 5 other error.\n"
+    "4 authentication failed, access denied or data corrupt, 5 other error.\n"
     "Secrets are read from stdin or a prompt, never from the command line.";
 
 }  // namespace

@@ -118,6 +118,8 @@ BOOST_AUTO_TEST_CASE(auth_and_corruption_exit_4_other_errors_exit_5) {
     const std::string base = plugin_path_line() + "[backend.a]\nplugin = \"failing\"\n";
     BOOST_TEST(Cli(base + "open = \"auth_failed\"\n").run({"get", "s", "n"}).exit_status == 4);
     BOOST_TEST(Cli(base + "calls = \"corrupt\"\n").run({"get", "s", "n"}).exit_status == 4);
+    BOOST_TEST(Cli(base + "calls = \"permission_denied\"\n").run({"get", "s", "n"}).exit_status ==
+               4);
     BOOST_TEST(Cli(base + "calls = \"io\"\n").run({"get", "s", "n"}).exit_status == 5);
     BOOST_TEST(Cli(base + "open = \"locked\"\n").run({"get", "s", "n"}).exit_status == 3);
 }

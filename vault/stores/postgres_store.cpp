@@ -293,7 +293,9 @@ class PostgresStore final : public RecordStore {
             // holds the password.
             const std::string why = conn_ ? trimmed(PQerrorMessage(conn_.get())) : "out of memory";
             conn_.reset();
-            throw Error(ErrorCode::unavailable, "postgres: cannot connect: " + why);
+            // io, not unavailable: a chain must not send new secrets to its
+            // next backend because the fleet's database is down (FLEET.md).
+            throw Error(ErrorCode::io, "postgres: cannot connect: " + why);
         }
         const std::string timeout = std::to_string(where_.statement_timeout_ms);
         // Lock waits (FOR UPDATE) count against statement_timeout too.
@@ -370,9 +372,6 @@ class PostgresStore final : public RecordStore {
                                     " while " + doing;
         if (sqlstate == "42501") {
             throw Error(ErrorCode::permission_denied, message);
-        }
-        if (PQstatus(conn_.get()) != CONNECTION_OK || sqlstate.starts_with("08")) {
-            throw Error(ErrorCode::unavailable, message);
         }
         throw Error(ErrorCode::io, message);
     }

@@ -12,9 +12,10 @@
 // statement and lock wait is bounded by statement_timeout. A connection
 // lost (a failover) is made again at the next transaction or read.
 //
-// Errors: unavailable when no server can be reached (naming the hosts
-// tried), permission_denied when a role lacks a grant (SQLSTATE 42501), io
-// for other server errors, corrupt for a missing or malformed vault.
+// Errors: permission_denied when a role lacks a grant (SQLSTATE 42501),
+// corrupt for a missing or malformed vault, io otherwise — also when no
+// server can be reached (naming every host tried): never unavailable, which
+// would let a chain put new secrets in its next backend instead.
 #pragma once
 
 #include <cstdint>
