@@ -279,3 +279,18 @@ BOOST_AUTO_TEST_CASE(a_symlink_swapped_during_loading_never_loads_the_other_user
     BOOST_TEST(loaded_theirs == 0);
     BOOST_TEST(refused > 0);
 }
+
+// Each load opens the file to check it; a plugin loaded before must not keep
+// a second descriptor open, or a program opening Stores in a loop runs out.
+BOOST_AUTO_TEST_CASE(loading_a_plugin_again_keeps_no_descriptor) {
+    (void)load_plugin_file(memory_plugin());
+    const auto open_descriptors = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                             std::filesystem::directory_iterator());
+    };
+    const auto before = open_descriptors();
+    for (int i = 0; i < 100; ++i) {
+        BOOST_TEST(std::string(load_plugin_file(memory_plugin()).table->name) == "memory");
+    }
+    BOOST_TEST(open_descriptors() == before);
+}
