@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     register_crypto_benchmarks();
     register_backend_benchmarks();
     register_dispatch_benchmarks();
+    register_fleet_benchmarks();
     CollectingReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
