@@ -135,6 +135,11 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         }
         v.change_password(next, kdf->apply(s.kdf));
         std::cout << "password changed for " << where(s) << "\n";
+        if (!v.info().store.scrubs_freed_data) {
+            // A database keeps old rows in its log, replicas and backups.
+            std::cout << "note: the old wrapped key may survive in this store's log, replicas "
+                         "and backups; run `tresor vault rotate` if the old password leaked\n";
+        }
     });
 }
 
