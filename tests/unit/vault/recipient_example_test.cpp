@@ -7,8 +7,9 @@
 
 #include <botan/hex.h>
 
-#include <fstream>
 #include <map>
+
+#include "unit/vault/example_data.hpp"
 
 #include "vault/detail/keys.hpp"
 #include "vault/detail/record_codec.hpp"
@@ -21,16 +22,7 @@ using tresor::vault::Credential;
 namespace {
 
 std::map<std::string, std::string> example() {
-    std::ifstream in(std::string(TRESOR_TEST_DATA_DIR) + "/vault/recipient_example.txt");
-    std::map<std::string, std::string> out;
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto colon = line.find(": ");
-        if (!line.empty() && line[0] != '#' && colon != std::string::npos) {
-            out[line.substr(0, colon)] = line.substr(colon + 2);
-        }
-    }
-    return out;
+    return tresor::test::example_data("recipient_example.txt");
 }
 
 SecureBytes unhex(const std::string& hex) {

@@ -8,8 +8,9 @@
 
 #include <botan/hex.h>
 
-#include <fstream>
 #include <map>
+
+#include "unit/vault/example_data.hpp"
 
 #include "vault/detail/record_codec.hpp"
 
@@ -20,16 +21,7 @@ using tresor::vault::Metadata;
 namespace {
 
 std::map<std::string, std::string> example() {
-    std::ifstream in(std::string(TRESOR_TEST_DATA_DIR) + "/vault/worked_example.txt");
-    std::map<std::string, std::string> out;
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto colon = line.find(": ");
-        if (!line.empty() && line[0] != '#' && colon != std::string::npos) {
-            out[line.substr(0, colon)] = line.substr(colon + 2);
-        }
-    }
-    return out;
+    return tresor::test::example_data("worked_example.txt");
 }
 
 Bytes unhex(const std::string& hex) {
