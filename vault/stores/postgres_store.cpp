@@ -1,6 +1,7 @@
 // The PostgreSQL store: every SQL statement of the fleet store is here.
-// Parameters and results travel in binary (bytea as raw bytes); statements
-// are prepared once per connection.
+// Reads are statements prepared once per connection, binary in and out (one
+// round trip for a get); writes wait as SQL text with escaped literals and
+// go with the next read or the COMMIT (three round trips for a set).
 #include "vault/stores/postgres_store.hpp"
 
 #include <libpq-fe.h>
@@ -43,46 +44,34 @@ struct Query {
     const char* sql;
 };
 constexpr Query kReadHeader{0, "read_header", "SELECT header FROM tresor_vaults WHERE name = $1"};
-constexpr Query kLockHeader{1, "lock_header",
-                            "SELECT header FROM tresor_vaults WHERE name = $1 FOR UPDATE"};
-constexpr Query kWriteHeader{2, "write_header",
-                             "UPDATE tresor_vaults SET header = $2 WHERE name = $1"};
-constexpr Query kFind{3, "find",
+constexpr Query kFind{1, "find",
                       "SELECT record_id, name_index, service_index, version, metadata, value "
                       "FROM tresor_records WHERE vault = $1 AND name_index = $2"};
-constexpr Query kFindMeta{4, "find_meta",
+constexpr Query kFindMeta{2, "find_meta",
                           "SELECT record_id, name_index, service_index, version, metadata "
                           "FROM tresor_records WHERE vault = $1 AND name_index = $2"};
-constexpr Query kFindValue{5, "find_value",
+constexpr Query kFindValue{3, "find_value",
                            "SELECT record_id, version, value "
                            "FROM tresor_records WHERE vault = $1 AND name_index = $2"};
-constexpr Query kPut{6, "put",
-                     "INSERT INTO tresor_records (vault, record_id, name_index, service_index, "
-                     "version, metadata, value) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                     "ON CONFLICT (vault, record_id) DO UPDATE SET name_index = $3, "
-                     "service_index = $4, version = $5, metadata = $6, value = $7"};
-constexpr Query kErase{7, "erase",
-                       "DELETE FROM tresor_records WHERE vault = $1 AND record_id = $2"};
-constexpr Query kScan{8, "scan",
+constexpr Query kScan{4, "scan",
                       "SELECT record_id, name_index, service_index, version, metadata, value "
                       "FROM tresor_records WHERE vault = $1"};
-constexpr Query kScanMeta{9, "scan_meta",
+constexpr Query kScanMeta{5, "scan_meta",
                           "SELECT record_id, name_index, service_index, version, metadata "
                           "FROM tresor_records WHERE vault = $1"};
-constexpr Query kScanService{10, "scan_service",
+constexpr Query kScanService{6, "scan_service",
                              "SELECT record_id, name_index, service_index, version, metadata, "
                              "value FROM tresor_records WHERE vault = $1 AND service_index = $2"};
-constexpr Query kScanServiceMeta{11, "scan_service_meta",
+constexpr Query kScanServiceMeta{7, "scan_service_meta",
                                  "SELECT record_id, name_index, service_index, version, metadata "
                                  "FROM tresor_records WHERE vault = $1 AND service_index = $2"};
-constexpr Query kSize{12, "size",
+constexpr Query kSize{8, "size",
                       "SELECT coalesce(sum(octet_length(metadata) + octet_length(value) + "
                       "octet_length(record_id) + octet_length(name_index) + "
                       "octet_length(service_index)), 0)::bigint + (SELECT octet_length(header) "
                       "FROM tresor_vaults WHERE name = $1) FROM tresor_records WHERE vault = $1"};
-constexpr std::array kQueries = {
-    kReadHeader, kLockHeader, kWriteHeader, kFind,        kFindMeta,        kFindValue, kPut,
-    kErase,      kScan,       kScanMeta,    kScanService, kScanServiceMeta, kSize};
+constexpr std::array kQueries = {kReadHeader, kFind,        kFindMeta,        kFindValue, kScan,
+                                 kScanMeta,   kScanService, kScanServiceMeta, kSize};
 
 struct ResultDeleter {
     void operator()(PGresult* r) const { PQclear(r); }
@@ -130,52 +119,52 @@ std::uint64_t int64_of(const PGresult* r, int row, int column) {
     return value;
 }
 
-std::array<std::uint8_t, 8> int64_param(std::uint64_t value) {
-    std::array<std::uint8_t, 8> out{};
-    for (int i = 7; i >= 0; --i) {
-        out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value & 0xff);
-        value >>= 8;
-    }
-    return out;
-}
-
 class PostgresStore final : public RecordStore {
   public:
     explicit PostgresStore(PostgresLocation where) : where_(std::move(where)) { connect(); }
 
+    // A write costs three round trips, not six: BEGIN goes with the header's
+    // locking read, and the writes go with COMMIT. Statements that return
+    // nothing the engine needs wait in pending_ (as SQL text with escaped
+    // literals) until the next read or the commit sends them in one message;
+    // an error in any of them fails that message, so nothing is lost.
     void begin(Access access) override {
         ensure_connected();
-        exec(access == Access::write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        pending_ =
+            access == Access::write ? "BEGIN;" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;";
         in_transaction_ = true;
         lock_header_ = access == Access::write;
     }
 
     void commit() override {
         in_transaction_ = false;
-        exec("COMMIT");
+        const std::string batch = std::move(pending_) + "COMMIT";
+        pending_.clear();
+        exec(batch.c_str());
     }
 
     void rollback() noexcept override {
         in_transaction_ = false;
+        pending_.clear();
         if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) {
             Result(PQexec(conn_.get(), "ROLLBACK"));
         }
     }
 
     StoreBytes read_header() override {
-        // In a write transaction the header row is locked until commit: the
-        // compare-and-swap every write makes on it (FOR UPDATE).
-        const Result r = run(lock_header_ && in_transaction_ ? kLockHeader : kReadHeader, {});
+        if (lock_header_ && in_transaction_) {
+            return locked_header();
+        }
+        const Result r = run(kReadHeader, {});
         if (PQntuples(r.get()) != 1) {
-            throw Error(ErrorCode::corrupt, "no vault '" + where_.vault_name + "' in " +
-                                                location() +
-                                                " (create it with `tresor vault init`)");
+            no_vault();
         }
         return bytes_of(r.get(), 0, 0);
     }
 
     void write_header(std::span<const std::uint8_t> blob) override {
-        (void)run(kWriteHeader, {Param::bytes(blob)});
+        pending_ += "UPDATE tresor_vaults SET header = " + bytea_literal(blob) +
+                    " WHERE name = " + text_literal(where_.vault_name) + ";";
     }
 
     std::optional<StoredRecord> find(std::span<const std::uint8_t> name_index,
@@ -199,14 +188,21 @@ class PostgresStore final : public RecordStore {
     }
 
     void put(const StoredRecord& r) override {
-        const auto version = int64_param(r.version);
-        (void)run(kPut, {Param::bytes(r.record_id), Param::bytes(r.name_index),
-                         Param::bytes(r.service_index), Param::bytes(version),
-                         Param::bytes(r.metadata), Param::bytes(r.value)});
+        pending_ +=
+            "INSERT INTO tresor_records (vault, record_id, name_index, service_index, "
+            "version, metadata, value) VALUES (" +
+            text_literal(where_.vault_name) + ", " + bytea_literal(r.record_id) + ", " +
+            bytea_literal(r.name_index) + ", " + bytea_literal(r.service_index) + ", " +
+            std::to_string(r.version) + ", " + bytea_literal(r.metadata) + ", " +
+            bytea_literal(r.value) +
+            ") ON CONFLICT (vault, record_id) DO UPDATE SET name_index = "
+            "EXCLUDED.name_index, service_index = EXCLUDED.service_index, version = "
+            "EXCLUDED.version, metadata = EXCLUDED.metadata, value = EXCLUDED.value;";
     }
 
     void erase(std::span<const std::uint8_t> record_id) override {
-        (void)run(kErase, {Param::bytes(record_id)});
+        pending_ += "DELETE FROM tresor_records WHERE vault = " + text_literal(where_.vault_name) +
+                    " AND record_id = " + bytea_literal(record_id) + ";";
     }
 
     void scan(const StoreBytes* service_index, bool with_values,
@@ -269,6 +265,56 @@ class PostgresStore final : public RecordStore {
         return {bytes_of(r, row, 0), bytes_of(r, row, 1),
                 bytes_of(r, row, 2), int64_of(r, row, 3),
                 bytes_of(r, row, 4), with_value ? bytes_of(r, row, 5) : StoreBytes()};
+    }
+
+    // In a write transaction: BEGIN (pending) and the header's row, locked
+    // until commit (FOR UPDATE) — the compare-and-swap every write makes on
+    // it — in one message. The simple protocol returns text: bytea as hex.
+    StoreBytes locked_header() {
+        const std::string batch = std::move(pending_) + "SELECT header FROM tresor_vaults " +
+                                  "WHERE name = " + text_literal(where_.vault_name) + " FOR UPDATE";
+        pending_.clear();
+        const Result r(PQexec(conn_.get(), batch.c_str()));
+        check(r.get(), "lock_header");
+        if (PQntuples(r.get()) != 1) {
+            no_vault();
+        }
+        std::size_t length = 0;
+        unsigned char* raw = PQunescapeBytea(
+            reinterpret_cast<const unsigned char*>(PQgetvalue(r.get(), 0, 0)), &length);
+        if (raw == nullptr) {
+            throw std::bad_alloc();
+        }
+        StoreBytes header(raw, raw + length);
+        PQfreemem(raw);
+        return header;
+    }
+
+    [[noreturn]] void no_vault() const {
+        throw Error(ErrorCode::corrupt, "no vault '" + where_.vault_name + "' in " + location() +
+                                            " (create it with `tresor vault init`)");
+    }
+
+    std::string text_literal(const std::string& text) const {
+        char* quoted = PQescapeLiteral(conn_.get(), text.c_str(), text.size());
+        if (quoted == nullptr) {
+            throw Error(ErrorCode::invalid_argument, "postgres: cannot quote '" + text + "': " +
+                                                         trimmed(PQerrorMessage(conn_.get())));
+        }
+        std::string out(quoted);
+        PQfreemem(quoted);
+        return out;
+    }
+
+    static std::string bytea_literal(std::span<const std::uint8_t> bytes) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string out = "'\\x";
+        out.reserve(bytes.size() * 2 + 12);
+        for (const std::uint8_t b : bytes) {
+            out += kHex[b >> 4];
+            out += kHex[b & 15];
+        }
+        return out + "'::bytea";
     }
 
     void connect() {
@@ -336,6 +382,11 @@ class PostgresStore final : public RecordStore {
         if (!in_transaction_) {
             ensure_connected();
         }
+        if (!pending_.empty()) {
+            const std::string batch = std::move(pending_);
+            pending_.clear();
+            exec(batch.c_str());
+        }
         std::vector<const char*> values = {where_.vault_name.c_str()};
         std::vector<int> lengths = {0};
         std::vector<int> formats = {0};
@@ -380,6 +431,8 @@ class PostgresStore final : public RecordStore {
     Connection conn_;
     bool in_transaction_ = false;
     bool lock_header_ = false;
+    std::string pending_;  // statements not sent yet, each ending in ';'
+
     std::array<bool, kQueries.size()> prepared_{};
 };
 
