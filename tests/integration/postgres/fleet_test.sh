@@ -4,8 +4,9 @@
 # creates the vault and enrols hosts by public key; a host role with SELECT
 # only reads and is refused writes (exit 4, "permission denied"); a hostile
 # DBA's tampered, rolled-back, deleted and copied rows are each reported by
-# `vault verify`; a database that is down is reported at once, naming the
-# hosts tried, with no fallback; 8 host processes write at once and every
+# `vault verify`; a lock held elsewhere is waited on for statement_timeout_ms
+# only; a server that never answers, within connect_timeout; a database that
+# is down is reported at once, naming the hosts tried, with no fallback; 8 host processes write at once and every
 # write is there; writers carry on through a failover and every acknowledged
 # write is on the new primary. Ends with one summary line; exit 1 on a
 # failure, 2 when PostgreSQL is not installed (CI installs it: never a skip).
@@ -168,6 +169,49 @@ acked=$(wc -l < "$dir/acks.failover")
     fail "after the failover: $(tail -3 "$dir/check")"
 admin --backend fleet vault verify > /dev/null || fail "verify on the new primary"
 ok "primary killed and standby promoted under a writer: $acked writes acknowledged, all on the new primary, verify clean"
+
+step="bounding a lock wait by statement_timeout"
+# shellcheck disable=SC1091 # the new primary's
+. "$dir/env"
+unset PGUSER
+printf '[backend.fleet]\nplugin = "postgres"\nconninfo = "%s user=tresor_admin"\nvault = "prod"\nstatement_timeout_ms = 1000\n' \
+    "$conninfo" > "$HOME/cfg/timeout.toml"
+# Another session holds the vault's header row, as a stuck writer would.
+dba -c "BEGIN; SELECT 1 FROM tresor.tresor_vaults WHERE name = 'prod' FOR UPDATE;
+        SELECT pg_sleep(20); COMMIT" > /dev/null 2>&1 &
+holder=$!
+for _ in $(seq 1 50); do
+    [[ $(dba -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                 WHERE c.relname = 'tresor_vaults' AND l.mode = 'RowShareLock'") -ge 1 ]] && break
+    sleep 0.1
+done
+t0=$(ms)
+set +e
+printf 'x' | "$tresor" --config "$HOME/cfg/timeout.toml" set timeout k 2> "$dir/err"
+rc=$?
+set -e
+took=$(($(ms) - t0))
+kill "$holder" 2> /dev/null || true
+wait "$holder" 2> /dev/null || true
+[[ $rc == 5 ]] && grep -q "statement timeout" "$dir/err" && ((took < 6000)) ||
+    fail "a write behind a held lock: exit $rc in $took ms, $(cat "$dir/err")"
+ok "a write waiting on a lock held elsewhere stops at statement_timeout_ms (exit 5 in $took ms)"
+
+step="reporting a server that accepts and never answers"
+postmaster=$(head -n 1 "$TRESOR_PG_PRIMARY_DATA/postmaster.pid")
+printf '[backend.fleet]\nplugin = "postgres"\nconninfo = "%s user=tresor_admin connect_timeout=2"\nvault = "prod"\n' \
+    "$conninfo" > "$HOME/cfg/silent.toml"
+kill -STOP "$postmaster"
+t0=$(ms)
+set +e
+"$tresor" --config "$HOME/cfg/silent.toml" get github ci > /dev/null 2> "$dir/err"
+rc=$?
+set -e
+took=$(($(ms) - t0))
+kill -CONT "$postmaster"
+[[ $rc == 5 ]] && grep -q "timeout expired" "$dir/err" && ((took < 8000)) ||
+    fail "a silent server: exit $rc in $took ms, $(cat "$dir/err")"
+ok "a server that accepts and never answers: exit 5 in $took ms (connect_timeout=2), naming the host"
 
 step="reporting a database that is down"
 "$pgc" stop "$dir" > /dev/null
