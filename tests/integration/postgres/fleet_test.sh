@@ -153,6 +153,19 @@ cat "$dir"/acks.* | "$client" "$conninfo user=tresor_admin" prod "$HOME/host1.ke
 admin --backend fleet vault verify > /dev/null || fail "verify after the concurrent writers"
 ok "$writers host processes x $per_writer writes at once: $total present, verify clean ($elapsed ms, $((total * 1000 / (elapsed + 1))) writes/s)"
 
+step="rotating the vault key over the fleet"
+admin --backend fleet vault remove-slot "$(admin --backend fleet vault slots | awk '/host8/ {print $2; exit}' | tr -d :)" > /dev/null
+admin --backend fleet vault rotate > "$dir/rotate"
+admin --backend fleet vault verify > /dev/null || fail "verify after rotate"
+[[ $(reader get github ci) == ghp_123 ]] || fail "host1 cannot read after the rotation"
+{ backend fleet tresor_reader "unlock = \"hostkey:$HOME/host8.key\""; } > "$HOME/cfg/host8.toml"
+set +e
+env -u TRESOR_VAULT_PASSWORD "$tresor" --config "$HOME/cfg/host8.toml" get github ci > /dev/null 2>&1
+rc=$?
+set -e
+[[ $rc == 4 ]] || fail "the removed host8 still opens the vault after rotate (exit $rc)"
+ok "remove-slot host8 + rotate re-encrypts $((total + 3)) records in one transaction: host1 reads on, host8 is locked out, verify clean"
+
 step="failing over under a writer"
 "$client" "$conninfo user=tresor_admin" prod "$HOME/host2.key" write 300 failover \
     > "$dir/acks.failover" 2> "$dir/client.failover" &
