@@ -72,6 +72,13 @@ struct TrustRules {
 [[nodiscard]] FileDescriptor open_trusted_file(const std::filesystem::path& path,
                                                const TrustRules& rules);
 
+// The same checks for the entry `name` of a folder already checked with
+// check_trusted_folder (`dir`); `path` names it in messages.
+[[nodiscard]] FileDescriptor open_trusted_file_in(const FileDescriptor& dir,
+                                                  const std::filesystem::path& name,
+                                                  const TrustRules& rules,
+                                                  const std::filesystem::path& path);
+
 // Like ssh's StrictModes: throws Error{permission_denied} unless every folder
 // from "/" to `folder` is owned by root or the effective uid, the last one is
 // writable by its owner only, and every one above it is writable by its owner

@@ -148,8 +148,14 @@ FileDescriptor open_trusted_file(const std::filesystem::path& path, const TrustR
         throw Error(ErrorCode::io, "cannot use " + what + ": a directory, not a regular file");
     }
     const FileDescriptor dir = check_trusted_folder(target.parent_path(), what);
+    return open_trusted_file_in(dir, target.filename(), rules, path);
+}
+
+FileDescriptor open_trusted_file_in(const FileDescriptor& dir, const std::filesystem::path& name,
+                                    const TrustRules& rules, const std::filesystem::path& path) {
+    const std::string what = std::string(rules.what) + " " + path.string();
     // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-    FileDescriptor file(::openat(dir.get(), target.filename().c_str(),
+    FileDescriptor file(::openat(dir.get(), name.c_str(),
                                  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (!file) {
         if (errno == ELOOP) {

@@ -92,9 +92,10 @@ void check_private_file(const std::filesystem::path& path) {
     const std::string label = vault_label(path);
     // Checked on the descriptor; SQLite then opens the same path again, which
     // nobody else can change once its folder is trusted.
-    (void)platform::open_trusted_file(
-        path, {.what = "vault", .owner = platform::Owner::self, .forbidden_mode = 077});
     const FileDescriptor dir = platform::check_trusted_folder(path.parent_path(), label);
+    (void)platform::open_trusted_file_in(
+        dir, path.filename(),
+        {.what = "vault", .owner = platform::Owner::self, .forbidden_mode = 077}, path);
     // SQLite replays a hot journal or WAL on open, even for a read: one that
     // we did not write would rewrite the vault.
     for (const char* suffix : kSidecarSuffixes) {
