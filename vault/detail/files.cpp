@@ -65,8 +65,19 @@ void PrivateFile::publish() {
     fsync_path(target.parent_path().empty() ? "." : target.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
-PrivateFile create_private_file(const std::filesystem::path& target) {
-    make_private_dirs(target.parent_path());
+std::filesystem::path resolve_folder(const std::filesystem::path& file) {
+    std::error_code ec;
+    const std::filesystem::path folder = std::filesystem::canonical(
+        file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path(), ec);
+    if (ec) {
+        throw_system_error(ec.value(), "cannot use vault " + file.string());
+    }
+    return folder / file.filename();
+}
+
+PrivateFile create_private_file(const std::filesystem::path& requested) {
+    make_private_dirs(requested.parent_path());
+    const std::filesystem::path target = resolve_folder(requested);
     // The folder as it is now, also when it existed before: a vault in a
     // folder others can write to is theirs to replace.
     const FileDescriptor dir =

@@ -28,6 +28,11 @@ class PrivateFile {
     bool published_ = false;
 };
 
+// The file's path with its folder resolved, so that no symlink is left in
+// it: SQLite opens the vault by path after the checks, and a symlink in a
+// folder that the checks never walked could be swapped in between.
+[[nodiscard]] std::filesystem::path resolve_folder(const std::filesystem::path& file);
+
 // Creates target's missing directories with mode 0700 and a staging file.
 // Throws Error{io} if target already exists, Error{permission_denied} if its
 // folder is not trusted (platform::check_trusted_folder).

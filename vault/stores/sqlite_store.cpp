@@ -170,7 +170,8 @@ class SqliteStore final : public RecordStore {
 
 }  // namespace
 
-std::unique_ptr<RecordStore> open_sqlite_store(const std::filesystem::path& path) {
+std::unique_ptr<RecordStore> open_sqlite_store(const std::filesystem::path& requested) {
+    const std::filesystem::path path = resolve_folder(requested);
     check_private_file(path);
     return std::make_unique<SqliteStore>(path);
 }

@@ -142,4 +142,21 @@ BOOST_AUTO_TEST_CASE(a_folder_above_the_vault_that_others_can_write_is_refused) 
     expect_intact(path);
 }
 
+// SQLite opens the vault by path after the checks: a symlink left in that
+// path, in a folder others can write, could be swapped in between. The
+// folder is resolved first, and the target's folders are the ones checked.
+BOOST_AUTO_TEST_CASE(a_symlinked_folder_is_resolved_before_the_checks) {
+    TempDir dir;
+    const auto path = make_vault(dir / "private");
+    std::filesystem::create_directories(dir / "shared");
+    ::chmod((dir / "shared").c_str(), 01777);
+    std::filesystem::create_directory_symlink(dir / "private", dir / "shared/link");
+    vault::Vault v = vault::Vault::open(dir / "shared/link/vault.db", password("pw"));
+    BOOST_CHECK_EQUAL(v.info().location, path.string());
+    BOOST_CHECK_EQUAL(str(v.get("svc", "token")), "s3cret");
+    ::chmod((dir / "private").c_str(), 0777);  // now the target's own folder is open
+    const std::string error = open_error(dir / "shared/link/vault.db");
+    BOOST_CHECK_MESSAGE(contains(error, "folder " + (dir / "private").string()), error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
