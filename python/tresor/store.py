@@ -1,0 +1,257 @@
+"""tresor.Store: get, set, delete and list over libtresor's C API.
+
+Thread safety: one Store may be used from several threads at once (the C
+store serializes each backend); close() must not race with other calls.
+
+What is wiped: the value tresor hands back lives in tresor's wiped-on-free
+memory and is freed (wiped) before get() returns; a value passed to set() as
+a bytearray or writable memoryview is handed to C without a copy, and a
+read-only buffer that is not bytes is copied into a ctypes buffer that is
+wiped after the call. What Python cannot wipe: str and bytes objects are
+immutable and freed by the garbage collector without being zeroed, so the
+str or bytes that get() returns, the caller's own str or bytes given to
+set(), and the UTF-8 encoding of a str value stay in the heap until reused.
+get() decodes a str straight from tresor's buffer, with no bytes between.
+"""
+
+import ctypes
+import dataclasses
+import datetime
+import enum
+import os
+from typing import List, Optional, Union
+
+from tresor import _library
+from tresor.errors import Status, error_for, InvalidArgumentError
+
+Value = Union[str, bytes, bytearray, memoryview]
+
+
+class SecretType(enum.IntEnum):
+    """tresor_secret_type (include/tresor/plugin.h)."""
+
+    PASSWORD = 0
+    API_KEY = 1
+    BEARER_TOKEN = 2
+    BASIC_AUTH = 3
+    OAUTH2 = 4
+    JWT = 5
+    CUSTOM = 6
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One entry's metadata from list(); never its value. Times are UTC."""
+
+    service: str
+    name: str
+    id: str
+    type: SecretType
+    label: str
+    description: str
+    created_at: Optional[datetime.datetime]
+    updated_at: Optional[datetime.datetime]
+    last_used_at: Optional[datetime.datetime]
+    expires_at: Optional[datetime.datetime]
+
+
+def _text(value, what):
+    """A service or name as the NUL-terminated UTF-8 the C API reads."""
+    if value is None:
+        return None
+    encoded = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    # ctypes would silently cut the string at the first NUL.
+    if b"\0" in encoded:
+        raise InvalidArgumentError(Status.INVALID_ARGUMENT, f"{what} must not contain NUL bytes")
+    return encoded
+
+
+def _time(seconds):
+    if seconds == 0:
+        return None
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+
+
+def _decoded(raw):
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def _raise(status, error):
+    raise error_for(status, error.message.decode("utf-8", "replace"))
+
+
+class Store:
+    """A tresor store: the CLI's config ($TRESOR_CONFIG, ~/.config/tresor,
+    /etc/tresor, docs/CONFIG.md) unless `config` names a file.
+
+    A missing secret is None from get(), False from delete(); every failure
+    is a tresor.Error subclass carrying tresor's status and message.
+    """
+
+    def __init__(self, config: Optional[Union[str, os.PathLike]] = None):
+        self._lib = _library.load_library()
+        self._handle = ctypes.c_void_p()
+        error = _library.ErrorStruct()
+        path = os.fsencode(config) if config is not None else None
+        status = self._lib.tresor_open(path, ctypes.byref(self._handle), ctypes.byref(error))
+        if status != Status.OK:
+            _raise(status, error)
+
+    def close(self) -> None:
+        """Closes the store; later calls raise. Closing twice is harmless."""
+        if self._handle:
+            self._lib.tresor_close(self._handle)
+            self._handle = ctypes.c_void_p()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            self.close()
+
+    def _open_handle(self):
+        if not self._handle:
+            raise InvalidArgumentError(Status.INVALID_ARGUMENT, "the store is closed")
+        return self._handle
+
+    def _get_raw(self, service, name, convert):
+        handle = self._open_handle()
+        value = ctypes.c_void_p()
+        length = ctypes.c_size_t()
+        error = _library.ErrorStruct()
+        status = self._lib.tresor_get(
+            handle,
+            _text(service, "service"),
+            _text(name, "name"),
+            ctypes.byref(value),
+            ctypes.byref(length),
+            ctypes.byref(error),
+        )
+        if status == Status.NOT_FOUND:
+            return None
+        if status != Status.OK:
+            _raise(status, error)
+        try:
+            view = (ctypes.c_char * length.value).from_address(value.value)
+            return convert(view)
+        finally:
+            self._lib.tresor_free_secret(value, length)
+
+    def get(self, service: Optional[str], name: str) -> Optional[str]:
+        """The secret as text (UTF-8; invalid bytes raise UnicodeDecodeError),
+        or None when there is none. service None or "": the config's default."""
+        return self._get_raw(service, name, lambda view: str(memoryview(view), "utf-8"))
+
+    def get_bytes(self, service: Optional[str], name: str) -> Optional[bytes]:
+        """The secret's bytes, or None when there is none."""
+        return self._get_raw(service, name, bytes)
+
+    def set(
+        self,
+        service: Optional[str],
+        name: str,
+        value: Value,
+        *,
+        type: SecretType = SecretType.PASSWORD,
+        label: str = "",
+        description: str = "",
+        expires_at: Optional[datetime.datetime] = None,
+    ) -> None:
+        """Stores or replaces a secret: str (stored as UTF-8) or bytes-like."""
+        handle = self._open_handle()
+        options = _library.SetOptionsStruct(
+            int(type),
+            _text(label, "label"),
+            _text(description, "description"),
+            int(expires_at.timestamp()) if expires_at is not None else 0,
+        )
+        wipe = None
+        if isinstance(value, str):
+            data = value.encode("utf-8")
+            address, size = data, len(data)
+        elif isinstance(value, bytes):
+            address, size = value, len(value)
+        else:
+            view = memoryview(value).cast("B")
+            size = view.nbytes
+            if view.readonly:
+                wipe = (ctypes.c_char * size).from_buffer_copy(view)
+                buffer = wipe
+            else:
+                buffer = (ctypes.c_char * size).from_buffer(view)
+            address = ctypes.addressof(buffer)
+        error = _library.ErrorStruct()
+        try:
+            status = self._lib.tresor_set(
+                handle,
+                _text(service, "service"),
+                _text(name, "name"),
+                address,
+                size,
+                ctypes.byref(options),
+                ctypes.byref(error),
+            )
+        finally:
+            if wipe is not None:
+                ctypes.memset(wipe, 0, size)
+        if status != Status.OK:
+            _raise(status, error)
+
+    def delete(self, service: Optional[str], name: str) -> bool:
+        """Removes a secret: True when one was removed, False when there was none."""
+        handle = self._open_handle()
+        removed = ctypes.c_int()
+        error = _library.ErrorStruct()
+        status = self._lib.tresor_remove(
+            handle,
+            _text(service, "service"),
+            _text(name, "name"),
+            ctypes.byref(removed),
+            ctypes.byref(error),
+        )
+        if status != Status.OK:
+            _raise(status, error)
+        return removed.value == 1
+
+    def list(self, service: Optional[str] = None) -> List[Entry]:
+        """The entries of `service`, or of every service: metadata only."""
+        handle = self._open_handle()
+        listing = ctypes.c_void_p()
+        error = _library.ErrorStruct()
+        status = self._lib.tresor_list_open(
+            handle, _text(service, "service"), ctypes.byref(listing), ctypes.byref(error)
+        )
+        if status != Status.OK:
+            _raise(status, error)
+        entries = []
+        try:
+            while True:
+                entry = self._lib.tresor_list_next(listing)
+                if not entry:
+                    return entries
+                e = entry.contents
+                entries.append(
+                    Entry(
+                        service=_decoded(e.service),
+                        name=_decoded(e.name),
+                        id=_decoded(e.id),
+                        type=SecretType(e.type) if e.type in SecretType._value2member_map_ else SecretType.CUSTOM,
+                        label=_decoded(e.label),
+                        description=_decoded(e.description),
+                        created_at=_time(e.created_at),
+                        updated_at=_time(e.updated_at),
+                        last_used_at=_time(e.last_used_at),
+                        expires_at=_time(e.expires_at),
+                    )
+                )
+        finally:
+            self._lib.tresor_list_free(listing)
+
+
+def version() -> str:
+    """The loaded libtresor's version, e.g. "0.1.0"."""
+    return _library.load_library().tresor_version().decode()
