@@ -1,0 +1,108 @@
+'use strict';
+// @tresor/secrets: the tresor secret store in the shape of Bun.secrets.
+//
+//   const { secrets } = require('@tresor/secrets');
+//   await secrets.set({ service: 'my-app', name: 'api-key', value: 'sk_...' });
+//   const key = await secrets.get({ service: 'my-app', name: 'api-key' }); // string | null
+//   await secrets.delete({ service: 'my-app', name: 'api-key' });           // true | false
+//
+// Every call runs on libuv's thread pool (a vault's unlock, a D-Bus round
+// trip), never on the event loop. `secrets` uses tresor's config as the CLI
+// finds it ($TRESOR_CONFIG, ~/.config/tresor/config.toml, /etc/tresor,
+// docs/CONFIG.md); `new Secrets({ config })` names a file. libtresor is
+// loaded from $TRESOR_LIBRARY, else the installed libtresor.so.0; when it
+// cannot be, calls reject with code ERR_TRESOR_LIBRARY_NOT_FOUND.
+const native = require('./tresor.node');
+
+function invalid(message) {
+  const error = new TypeError(message);
+  error.code = 'ERR_INVALID_ARG_TYPE';
+  return error;
+}
+
+function keyPart(value, what) {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalid(`${what} must be a non-empty string`);
+  }
+  return value;
+}
+
+// Bun's forms: (options) with options.service and options.name, or
+// (service, name); `valueAt` is where a positional value sits, if any.
+function parse(args, valueAt) {
+  const [first] = args;
+  if (first !== null && typeof first === 'object') {
+    return {
+      service: keyPart(first.service, 'service'),
+      name: keyPart(first.name, 'name'),
+      value: args.length > 1 ? args[1] : first.value,
+    };
+  }
+  return {
+    service: keyPart(args[0], 'service'),
+    name: keyPart(args[1], 'name'),
+    value: args[valueAt],
+  };
+}
+
+class Secrets {
+  #config;
+  #store; // Promise of the native store handle, opened on first use
+
+  constructor({ config } = {}) {
+    if (config !== undefined && typeof config !== 'string') {
+      throw invalid('config must be a path');
+    }
+    this.#config = config;
+  }
+
+  #handle() {
+    if (this.#store === undefined) {
+      this.#store = native.open(this.#config ?? null).catch((error) => {
+        this.#store = undefined; // a later call tries again (e.g. after install)
+        throw error;
+      });
+    }
+    return this.#store;
+  }
+
+  /** The secret as a string, or null when there is none. */
+  async get(...args) {
+    const { service, name } = parse(args);
+    return native.get(await this.#handle(), service, name, false);
+  }
+
+  /** The secret's bytes as a Buffer, or null when there is none. */
+  async getBuffer(...args) {
+    const { service, name } = parse(args);
+    return native.get(await this.#handle(), service, name, true);
+  }
+
+  /** Stores or replaces: a string (as UTF-8), Buffer or Uint8Array. */
+  async set(...args) {
+    const { service, name, value } = parse(args, 2);
+    if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+      throw invalid('value must be a string, a Buffer or a Uint8Array');
+    }
+    await native.set(await this.#handle(), service, name, value);
+  }
+
+  /** true when a secret was deleted, false when there was none. */
+  async delete(...args) {
+    const { service, name } = parse(args);
+    return native.remove(await this.#handle(), service, name);
+  }
+
+  /** Metadata of the entries of one service ({ service } or a string), or of
+   * all: { service, name, id, type, label, description, createdAt,
+   * updatedAt, lastUsedAt, expiresAt } with Dates or null; never values. */
+  async list(options) {
+    const service = typeof options === 'object' && options !== null ? options.service : options;
+    if (service !== undefined) {
+      keyPart(service, 'service');
+    }
+    return native.list(await this.#handle(), service ?? null);
+  }
+}
+
+module.exports = { secrets: new Secrets(), Secrets };

@@ -1,0 +1,131 @@
+'use strict';
+// The Bun.secrets shape over tresor: argument forms, strings and Buffers,
+// misses, metadata, and errors carrying tresor's status and message.
+const assert = require('node:assert/strict');
+const { execFileSync, spawnSync } = require('node:child_process');
+const test = require('node:test');
+
+const { packageDir, privateDir, writeConfig, tresorCli } = require('./helpers');
+const { Secrets } = require(packageDir);
+
+process.env.TRESOR_NODE_TEST_PASSWORD = 'node test password';
+
+function memoryStore(t) {
+  return new Secrets({ config: writeConfig(privateDir(t), 'memory') });
+}
+
+test('object and positional forms reach the same entry', async (t) => {
+  const secrets = memoryStore(t);
+  assert.equal(await secrets.get({ service: 'svc', name: 'alice' }), null);
+  await secrets.set({ service: 'svc', name: 'alice', value: 'pässword ✓' });
+  assert.equal(await secrets.get('svc', 'alice'), 'pässword ✓');
+  await secrets.set('svc', 'alice', 'second');
+  assert.equal(await secrets.get({ service: 'svc', name: 'alice' }), 'second');
+  await secrets.set({ service: 'svc', name: 'alice' }, 'third');
+  assert.equal(await secrets.get('svc', 'alice'), 'third');
+  assert.equal(await secrets.delete('svc', 'alice'), true);
+  assert.equal(await secrets.delete({ service: 'svc', name: 'alice' }), false);
+  assert.equal(await secrets.get('svc', 'alice'), null);
+});
+
+test('binary values through Buffer and Uint8Array', async (t) => {
+  const secrets = memoryStore(t);
+  const raw = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  await secrets.set('svc', 'buffer', raw);
+  await secrets.set('svc', 'u8', new Uint8Array(raw));
+  assert.deepEqual(await secrets.getBuffer('svc', 'buffer'), raw);
+  assert.deepEqual(await secrets.getBuffer({ service: 'svc', name: 'u8' }), raw);
+  assert.ok(Buffer.isBuffer(await secrets.getBuffer('svc', 'u8')));
+  assert.equal(await secrets.getBuffer('svc', 'none'), null);
+  const text = await secrets.getBuffer('svc', 'buffer');
+  text.fill(0); // the caller's copy: wiping it leaves the stored value alone
+  assert.deepEqual(await secrets.getBuffer('svc', 'buffer'), raw);
+});
+
+test('an empty value is a value, not a miss', async (t) => {
+  const secrets = memoryStore(t);
+  await secrets.set('svc', 'empty', '');
+  assert.equal(await secrets.get('svc', 'empty'), '');
+  assert.deepEqual(await secrets.getBuffer('svc', 'empty'), Buffer.alloc(0));
+});
+
+test('list gives metadata, never values', async (t) => {
+  const secrets = memoryStore(t);
+  await secrets.set('svc', 'a', 'v1');
+  await secrets.set('svc', 'b', 'v2');
+  await secrets.set('other', 'c', 'v3');
+  const entries = await secrets.list({ service: 'svc' });
+  assert.deepEqual(entries.map((e) => e.name).sort(), ['a', 'b']);
+  for (const e of entries) {
+    assert.equal(e.service, 'svc');
+    assert.equal(e.type, 0);
+    assert.ok(e.createdAt instanceof Date);
+    assert.equal(e.expiresAt, null);
+    assert.ok(!Object.values(e).includes('v1') && !Object.values(e).includes('v2'));
+  }
+  assert.equal((await secrets.list('other')).length, 1);
+  assert.equal((await secrets.list()).length, 3);
+});
+
+test('bad arguments are TypeErrors, and a NUL never cuts a key short', async (t) => {
+  const secrets = memoryStore(t);
+  await secrets.set('svc', 'a', 'must stay unread');
+  await assert.rejects(secrets.get('svc', 'a\0b'), { name: 'TypeError', message: /NUL/ });
+  await assert.rejects(secrets.get({ service: 'svc' }), { name: 'TypeError', message: /name/ });
+  await assert.rejects(secrets.get(42, 'a'), { name: 'TypeError', message: /service/ });
+  await assert.rejects(secrets.set('svc', 'a', 42), { name: 'TypeError', message: /value/ });
+  await assert.rejects(secrets.set({ service: 'svc', name: 'a' }), { name: 'TypeError' });
+  assert.equal(await secrets.get('svc', 'a'), 'must stay unread');
+});
+
+test('a config error rejects with its code and message', async (t) => {
+  const dir = privateDir(t);
+  const file = require('node:path').join(dir, 'config.toml');
+  require('node:fs').writeFileSync(file, 'chian = ["vault"]\n', { mode: 0o600 });
+  const secrets = new Secrets({ config: file });
+  await assert.rejects(secrets.get('svc', 'a'), (error) => {
+    assert.equal(error.code, 'ERR_TRESOR_CONFIG');
+    assert.equal(error.status, 9);
+    assert.match(error.message, /did you mean 'chain'/);
+    return true;
+  });
+});
+
+test('a vault without its password is locked, and the value is never in the error', async (t) => {
+  const secrets = new Secrets({ config: writeConfig(privateDir(t), 'vault') });
+  const saved = process.env.TRESOR_NODE_TEST_PASSWORD;
+  delete process.env.TRESOR_NODE_TEST_PASSWORD;
+  t.after(() => (process.env.TRESOR_NODE_TEST_PASSWORD = saved));
+  await assert.rejects(secrets.set('svc', 'a', 'secret value'), (error) => {
+    assert.equal(error.code, 'ERR_TRESOR_LOCKED');
+    assert.doesNotMatch(error.message, /secret value/);
+    return true;
+  });
+});
+
+test('a vault written here is read by the tresor CLI', async (t) => {
+  const config = writeConfig(privateDir(t), 'vault');
+  await new Secrets({ config }).set('svc', 'n', 'written by node');
+  assert.equal(await new Secrets({ config }).get('svc', 'n'), 'written by node');
+  const out = execFileSync(tresorCli, ['--config', config, 'get', 'svc', 'n'], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.equal(out.toString().trimEnd(), 'written by node');
+});
+
+test('without libtresor every call rejects with a clear error', () => {
+  const script = `
+    const { secrets } = require(${JSON.stringify(packageDir)});
+    secrets.get('svc', 'n').then(
+      () => console.log('resolved'),
+      (e) => console.log(e.code + ': ' + e.message));`;
+  const out = spawnSync(process.execPath, ['-e', script], {
+    env: { ...process.env, TRESOR_LIBRARY: '/nonexistent/libtresor.so' },
+  });
+  assert.equal(out.status, 0, out.stderr.toString());
+  assert.match(
+    out.stdout.toString(),
+    /^ERR_TRESOR_LIBRARY_NOT_FOUND: tresor library not found: \/nonexistent\/libtresor.so: .*TRESOR_LIBRARY/,
+  );
+});
