@@ -129,3 +129,20 @@ test('without libtresor every call rejects with a clear error', () => {
     /^ERR_TRESOR_LIBRARY_NOT_FOUND: tresor library not found: \/nonexistent\/libtresor.so: .*TRESOR_LIBRARY/,
   );
 });
+
+test('the installed library is found by its soname', (t) => {
+  // Without TRESOR_LIBRARY the dynamic loader's search finds libtresor.so.0;
+  // LD_LIBRARY_PATH stands in for the system's library folders here.
+  const path = require('node:path');
+  const fs = require('node:fs');
+  const config = writeConfig(privateDir(t), 'memory');
+  const script = `
+    const { Secrets } = require(${JSON.stringify(packageDir)});
+    const s = new Secrets({ config: ${JSON.stringify(config)} });
+    s.set('a', 'b', 'c').then(() => s.get('a', 'b')).then(console.log, (e) => console.log(e.message));`;
+  const env = { ...process.env };
+  delete env.TRESOR_LIBRARY;
+  env.LD_LIBRARY_PATH = path.dirname(fs.realpathSync(process.env.TRESOR_LIBRARY));
+  const out = spawnSync(process.execPath, ['-e', script], { env });
+  assert.equal(out.stdout.toString(), 'c\n', out.stderr.toString());
+});

@@ -177,3 +177,14 @@ def test_missing_library_is_reported_clearly(library, tmp_path):
 
 def test_version_is_the_library_s():
     assert tresor.version() == "0.1.0"
+
+
+def test_installed_library_is_found_by_its_soname(memory_config):
+    # Without TRESOR_LIBRARY the dynamic loader's search finds libtresor.so.0;
+    # LD_LIBRARY_PATH stands in for the system's library folders here.
+    folder = os.path.dirname(os.path.realpath(os.environ["TRESOR_LIBRARY"]))
+    env = {k: v for k, v in os.environ.items() if k != "TRESOR_LIBRARY"}
+    env["LD_LIBRARY_PATH"] = folder
+    code = f"import tresor; s = tresor.Store({str(memory_config)!r}); s.set('a', 'b', 'c'); print(s.get('a', 'b'))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (0, "c\n"), out.stderr
