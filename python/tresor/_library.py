@@ -51,50 +51,42 @@ class SetOptionsStruct(ctypes.Structure):
 
 
 _status = ctypes.c_int
-_handle = ctypes.c_void_p
-_error_p = ctypes.POINTER(ErrorStruct)
+_pointer = ctypes.c_void_p
 
-# name: (restype, argtypes). Values travel as c_void_p: the address of the
-# caller's buffer going in, tresor's wiped-on-free buffer coming out.
+# name: (restype, argtypes). Out-parameters and structs are passed as
+# c_void_p (with ctypes.byref), not POINTER(T): ctypes checks a POINTER(T)
+# argument's type on every call, about a microsecond of a get, while c_void_p
+# still refuses anything that is not a pointer. Values travel as c_void_p:
+# the address of the caller's buffer going in, tresor's wiped-on-free buffer
+# coming out.
 _PROTOTYPES = {
-    "tresor_open": (_status, [ctypes.c_char_p, ctypes.POINTER(_handle), _error_p]),
-    "tresor_close": (None, [_handle]),
+    "tresor_open": (_status, [ctypes.c_char_p, _pointer, _pointer]),
+    "tresor_close": (None, [_pointer]),
     "tresor_set": (
         _status,
-        [
-            _handle,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.c_void_p,
-            ctypes.c_size_t,
-            ctypes.POINTER(SetOptionsStruct),
-            _error_p,
-        ],
+        [_pointer, ctypes.c_char_p, ctypes.c_char_p, _pointer, ctypes.c_size_t, _pointer, _pointer],
     ),
     "tresor_get": (
         _status,
-        [
-            _handle,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.POINTER(ctypes.c_void_p),
-            ctypes.POINTER(ctypes.c_size_t),
-            _error_p,
-        ],
+        [_pointer, ctypes.c_char_p, ctypes.c_char_p, _pointer, _pointer, _pointer],
     ),
-    "tresor_free_secret": (None, [ctypes.c_void_p, ctypes.c_size_t]),
-    "tresor_remove": (
-        _status,
-        [_handle, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), _error_p],
-    ),
-    "tresor_list_open": (
-        _status,
-        [_handle, ctypes.c_char_p, ctypes.POINTER(_handle), _error_p],
-    ),
-    "tresor_list_next": (ctypes.POINTER(EntryStruct), [_handle]),
-    "tresor_list_free": (None, [_handle]),
+    "tresor_free_secret": (None, [_pointer, ctypes.c_size_t]),
+    "tresor_remove": (_status, [_pointer, ctypes.c_char_p, ctypes.c_char_p, _pointer, _pointer]),
+    "tresor_list_open": (_status, [_pointer, ctypes.c_char_p, _pointer, _pointer]),
+    "tresor_list_next": (ctypes.POINTER(EntryStruct), [_pointer]),
+    "tresor_list_free": (None, [_pointer]),
     "tresor_version": (ctypes.c_char_p, []),
 }
+
+# Python's own constructors, called on tresor's buffer: a get's str or bytes
+# is built straight from the wiped-on-free memory, with no copy in between.
+# ctypes.pythonapi keeps the GIL and raises what they raise (UnicodeDecodeError).
+decode_utf8 = ctypes.pythonapi.PyUnicode_DecodeUTF8
+decode_utf8.restype = ctypes.py_object
+decode_utf8.argtypes = [_pointer, ctypes.c_ssize_t, ctypes.c_char_p]
+bytes_from = ctypes.pythonapi.PyBytes_FromStringAndSize
+bytes_from.restype = ctypes.py_object
+bytes_from.argtypes = [_pointer, ctypes.c_ssize_t]
 
 _lock = threading.Lock()
 _library = None

@@ -11,7 +11,8 @@ wiped after the call. What Python cannot wipe: str and bytes objects are
 immutable and freed by the garbage collector without being zeroed, so the
 str or bytes that get() returns, the caller's own str or bytes given to
 set(), and the UTF-8 encoding of a str value stay in the heap until reused.
-get() decodes a str straight from tresor's buffer, with no bytes between.
+get() and get_bytes() build their str or bytes straight from tresor's
+buffer, with no copy between.
 """
 
 import ctypes
@@ -25,6 +26,8 @@ from tresor import _library
 from tresor.errors import Status, error_for, InvalidArgumentError
 
 Value = Union[str, bytes, bytearray, memoryview]
+_OK = int(Status.OK)
+_NOT_FOUND = int(Status.NOT_FOUND)
 
 
 class SecretType(enum.IntEnum):
@@ -64,6 +67,10 @@ def _text(value, what):
     if b"\0" in encoded:
         raise InvalidArgumentError(Status.INVALID_ARGUMENT, f"{what} must not contain NUL bytes")
     return encoded
+
+
+def _decode_utf8(address, length):
+    return _library.decode_utf8(address, length, None)
 
 
 def _time(seconds):
@@ -118,7 +125,7 @@ class Store:
             raise InvalidArgumentError(Status.INVALID_ARGUMENT, "the store is closed")
         return self._handle
 
-    def _get_raw(self, service, name, convert):
+    def _get(self, service, name, build):
         handle = self._open_handle()
         value = ctypes.c_void_p()
         length = ctypes.c_size_t()
@@ -131,24 +138,23 @@ class Store:
             ctypes.byref(length),
             ctypes.byref(error),
         )
-        if status == Status.NOT_FOUND:
-            return None
-        if status != Status.OK:
+        if status != _OK:  # plain ints: comparing Status members costs more
+            if status == _NOT_FOUND:
+                return None
             _raise(status, error)
         try:
-            view = (ctypes.c_char * length.value).from_address(value.value)
-            return convert(view)
+            return build(value, length.value)
         finally:
             self._lib.tresor_free_secret(value, length)
 
     def get(self, service: Optional[str], name: str) -> Optional[str]:
         """The secret as text (UTF-8; invalid bytes raise UnicodeDecodeError),
         or None when there is none. service None or "": the config's default."""
-        return self._get_raw(service, name, lambda view: str(memoryview(view), "utf-8"))
+        return self._get(service, name, _decode_utf8)
 
     def get_bytes(self, service: Optional[str], name: str) -> Optional[bytes]:
         """The secret's bytes, or None when there is none."""
-        return self._get_raw(service, name, bytes)
+        return self._get(service, name, _library.bytes_from)
 
     def set(
         self,
