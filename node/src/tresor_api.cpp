@@ -2,8 +2,13 @@
 #include "node/src/tresor_api.hpp"
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace tresor::node {
 namespace {
@@ -22,14 +27,55 @@ void bind(void* library, const char* symbol, Function& out, std::string& error) 
     out = reinterpret_cast<Function>(address);
 }
 
+constexpr const char* kHint =
+    "; install libtresor or set TRESOR_LIBRARY to the absolute path of libtresor.so";
+
+// The name to dlopen for `path` from $TRESOR_LIBRARY: /proc/self/fd/N of a
+// descriptor on a regular file owned by root or by this user and writable by
+// nobody else, judged on that descriptor, so a planted or swapped file is
+// refused, never run. The descriptor stays open: libtresor finds its own
+// file through it (to use a build tree's plugins). Empty with *why set when
+// refused.
+std::string trusted_name(const std::string& path, std::string* why) {
+    if (path.empty() || path.front() != '/') {
+        *why = "refusing " + path + ": not an absolute path";
+        return {};
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        *why = path + ": " + std::strerror(errno);
+        return {};
+    }
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        *why = "refusing " + path + ": not a regular file";
+    } else if (info.st_uid != 0 && info.st_uid != ::geteuid()) {
+        *why = "refusing " + path + ": owned by uid " + std::to_string(info.st_uid) +
+               ", neither root nor you";
+    } else if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        *why = "refusing " + path + ": writable by group or others (fix with: chmod go-w " + path +
+               ")";
+    } else {
+        return "/proc/self/fd/" + std::to_string(fd);
+    }
+    ::close(fd);
+    return {};
+}
+
 Loaded load() {
     Loaded loaded;
     const char* variable = ::secure_getenv("TRESOR_LIBRARY");
-    const std::string path = variable != nullptr && *variable != '\0' ? variable : "libtresor.so.0";
-    void* library = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    const bool named = variable != nullptr && *variable != '\0';
+    const std::string path = named ? variable : "libtresor.so.0";
+    std::string why;
+    const std::string name = named ? trusted_name(path, &why) : path;
+    if (name.empty()) {
+        loaded.error = "tresor library not found: " + why + kHint;
+        return loaded;
+    }
+    void* library = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
-        loaded.error = "tresor library not found: " + std::string(::dlerror()) +
-                       "; install libtresor or set TRESOR_LIBRARY to the path of libtresor.so";
+        loaded.error = "tresor library not found: " + path + ": " + ::dlerror() + kHint;
         return loaded;
     }
     TresorApi& api = loaded.api;

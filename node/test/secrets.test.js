@@ -146,3 +146,31 @@ test('the installed library is found by its soname', (t) => {
   const out = spawnSync(process.execPath, ['-e', script], { env });
   assert.equal(out.stdout.toString(), 'c\n', out.stderr.toString());
 });
+
+function loadError(library) {
+  const script = `
+    const { Secrets } = require(${JSON.stringify(packageDir)});
+    new Secrets({ config: '/nonexistent.toml' }).get('a', 'b').then(
+      () => console.log('resolved'), (e) => console.log(e.code + ': ' + e.message));`;
+  const out = spawnSync(process.execPath, ['-e', script], {
+    env: { ...process.env, TRESOR_LIBRARY: library },
+  });
+  return out.stdout.toString();
+}
+
+test('a library others could have written, or named relatively, is refused', (t) => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const copy = path.join(privateDir(t), 'libtresor.so');
+  fs.copyFileSync(fs.realpathSync(process.env.TRESOR_LIBRARY), copy);
+  fs.chmodSync(copy, 0o644);
+  assert.match(loadError(copy), /ERR_TRESOR_CONFIG/); // loaded: the config is what fails
+  fs.chmodSync(copy, 0o666);
+  assert.match(loadError(copy), /^ERR_TRESOR_LIBRARY_NOT_FOUND: .*refusing .*writable by group or others/);
+  if (process.getuid() === 0) {
+    fs.chmodSync(copy, 0o644);
+    fs.chownSync(copy, 65534, 0);
+    assert.match(loadError(copy), /owned by uid 65534, neither root nor you/);
+  }
+  assert.match(loadError('libtresor.so'), /refusing libtresor.so: not an absolute path/);
+});

@@ -188,3 +188,36 @@ def test_installed_library_is_found_by_its_soname(memory_config):
     code = f"import tresor; s = tresor.Store({str(memory_config)!r}); s.set('a', 'b', 'c'); print(s.get('a', 'b'))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert (out.returncode, out.stdout) == (0, "c\n"), out.stderr
+
+
+def library_copy(folder, mode, owner=None):
+    copy = folder / "libtresor.so"
+    copy.write_bytes(open(os.path.realpath(os.environ["TRESOR_LIBRARY"]), "rb").read())
+    copy.chmod(mode)
+    if owner is not None:
+        os.chown(copy, owner, -1)
+    return str(copy)
+
+
+def load_error(library):
+    env = dict(os.environ, TRESOR_LIBRARY=library)
+    code = "import tresor\ntry:\n    print(tresor.version())\nexcept tresor.Error as e:\n    print(e)\n"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_a_library_others_could_have_written_is_refused(tmp_path):
+    assert load_error(library_copy(tmp_path, 0o644)) == "0.1.0\n"
+    message = load_error(library_copy(tmp_path, 0o666))
+    assert "refusing" in message and "writable by group or others" in message
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to uid 65534 needs root")
+def test_a_library_owned_by_another_user_is_refused(tmp_path):
+    message = load_error(library_copy(tmp_path, 0o644, owner=65534))
+    assert "owned by uid 65534, neither root nor you" in message
+
+
+def test_a_relative_library_path_is_refused():
+    assert "not an absolute path" in load_error("libtresor.so")

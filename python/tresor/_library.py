@@ -1,13 +1,20 @@
 """libtresor's C API (include/tresor/tresor.h) through ctypes.
 
-The library is found the same way every time: $TRESOR_LIBRARY when set (a
-path, as the tests set it to the build tree's libtresor.so), else the
-installed libtresor.so.0 through the dynamic loader's usual search. It is
+The library is found the same way every time: $TRESOR_LIBRARY when set (an
+absolute path, as the tests set it to the build tree's libtresor.so), else
+the installed libtresor.so.0 through the dynamic loader's usual search. It is
 loaded once per process, on first use, so importing tresor never fails.
+
+A library named by $TRESOR_LIBRARY is judged as tresor judges a plugin: on
+the descriptor that is then loaded (/proc/self/fd/N), a regular file owned
+by root or by this user and writable by nobody else, so a planted or
+swapped file is refused, never run. The descriptor stays open: libtresor
+finds its own file through it (to use a build tree's plugins).
 """
 
 import ctypes
 import os
+import stat
 import threading
 
 from tresor.errors import LibraryNotFoundError
@@ -97,6 +104,35 @@ def library_path():
     return os.environ.get("TRESOR_LIBRARY") or DEFAULT_LIBRARY
 
 
+def _not_found(detail):
+    return LibraryNotFoundError(
+        f"tresor library not found: {detail}; install libtresor or set TRESOR_LIBRARY "
+        "to the absolute path of libtresor.so"
+    )
+
+
+def _trusted_descriptor(path):
+    """An open descriptor on `path` once its file passed the checks."""
+    if not os.path.isabs(path):
+        raise _not_found(f"refusing {path}: not an absolute path")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError as e:
+        raise _not_found(f"{path}: {e.strerror}") from None
+    info = os.fstat(fd)
+    why = None
+    if not stat.S_ISREG(info.st_mode):
+        why = "not a regular file"
+    elif info.st_uid not in (0, os.geteuid()):
+        why = f"owned by uid {info.st_uid}, neither root nor you"
+    elif info.st_mode & 0o022:
+        why = f"writable by group or others (fix with: chmod go-w {path})"
+    if why is not None:
+        os.close(fd)
+        raise _not_found(f"refusing {path}: {why}")
+    return fd
+
+
 def load_library():
     """The loaded library, with every prototype declared.
 
@@ -106,16 +142,16 @@ def load_library():
     with _lock:
         if _library is None:
             path = library_path()
+            fd = _trusted_descriptor(path) if path != DEFAULT_LIBRARY else None
             try:
-                lib = ctypes.CDLL(path)
+                lib = ctypes.CDLL(path if fd is None else f"/proc/self/fd/{fd}")
                 for name, (restype, argtypes) in _PROTOTYPES.items():
                     function = getattr(lib, name)
                     function.restype = restype
                     function.argtypes = argtypes
             except (OSError, AttributeError) as e:
-                raise LibraryNotFoundError(
-                    f"tresor library not found: {path}: {e}; install libtresor or set "
-                    "TRESOR_LIBRARY to the path of libtresor.so"
-                ) from None
+                if fd is not None:
+                    os.close(fd)
+                raise _not_found(f"{path}: {e}") from None
             _library = lib
         return _library
