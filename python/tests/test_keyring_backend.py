@@ -118,3 +118,14 @@ def test_locked_store_raises_keyring_s_error(tmp_path, monkeypatch):
     keyring.config = str(write_config(tmp_path, "vault"))
     with pytest.raises(errors.KeyringLocked, match="locked"):
         keyring.set_password("svc", "n", "v")
+
+
+def test_config_from_keyring_s_property_variable(tresor_config, monkeypatch):
+    monkeypatch.setenv("KEYRING_PROPERTY_CONFIG", str(tresor_config))
+    keyring = TresorKeyring()
+    assert keyring.config == str(tresor_config)
+    keyring.set_password("poetry", "carol", "from the property")
+    try:
+        assert where_stored(tresor_config, "poetry", "carol") == "from the property"
+    finally:
+        keyring.delete_password("poetry", "carol")
