@@ -76,6 +76,8 @@ test('bad arguments are TypeErrors, and a NUL never cuts a key short', async (t)
   await assert.rejects(secrets.set('svc', 'a', 42), { name: 'TypeError', message: /value/ });
   await assert.rejects(secrets.set({ service: 'svc', name: 'a' }), { name: 'TypeError' });
   assert.equal(await secrets.get('svc', 'a'), 'must stay unread');
+  const cut = new Secrets({ config: writeConfig(privateDir(t), 'memory') + '\0ignored' });
+  await assert.rejects(cut.get('svc', 'a'), { name: 'TypeError', message: /config.*NUL/ });
 });
 
 test('a config error rejects with its code and message', async (t) => {

@@ -104,6 +104,11 @@ def test_bad_key_maps_to_invalid_argument_with_message(store):
     assert isinstance(raised.value, ValueError)
 
 
+def test_nul_in_the_config_path_is_refused_not_truncated(memory_config):
+    with pytest.raises(tresor.InvalidArgumentError, match="config path must not contain NUL"):
+        tresor.Store(str(memory_config) + "\0ignored")
+
+
 def test_config_error_names_the_file(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('chian = ["vault"]\n')

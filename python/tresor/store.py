@@ -99,7 +99,7 @@ class Store:
         self._lib = _library.load_library()
         self._handle = ctypes.c_void_p()
         error = _library.ErrorStruct()
-        path = os.fsencode(config) if config is not None else None
+        path = _text(os.fsencode(config), "config path") if config is not None else None
         status = self._lib.tresor_open(path, ctypes.byref(self._handle), ctypes.byref(error))
         if status != Status.OK:
             _raise(status, error)
