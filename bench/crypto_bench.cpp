@@ -1,6 +1,6 @@
 // The vault's primitives (tresor's crypto path) against libsodium: Argon2id
-// at 19, 64 and 256 MiB with identical output checked before timing (and
-// Botan's, the other build-time provider), and
+// at 19, 64 and 256 MiB with identical output checked before timing (new
+// slots' KDF 2, beside KDF 1's provider and Botan's), and
 // XChaCha20-Poly1305 seal+open at 64 B, 1 KiB and 1 MiB.
 #include <botan/argon2.h>
 #include <sodium.h>
@@ -20,17 +20,22 @@ using tresor::vault::detail::Bytes;
 
 constexpr std::uint32_t kPasses = 3;
 
+// Both of tresor's KDFs (1: the build's provider, 2: the one-lane path)
+// against libsodium's crypto_pwhash, byte for byte.
 void check_argon2_matches_libsodium(std::uint32_t memory_mib) {
     const std::string password = "password";
     const std::string salt(16, 's');
-    const auto ours =
+    const auto kdf1 =
         vault::detail::argon2id(bytes(password), bytes(salt), {memory_mib * 1024, kPasses, 1});
+    const auto kdf2 =
+        vault::detail::argon2id_one_lane(bytes(password), bytes(salt), memory_mib * 1024, kPasses);
     std::uint8_t theirs[32];
     if (crypto_pwhash(theirs, sizeof(theirs), password.data(), password.size(),
                       reinterpret_cast<const std::uint8_t*>(salt.data()), kPasses,
                       static_cast<std::size_t>(memory_mib) << 20,
                       crypto_pwhash_ALG_ARGON2ID13) != 0 ||
-        std::memcmp(ours.data(), theirs, sizeof(theirs)) != 0) {
+        std::memcmp(kdf1.data(), theirs, sizeof(theirs)) != 0 ||
+        std::memcmp(kdf2.data(), theirs, sizeof(theirs)) != 0) {
         throw std::runtime_error("Argon2id output differs from libsodium's");
     }
 }
@@ -40,6 +45,15 @@ void BM_Argon2id_tresor(benchmark::State& state) {
     check_argon2_matches_libsodium(memory_mib);
     for (auto _ : state) {
         benchmark::DoNotOptimize(vault::time_kdf({memory_mib * 1024, kPasses, 1}));
+    }
+}
+
+// KDF 1, which slots written before KDF 2 (and of more lanes) still use.
+void BM_Argon2id_kdf1(benchmark::State& state) {
+    const auto memory_kib = static_cast<std::uint32_t>(state.range(0)) * 1024;
+    const Bytes password(8, 'p'), salt(32, 's');
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(vault::detail::argon2id(password, salt, {memory_kib, kPasses, 1}));
     }
 }
 
@@ -100,6 +114,10 @@ void register_crypto_benchmarks() {
     }
     for (const int mib : {19, 64, 256}) {
         benchmark::RegisterBenchmark("argon2id/tresor", BM_Argon2id_tresor)
+            ->Arg(mib)
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(3);
+        benchmark::RegisterBenchmark("argon2id/kdf1", BM_Argon2id_kdf1)
             ->Arg(mib)
             ->Unit(benchmark::kMillisecond)
             ->Iterations(3);

@@ -5,7 +5,10 @@
 //   Store::open (config parse, plugin search and dlopen; no KDF: backends
 //   open lazily);
 //   a whole `tresor get` process, on the kernel keyring (no KDF) and on a
-//   vault at the write minimum (19 MiB, t = 2; the unlock is most of it).
+//   vault at the write minimum (19 MiB, t = 2; the unlock is most of it);
+//   and, beside a whole `secret-tool lookup` process against the same
+//   gnome-keyring, a `tresor get` on the vault at the default KDF served by
+//   a warm unlock cache (no password, no KDF), and one on the Secret Service.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -87,11 +90,9 @@ void BM_StoreOpen(benchmark::State& state) {
     }
 }
 
-// Runs `tresor get bench token` with this config and waits for it; the
-// value goes to /dev/null.
-int run_tresor_get(const std::filesystem::path& config) {
-    const std::string config_env = "TRESOR_CONFIG=" + config.string();
-    std::vector<std::string> env_strings{config_env, "TRESOR_VAULT_PASSWORD=bench"};
+// Runs a program (searched in PATH) with these TRESOR_* variables instead of
+// the caller's, stdin and stdout on /dev/null, and waits for it.
+int run_program(std::vector<std::string> args, std::vector<std::string> env_strings) {
     for (char** e = environ; *e != nullptr; ++e) {
         if (std::strncmp(*e, "TRESOR_", 7) != 0) {
             env_strings.emplace_back(*e);
@@ -102,22 +103,32 @@ int run_tresor_get(const std::filesystem::path& config) {
         env.push_back(s.data());
     }
     env.push_back(nullptr);
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    char program[] = TRESOR_BENCH_CLI;
-    char get[] = "get";
-    char service[] = "bench";
-    char name[] = "token";
-    char* argv[] = {program, get, service, name, nullptr};
     pid_t pid = 0;
     int status = -1;
-    if (posix_spawn(&pid, program, &actions, nullptr, argv, env.data()) == 0) {
+    if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), env.data()) == 0) {
         waitpid(pid, &status, 0);
     }
     posix_spawn_file_actions_destroy(&actions);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs `tresor get bench token` with this config and waits for it; the
+// value goes to /dev/null. Without the password, only a cached key unlocks.
+int run_tresor_get(const std::filesystem::path& config, bool with_password = true) {
+    std::vector<std::string> env{"TRESOR_CONFIG=" + config.string()};
+    if (with_password) {
+        env.emplace_back("TRESOR_VAULT_PASSWORD=bench");
+    }
+    return run_program({TRESOR_BENCH_CLI, "get", "bench", "token"}, env);
 }
 
 // A config file for one backend, with bench/token stored through the Store.
@@ -158,6 +169,68 @@ void BM_ProcessGet(benchmark::State& state, const std::string& backend) {
     }
 }
 
+// The vault at the default KDF (64 MiB, t = 3), unlocked once with
+// `tresor vault unlock`: every get is a cache hit, with no password given.
+void BM_ProcessGetCached(benchmark::State& state) {
+    std::filesystem::path config;
+    try {
+        const auto vault = scratch_dir() / "process-get-cached" / "vault.db";
+        config = config_with_token("vault-cached",
+                                   "chain = [\"file\"]\n[backend.file]\n"
+                                   "plugin = \"vault\"\npath = \"" +
+                                       vault.string() + "\"\n");
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+        return;
+    }
+    if (run_program({TRESOR_BENCH_CLI, "vault", "unlock", "--for", "1h"},
+                    {"TRESOR_CONFIG=" + config.string(), "TRESOR_VAULT_PASSWORD=bench"}) != 0) {
+        state.SkipWithError("skipped: tresor vault unlock failed (no kernel keyring here?)");
+        return;
+    }
+    for (auto _ : state) {
+        if (run_tresor_get(config, false) != 0) {
+            state.SkipWithError("tresor get from the unlock cache failed");
+            return;
+        }
+    }
+    (void)run_program({TRESOR_BENCH_CLI, "vault", "lock"}, {"TRESOR_CONFIG=" + config.string()});
+}
+
+// libsecret's own command line tool, the Secret Service reference process.
+void BM_ProcessSecretToolLookup(benchmark::State& state) {
+    if (run_program({"sh", "-c",
+                     "printf %s vvvv | secret-tool store --label tresor-bench tresor-bench token"},
+                    {}) != 0) {
+        state.SkipWithError("skipped: secret-tool store failed (no Secret Service here?)");
+        return;
+    }
+    for (auto _ : state) {
+        if (run_program({"secret-tool", "lookup", "tresor-bench", "token"}, {}) != 0) {
+            state.SkipWithError("secret-tool lookup failed");
+            return;
+        }
+    }
+}
+
+void BM_ProcessGetSecretService(benchmark::State& state) {
+    std::filesystem::path config;
+    try {
+        config = config_with_token("secret-service",
+                                   "chain = [\"desktop\"]\n[backend.desktop]\n"
+                                   "plugin = \"secret-service\"\n");
+    } catch (const std::exception& e) {
+        state.SkipWithError(("skipped: " + std::string(e.what())).c_str());
+        return;
+    }
+    for (auto _ : state) {
+        if (run_tresor_get(config) != 0) {
+            state.SkipWithError("tresor get on the Secret Service failed");
+            return;
+        }
+    }
+}
+
 }  // namespace
 
 void register_dispatch_benchmarks() {
@@ -168,6 +241,12 @@ void register_dispatch_benchmarks() {
     benchmark::RegisterBenchmark("process/tresor_get_keyutils", BM_ProcessGet, "keyutils")
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("process/tresor_get_vault", BM_ProcessGet, "vault")
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("process/tresor_get_vault_cached", BM_ProcessGetCached)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("process/tresor_get_secret_service", BM_ProcessGetSecretService)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("process/secret_tool_lookup", BM_ProcessSecretToolLookup)
         ->Unit(benchmark::kMillisecond);
 }
 

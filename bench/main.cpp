@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     register_backend_benchmarks();
     register_dispatch_benchmarks();
     register_fleet_benchmarks();
+    register_unlock_cache_benchmarks();
     CollectingReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();

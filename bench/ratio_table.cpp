@@ -134,6 +134,18 @@ std::vector<Row> rows() {
         {"whole `tresor get` process, keyutils", "process/tresor_get_keyutils", "", "", none});
     r.push_back({"whole `tresor get` process, vault (19 MiB, t=2)", "process/tresor_get_vault", "",
                  "", none});
+    r.push_back({"whole `tresor get` process, vault (64 MiB, t=3), warm unlock cache",
+                 "process/tresor_get_vault_cached",
+                 "process/secret_tool_lookup",
+                 "whole `secret-tool lookup` process, gnome-keyring",
+                 {GoalKind::ratio_at_most, 0.5}});
+    r.push_back({"whole `tresor get` process, Secret Service",
+                 "process/tresor_get_secret_service",
+                 "process/secret_tool_lookup",
+                 "whole `secret-tool lookup` process, gnome-keyring",
+                 {GoalKind::ratio_at_most, 1.1}});
+    r.push_back({"vault open from the unlock cache + get (in process)", "unlock_cache/open_get",
+                 "unlock_cache/keyctl_read", "the cache's keyctl search + read alone", none});
     for (const int mib : {19, 64, 256}) {
         const std::string at = "/" + std::to_string(mib);
         r.push_back({"Argon2id " + std::to_string(mib) + " MiB, t=3, p=1",
@@ -141,7 +153,10 @@ std::vector<Row> rows() {
                      "argon2id/libsodium" + at,
                      "libsodium crypto_pwhash",
                      {GoalKind::ratio_at_most, 1.1}});
-        r.push_back({"… the same, tresor's provider vs Botan 2", "argon2id/tresor" + at,
+        r.push_back({"… the same, tresor's KDF 2 (new slots) vs KDF 1 (libargon2)",
+                     "argon2id/tresor" + at, "argon2id/kdf1" + at, "libargon2 (KDF 1 slots)",
+                     none});
+        r.push_back({"… the same, tresor's KDF 2 vs Botan 2", "argon2id/tresor" + at,
                      "argon2id/botan" + at, "Botan 2.19 Argon2id", none});
     }
     for (const auto& [size, label] : std::vector<std::pair<int, std::string>>{

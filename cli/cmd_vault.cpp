@@ -1,5 +1,5 @@
 // tresor vault init | passwd | rotate | verify | info | add-keyfile | keygen |
-//              add-recipient | remove-slot | slots
+//              add-recipient | remove-slot | slots | unlock | lock
 //
 // These work below the Store, on the vault engine, with the settings of the
 // vault backend of the config: the one named by --backend, else the first
@@ -16,6 +16,7 @@
 #include "vault/slots/host_key.hpp"
 #include "vault/stores/store_access.hpp"
 #include "vault/unlock.hpp"
+#include "vault/unlock_cache.hpp"
 #include "vault/vault.hpp"
 
 namespace tresor::cli {
@@ -134,6 +135,7 @@ void add_passwd(CLI::App& vault, Context& ctx) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
         v.change_password(next, kdf->apply(s.kdf));
+        (void)tv::drop_cached_vault_key(v.id());
         std::cout << "password changed for " << where(s) << "\n";
         if (!v.info().store.scrubs_freed_data) {
             // A database keeps old rows in its log, replicas and backups.
@@ -151,6 +153,7 @@ void add_rotate(CLI::App& vault, Context& ctx) {
         tv::Vault v = open_vault(s);
         const std::vector<tv::SlotInfo> before = v.info().slots;
         (void)v.rotate();
+        (void)tv::drop_cached_vault_key(v.id());
         std::cout << "rotated the vault key of " << where(s);
         std::cout << "\n";
         const std::vector<tv::SlotInfo> after = v.info().slots;
@@ -295,6 +298,7 @@ void add_remove_slot(CLI::App& vault, Context& ctx) {
         const tv::Settings s = vault_settings(ctx);
         tv::Vault v = open_vault(s);
         v.remove_slot(*id);
+        (void)tv::drop_cached_vault_key(v.id());
         std::cout << "removed slot " << *id
                   << "; run `tresor vault rotate` so that a vault key it may have kept opens "
                      "nothing\n";
@@ -310,6 +314,42 @@ void add_slots(CLI::App& vault, Context& ctx) {
         for (const tv::SlotInfo& slot : open_vault(s).info().slots) {
             std::cout << describe(slot) << "\n";
         }
+    });
+}
+
+void add_unlock(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand(
+        "unlock", "Unlock once: keep the vault key in this session's kernel keyring for a while");
+    auto duration = std::make_shared<std::string>();
+    cmd->add_option("--for", *duration,
+                    "How long: 90s, 15m, 2h (default: the config's cache, 15m)");
+    cmd->footer(
+        "Later tresor processes of this user in this login session use the key and skip\n"
+        "the password and the KDF, until the timeout or `tresor vault lock`.\nExample:\n"
+        "  tresor vault unlock --for 30m");
+    cmd->callback([&ctx, duration] {
+        const tv::Settings s = vault_settings(ctx);
+        const std::chrono::seconds how_long = !duration->empty()
+                                                  ? tv::parse_cache_duration(*duration, "--for")
+                                              : s.cache_for.count() > 0 ? s.cache_for
+                                                                        : std::chrono::minutes(15);
+        const tv::Vault v = open_vault(s);
+        tv::cache_vault_key(v.id(), v.vault_key(), how_long);
+        std::cout << "unlocked " << where(s) << " for " << how_long.count()
+                  << " s in this session (tresor vault lock ends it)\n";
+    });
+}
+
+void add_lock(CLI::App& vault, Context& ctx) {
+    auto* cmd = vault.add_subcommand(
+        "lock", "Drop the cached vault key at once (see `tresor vault unlock`)");
+    cmd->footer("Example:\n  tresor vault lock");
+    cmd->callback([&ctx] {
+        const tv::Settings s = vault_settings(ctx);
+        const tv::StoreAccess access = tv::store_access(s);
+        const bool dropped =
+            access.exists() && tv::drop_cached_vault_key(tv::read_vault_id(*access.open()));
+        std::cout << (dropped ? "locked " : "was not unlocked: ") << where(s) << "\n";
     });
 }
 
@@ -329,6 +369,8 @@ void add_vault_commands(CLI::App& app, Context& ctx) {
     add_recipient(*vault, ctx);
     add_remove_slot(*vault, ctx);
     add_slots(*vault, ctx);
+    add_unlock(*vault, ctx);
+    add_lock(*vault, ctx);
 }
 
 }  // namespace tresor::cli

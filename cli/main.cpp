@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/secure_pool.hpp"
 
 namespace {
 
@@ -24,6 +25,7 @@ constexpr const char* kExitStatuses =
 
 int main(int argc, char** argv) {
     forbid_core_dumps();
+    tresor::cli::size_secure_memory_pool();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
     app.require_subcommand(1);

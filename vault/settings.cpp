@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "tresor/error.hpp"
+#include "vault/unlock_cache.hpp"
 
 namespace tresor::vault {
 namespace {
@@ -69,6 +70,8 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
             s.statement_timeout_ms = number(key, value, 100, 3600 * 1000);
         } else if (key == "unlock") {
             s.unlock = parse_unlock_spec(value);
+        } else if (key == "cache") {
+            s.cache_for = parse_cache_duration(value, "parameter 'cache'");
         } else if (key == "create") {
             if (value != "true" && value != "false") {
                 invalid("parameter 'create' must be true or false, not '" + value + "'");
@@ -92,7 +95,7 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                     (file ? "vault (known: path, "
                           : "postgres (known: conninfo, vault, " +
                                 std::string("statement_timeout_ms, ")) +
-                    "unlock, create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
+                    "unlock, cache, create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
                     "kdf.max_memory_mib, kdf.max_work)");
         }
     }

@@ -11,6 +11,9 @@
 //                    (default 10000)
 // and both:
 //   unlock           unlock sources (vault/unlock.hpp)
+//   cache            keep the vault key in this session's kernel keyring
+//                    for this long after an unlock ("15m"; default: off),
+//                    vault/unlock_cache.hpp
 //   create           create the vault on the first write (default true for
 //                    the file vault, false for the fleet: `tresor vault init`)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
@@ -22,6 +25,7 @@
 //                    3072); must cover kdf.memory_mib x kdf.iterations
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +45,7 @@ struct Settings {
     std::uint32_t statement_timeout_ms = 10000;
     std::vector<UnlockSource> unlock;
     bool create = true;
+    std::chrono::seconds cache_for{0};  // 0: cache only what `tresor vault unlock` put there
     KdfPolicy kdf;
     KdfLimits kdf_limits;
 };

@@ -98,7 +98,13 @@ std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
     const Bytes password = random_bytes(16);
     const Bytes salt = random_bytes(kSaltBytes);
     const auto start = std::chrono::steady_clock::now();
-    (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
+    // The KDF a new slot with this policy would use (keys.cpp, make_slot).
+    if (policy.parallelism == 1) {
+        (void)argon2id_one_lane(password, std::span(salt).first(kOneLaneSaltBytes),
+                                policy.memory_kib, policy.iterations);
+    } else {
+        (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
+    }
     return std::chrono::steady_clock::now() - start;
 }
 
@@ -114,7 +120,9 @@ struct Vault::State {
     std::uint8_t unlock_slot = 0;
     SlotKind unlock_kind = SlotKind::password;
     SecureBytes unlock_kek;
-    SecureBytes unlock_host_key;  // only when unlocked by a host key
+    SecureBytes unlock_host_key;       // only when unlocked by a host key
+    bool unlocked_from_cache = false;  // no slot, no KEK: unlock_slot is 0
+    std::string id_hex;
     // What this reader opens; a new password slot must stay within it.
     KdfLimits limits;
     // The slots as this Vault unlocked them or last wrote them; a header
@@ -343,12 +351,33 @@ Vault Vault::open(const std::filesystem::path& path, const Credential& credentia
     return open(open_sqlite_store(path), credential, limits);
 }
 
+std::string read_vault_id(RecordStore& store) {
+    return to_hex(decode_header(store.read_header()).vault_id);
+}
+
 Vault Vault::open(std::unique_ptr<RecordStore> store, const Credential& credential,
                   const KdfLimits& limits) {
+    return open(
+        std::move(store), [](const std::string&) { return std::optional<SecureBytes>(); },
+        [&credential] { return credential; }, limits);
+}
+
+Vault Vault::open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
+                  const std::function<Credential()>& obtain_credential, const KdfLimits& limits) {
     auto state = std::make_unique<State>(std::move(store));
     state->limits = limits;
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
+    state->id_hex = to_hex(header.vault_id);
+    if (auto key = cached(state->id_hex); key && key->size() == kKeyBytes) {
+        state->adopt_keys(std::move(*key));
+        if (state->mac_verifies(header)) {
+            state->unlocked_from_cache = true;
+            state->slots_seen = encode_slots(header);
+            return Vault(std::move(state));
+        }
+    }
+    const Credential credential = obtain_credential();
     const SlotKind wanted = slot_kind_for(credential);
     check_unlock_cost(header, wanted, limits);
     // A host key tries only the slots wrapped to its own public key: the
@@ -548,6 +577,11 @@ void Vault::remove_slot(int id) {
 
 int Vault::rotate() {
     State& s = *state_;
+    if (s.unlocked_from_cache) {
+        throw Error(ErrorCode::invalid_argument,
+                    "rotating needs the vault unlocked with a password, key file or host key, "
+                    "not from the unlock cache");
+    }
     StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header_to_change_slots();
     SecureBytes new_key = random_key();
@@ -595,6 +629,18 @@ int Vault::rotate() {
     s.commit_slots(tx, header);
     s.store->scrub();
     return static_cast<int>(before - header.slots.size());
+}
+
+const std::string& Vault::id() const {
+    return state_->id_hex;
+}
+
+std::span<const std::uint8_t> Vault::vault_key() const {
+    return state_->vault_key;
+}
+
+bool Vault::unlocked_from_cache() const {
+    return state_->unlocked_from_cache;
 }
 
 VerifyReport Vault::verify() {

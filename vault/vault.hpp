@@ -121,6 +121,10 @@ struct VerifyReport {
     std::vector<std::string> problems;  // empty when the vault is intact
 };
 
+// The vault id (hex) of the vault in `store`, from its header, unverified:
+// to name its entry in the unlock cache without unlocking it.
+[[nodiscard]] std::string read_vault_id(RecordStore& store);
+
 class Vault {
   public:
     // Creates a new vault in the store that create_store makes from the
@@ -134,6 +138,15 @@ class Vault {
     // tried, and none when their KDF cost is above limits.
     [[nodiscard]] static Vault open(std::unique_ptr<RecordStore> store,
                                     const Credential& credential, const KdfLimits& limits = {});
+    // The same, trying first a vault key kept from an earlier unlock
+    // (vault/unlock_cache.hpp): `cached` is asked with the vault id (hex),
+    // and a key it returns is used only when the header's MAC verifies under
+    // it (a key from before a rotation elsewhere is ignored). Otherwise
+    // `credential` is asked for a credential and the vault unlocks as above.
+    using CachedKey = std::function<std::optional<SecureBytes>(const std::string& vault_id)>;
+    [[nodiscard]] static Vault open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
+                                    const std::function<Credential()>& credential,
+                                    const KdfLimits& limits = {});
 
     // The same for the SQLite file at path (vault/stores/sqlite_store.hpp):
     // a 0700 folder and a 0600 file, checked against other local users.
@@ -188,8 +201,14 @@ class Vault {
     // slot used to unlock and every recipient slot are re-wrapped and kept
     // (a recipient needs only its public key); other password and key-file
     // slots are dropped (their secrets are not at hand to re-wrap). Returns
-    // how many were dropped.
+    // how many were dropped. Refuses (invalid_argument) a Vault unlocked
+    // from the cache: it holds no slot's KEK to re-wrap.
     int rotate();
+    // The vault id (hex), the vault key (for the unlock cache only: who
+    // holds it reads every record) and whether it came from that cache.
+    [[nodiscard]] const std::string& id() const;
+    [[nodiscard]] std::span<const std::uint8_t> vault_key() const;
+    [[nodiscard]] bool unlocked_from_cache() const;
     // Checks the header, every record's tags and identities and the manifest.
     [[nodiscard]] VerifyReport verify();
     [[nodiscard]] Info info();

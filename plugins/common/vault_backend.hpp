@@ -18,6 +18,7 @@
 
 #include "plugins/common/plugin_support.hpp"
 #include "vault/settings.hpp"
+#include "vault/unlock_cache.hpp"
 #include "vault/vault.hpp"
 
 namespace tresor::plugin {
@@ -144,11 +145,29 @@ class VaultBackend {
             return vault::obtain_credential(settings.unlock, prompt, purpose, access.where);
         }
 
-        // Opens the vault once it exists (another process may have made it).
+        // Opens the vault once it exists (another process may have made it),
+        // with the key `tresor vault unlock` or an earlier open cached when
+        // it still verifies, else with the configured unlock.
         vault::Vault* existing() {
             if (!vault && access.exists()) {
-                vault.emplace(vault::Vault::open(access.open(), credential(vault::Purpose::unlock),
-                                                 settings.kdf_limits));
+                const bool asked = settings.cache_for.count() > 0;
+                bool found = false;
+                auto cached = [asked, &found](const std::string& id) {
+                    auto key = vault::find_cached_vault_key(id, asked);
+                    found = key.has_value();
+                    return key;
+                };
+                vault.emplace(vault::Vault::open(
+                    access.open(), cached, [this] { return credential(vault::Purpose::unlock); },
+                    settings.kdf_limits));
+                if (asked && !vault->unlocked_from_cache()) {
+                    vault::cache_vault_key_if_possible(vault->id(), vault->vault_key(),
+                                                       settings.cache_for);
+                } else if (found && !vault->unlocked_from_cache()) {
+                    // A key from before a rotation elsewhere: it still opens
+                    // old copies of the vault, so it must not linger.
+                    (void)vault::drop_cached_vault_key(vault->id());
+                }
             }
             return vault ? &*vault : nullptr;
         }

@@ -32,6 +32,15 @@ struct Argon2Params {
                                    std::span<const std::uint8_t> salt, const Argon2Params& params,
                                    std::size_t output_bytes = kKeyBytes);
 
+// The same function for one lane and a 16-byte salt, from libsodium
+// (crypto_pwhash_argon2id, argon2id_sodium.cpp), which picks its AVX2 or
+// AVX-512 code at run time: 1.6-2x faster than libargon2's portable build
+// here (docs/PERFORMANCE.md). The bytes equal argon2id() with parallelism 1
+// (tests/unit/vault/crypto_test.cpp).
+[[nodiscard]] SecureBytes argon2id_one_lane(std::span<const std::uint8_t> password,
+                                            std::span<const std::uint8_t> salt_16_bytes,
+                                            std::uint32_t memory_kib, std::uint32_t iterations);
+
 [[nodiscard]] SecureBytes hkdf_sha256(std::span<const std::uint8_t> key,
                                       std::span<const std::uint8_t> salt, std::string_view label,
                                       std::size_t output_bytes = kKeyBytes);

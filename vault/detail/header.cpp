@@ -26,10 +26,15 @@ void check_bounds(const Slot& slot) {
         }
         return;
     }
-    if (slot.kdf != kKdfArgon2id13) {
-        refuse("unknown KDF " + std::to_string(slot.kdf) + " (only Argon2id v0x13)");
+    if (slot.kdf != kKdfArgon2id13 && slot.kdf != kKdfArgon2id13OneLane) {
+        refuse("unknown KDF " + std::to_string(slot.kdf) + " (only Argon2id v0x13: 1 and 2)");
     }
     const auto& p = slot.params;
+    if (slot.kdf == kKdfArgon2id13OneLane &&
+        (p.parallelism != 1 || std::any_of(slot.salt.begin() + kOneLaneSaltBytes, slot.salt.end(),
+                                           [](std::uint8_t b) { return b != 0; }))) {
+        refuse("KDF 2 needs parallelism 1 and a 16-byte salt followed by 16 zero bytes");
+    }
     if (p.parallelism < 1 || p.parallelism > kMaxReadParallelism) {
         refuse("Argon2id parallelism " + std::to_string(p.parallelism) + " outside 1.." +
                std::to_string(kMaxReadParallelism));

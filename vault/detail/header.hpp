@@ -44,6 +44,11 @@ constexpr std::uint32_t kMaxReadParallelism = 16;
 enum class SlotKind : std::uint8_t { password = 1, keyfile = 2, recipient = 3 };
 constexpr std::uint8_t kKdfNone = 0;
 constexpr std::uint8_t kKdfArgon2id13 = 1;  // Argon2id, version 0x13 (RFC 9106)
+// The same Argon2id with a 16-byte salt and one lane, the shape libsodium's
+// crypto_pwhash_argon2id computes (with AVX2/AVX-512): new password slots of
+// one lane. The salt field keeps its 32 bytes; the last 16 must be zero.
+constexpr std::uint8_t kKdfArgon2id13OneLane = 2;
+constexpr std::size_t kOneLaneSaltBytes = 16;
 
 struct Slot {
     SlotKind kind = SlotKind::password;

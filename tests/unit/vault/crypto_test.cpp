@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE vault_crypto
 #include <boost/test/unit_test.hpp>
 
+#include <argon2.h>
 #include <botan/argon2.h>
 #include <botan/hex.h>
 
@@ -107,6 +108,43 @@ BOOST_AUTO_TEST_CASE(the_argon2id_provider_gives_botans_bytes) {
         BOOST_TEST(Bytes(provider.begin(), provider.end()) == botan,
                    boost::test_tools::per_element());
     }
+}
+
+// KDF 2 (libsodium, one lane, 16-byte salt) against libargon2, the RFC 9106
+// reference implementation, called directly whatever TRESOR_ARGON2 chose:
+// the fast path must compute the same function.
+BOOST_AUTO_TEST_CASE(libsodiums_one_lane_argon2id_gives_libargon2s_bytes) {
+    struct Case {
+        std::size_t password_bytes;
+        std::uint32_t memory_kib;
+        std::uint32_t iterations;
+    };
+    const Case cases[] = {{0, 8 * 1024, 1},
+                          {1, 8 * 1024 + 1, 2},
+                          {28, 19 * 1024, 2},
+                          {200, 19 * 1024, 3},
+                          {64, 64 * 1024, 3}};
+    for (const Case& c : cases) {
+        Bytes password(c.password_bytes);
+        for (std::size_t i = 0; i < password.size(); ++i) {
+            password[i] = static_cast<std::uint8_t>(i * 131 + c.memory_kib);
+        }
+        Bytes salt(16);
+        for (std::size_t i = 0; i < salt.size(); ++i) {
+            salt[i] = static_cast<std::uint8_t>(i * 17 + c.iterations);
+        }
+        const SecureBytes sodium = argon2id_one_lane(password, salt, c.memory_kib, c.iterations);
+        Bytes reference(32);
+        BOOST_REQUIRE(argon2id_hash_raw(c.iterations, c.memory_kib, 1, password.data(),
+                                        password.size(), salt.data(), salt.size(), reference.data(),
+                                        reference.size()) == ARGON2_OK);
+        BOOST_TEST(Bytes(sodium.begin(), sodium.end()) == reference,
+                   boost::test_tools::per_element());
+    }
+    auto v = known_answers();
+    const SecureBytes tag = argon2id_one_lane(text("password"), text("somesaltsomesalt"), 65536, 3);
+    BOOST_TEST(Bytes(tag.begin(), tag.end()) == v["argon2id.tag"],
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(hkdf_labels_give_independent_keys) {

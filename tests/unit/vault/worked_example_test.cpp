@@ -32,6 +32,7 @@ Bytes unhex(const std::string& hex) {
 struct Inputs {
     std::string password = "correct horse battery staple";
     Bytes salt = Bytes(32, 0x11);
+    std::uint8_t kdf = kKdfArgon2id13;
     Bytes vault_id = Bytes(16, 0x22);
     SecureBytes vault_key = SecureBytes(32, 0x33);
     Bytes record_id = Bytes(16, 0x44);
@@ -46,7 +47,7 @@ struct Inputs {
         Slot s;
         s.kind = SlotKind::password;
         s.id = 1;
-        s.kdf = kKdfArgon2id13;
+        s.kdf = kdf;
         s.salt = salt;
         s.params = {19456, 2, 1};
         return s;
@@ -203,4 +204,76 @@ BOOST_AUTO_TEST_CASE(worked_example_read_back_from_its_bytes) {
     BOOST_TEST(manifest_entry(keys, {header.vault_id, in.record_id, index, 1},
                               unhex(ex["metadata_sealed"]),
                               unhex(ex["value_sealed"])) == header.manifest);
+}
+
+// The second worked example: the same vault with its slot on KDF 2 (one
+// lane, a 16-byte salt: libsodium's Argon2id), as new vaults are written.
+// Only the slot's bytes and what covers them change.
+namespace {
+
+Inputs one_lane_inputs() {
+    Inputs in;
+    in.kdf = kKdfArgon2id13OneLane;
+    in.salt = Bytes(16, 0x11);
+    in.salt.resize(32, 0x00);
+    return in;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(worked_example_one_lane_kdf) {
+    auto ex = tresor::test::example_data("worked_example_kdf2.txt");
+    const Inputs in = one_lane_inputs();
+    const Slot slot = in.slot();
+    const Bytes salt16(in.salt.begin(), in.salt.begin() + 16);
+    BOOST_TEST(to_hex(argon2id_one_lane(in.credential().bytes, salt16, 19456, 2)) ==
+               ex["argon2id"]);
+    // The same function as KDF 1 would compute over the 16-byte salt.
+    BOOST_TEST(to_hex(argon2id(in.credential().bytes, salt16, slot.params)) == ex["argon2id"]);
+    const SecureBytes kek = slot_kek(slot, in.vault_id, in.credential());
+    BOOST_TEST(to_hex(kek) == ex["kek"]);
+    const Subkeys keys = derive_subkeys(in.vault_key, in.vault_id);
+    const SealedRecord sealed = seal_record(in, keys);
+    Header header;
+    header.vault_id = in.vault_id;
+    BOOST_TEST(to_hex(slot_associated_data(header, slot)) == ex["slot_aad"]);
+    header.generation = 1;
+    header.record_count = 1;
+    header.manifest = Bytes(kMacBytes, 0);
+    xor_into(header.manifest,
+             manifest_entry(keys, {in.vault_id, in.record_id, sealed.name_index, 1},
+                            sealed.metadata, sealed.value));
+    Slot stored = slot;
+    const Bytes wrapped = aead_seal_with_nonce(kek, in.slot_nonce, in.vault_key,
+                                               slot_associated_data(header, stored));
+    BOOST_TEST(to_hex(wrapped) == ex["slot_sealed"]);
+    stored.nonce.assign(wrapped.begin(), wrapped.begin() + kNonceBytes);
+    stored.wrapped_vault_key.assign(wrapped.begin() + kNonceBytes, wrapped.end());
+    header.slots.push_back(stored);
+    header.mac = header_mac(keys, header);
+    BOOST_TEST(to_hex(header.mac) == ex["header_mac"]);
+    BOOST_TEST(to_hex(encode_header(header)) == ex["header"]);
+    // Read back from the bytes alone.
+    const Header read = decode_header(unhex(ex["header"]));
+    BOOST_REQUIRE_EQUAL(read.slots.size(), 1u);
+    BOOST_TEST(read.slots[0].kdf == kKdfArgon2id13OneLane);
+    const auto vault_key =
+        unwrap_slot(read, read.slots[0], slot_kek(read.slots[0], read.vault_id, in.credential()));
+    BOOST_REQUIRE(vault_key.has_value());
+    BOOST_TEST(*vault_key == in.vault_key);
+}
+
+BOOST_AUTO_TEST_CASE(kdf_2_refuses_lanes_and_a_salt_tail) {
+    auto ex = tresor::test::example_data("worked_example_kdf2.txt");
+    const Bytes good = unhex(ex["header"]);
+    // The slot starts at offset 71: kdf at +2, parallelism at +11, salt at +12..+44.
+    Bytes lanes = good;
+    lanes[71 + 11] = 2;
+    BOOST_CHECK_THROW((void)decode_header(lanes), tresor::Error);
+    Bytes tail = good;
+    tail[71 + 12 + 16] = 1;
+    BOOST_CHECK_THROW((void)decode_header(tail), tresor::Error);
+    Bytes unknown = good;
+    unknown[71 + 2] = 3;
+    BOOST_CHECK_THROW((void)decode_header(unknown), tresor::Error);
 }
