@@ -1,19 +1,10 @@
 // The `tresor` command line tool.
-#include <sys/prctl.h>
-#include <sys/resource.h>
-
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/core_dumps.hpp"
 
 namespace {
-
-// A crash must not leave a core file holding decrypted secrets or keys.
-void forbid_core_dumps() {
-    const rlimit none{0, 0};
-    ::setrlimit(RLIMIT_CORE, &none);
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
 
 constexpr const char* kExitStatuses =
     "Exit status: 0 ok, 1 not found, 2 usage or config error, 3 backend unavailable or locked,\n"
@@ -23,7 +14,7 @@ constexpr const char* kExitStatuses =
 }  // namespace
 
 int main(int argc, char** argv) {
-    forbid_core_dumps();
+    tresor::cli::forbid_core_dumps();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
     app.require_subcommand(1);
