@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 
+#include "support/other_user.hpp"
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
@@ -711,4 +712,18 @@ BOOST_AUTO_TEST_CASE(migrate_copies_entries_with_metadata_between_backends) {
         BOOST_TEST(contains(json, member), json);
     }
     BOOST_TEST(on("old", {"get", "db", "root"}).out == "db_value\n");  // the source keeps it
+}
+
+// Issue 10: a .env file another user owns could hold values they chose.
+BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_another_user_owns,
+                     *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
+    Cli cli(kVault);
+    const auto env = cli.home.write("planted.env", "TOKEN=chosen-by-someone-else\n");
+    ::chmod(env.c_str(), 0600);
+    BOOST_REQUIRE(::chown(env.c_str(), tresor::test::kOtherUid, tresor::test::kOtherUid) == 0);
+    const ProcessResult r =
+        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 4, r.err);
+    BOOST_TEST(contains(r.err, "dotenv file"), r.err);
+    BOOST_TEST(cli.run({"get", "app", "TOKEN"}, "", kPassword).exit_status == 1);
 }
