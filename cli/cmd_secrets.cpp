@@ -1,11 +1,10 @@
 // tresor set | get | rm | ls
-#include <botan/base64.h>
-
 #include <cstring>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
+#include "cli/json.hpp"
 #include "cli/secret_io.hpp"
 
 namespace tresor::cli {
@@ -20,19 +19,6 @@ struct KeyArgs {
 void add_key_args(CLI::App* cmd, KeyArgs& args) {
     cmd->add_option("SERVICE", args.service, "Service the secret belongs to")->required();
     cmd->add_option("NAME", args.name, "Name of the secret within the service")->required();
-}
-
-// The metadata of one entry as the members of a JSON object, without braces.
-std::string json_entry_members(const Entry& e) {
-    auto time_member = [](const char* name, const std::optional<Timestamp>& t) {
-        return std::string(",\"") + name + "\":" + (t ? json_string(format_time(t)) : "null");
-    };
-    return "\"service\":" + json_string(e.service) + ",\"name\":" + json_string(e.name) +
-           ",\"type\":" + json_string(to_string(e.type)) + ",\"label\":" + json_string(e.label) +
-           ",\"description\":" + json_string(e.description) + ",\"id\":" + json_string(e.id) +
-           ",\"backend\":" + json_string(e.backend) + time_member("created_at", e.created_at) +
-           time_member("updated_at", e.updated_at) + time_member("last_used_at", e.last_used_at) +
-           time_member("expires_at", e.expires_at);
 }
 
 void not_found(Context& ctx, const Key& key) {
@@ -131,15 +117,9 @@ void add_get(CLI::App& app, Context& ctx) {
         }
         if (*json) {
             std::optional<Entry> entry = ctx.store().entry(key);
-            std::string out = "{" + (entry ? json_entry_members(*entry) + "," : std::string());
-            // JSON text holds UTF-8; anything else travels as base64.
-            out += is_valid_utf8(secret->view())
-                       ? "\"value\":" + json_string(secret->view())
-                       : "\"value_base64\":\"" +
-                             Botan::base64_encode(secret->bytes().data(), secret->size()) + "\"";
-            out += "}\n";
-            write_stdout(out);
-            ::explicit_bzero(out.data(), out.size());
+            Json out = entry ? entry_json(*entry) : Json::object();
+            put_text(out, "value", secret->view());
+            write_stdout(dump_json(out));
             return;
         }
         write_stdout(secret->bytes());
@@ -173,11 +153,11 @@ void add_ls(CLI::App& app, Context& ctx) {
         if (!*json) {
             return print_table(entries);
         }
-        std::cout << "[";
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            std::cout << (i == 0 ? "" : ",") << "{" << json_entry_members(entries[i]) << "}";
+        Json out = Json::array();
+        for (const auto& e : entries) {
+            out.push_back(entry_json(e));
         }
-        std::cout << "]\n";
+        write_stdout(dump_json(out));
     });
 }
 

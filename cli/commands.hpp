@@ -14,5 +14,7 @@ void add_exec_command(CLI::App& app, Context& ctx);     // exec
 void add_info_commands(CLI::App& app, Context& ctx);    // backends, plugins
 void add_vault_commands(CLI::App& app, Context& ctx);   // vault init, passwd, ...
 void add_kdf_commands(CLI::App& app, Context& ctx);     // kdf calibrate, bench
+void add_import_commands(CLI::App& app, Context& ctx);  // import, migrate
+void add_aws_command(CLI::App& app, Context& ctx);      // aws-credential-process
 
 }  // namespace tresor::cli

@@ -41,4 +41,18 @@ conf::Config Context::config() const {
                                              : std::nullopt);
 }
 
+std::string_view parse_helper_arguments(Context& ctx, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if ((arg == "--config" || arg == "--backend") && i + 1 < argc) {
+            (arg == "--config" ? ctx.config_file : ctx.backend) = argv[++i];
+        } else if (arg.starts_with("-")) {
+            return {};
+        } else {
+            return arg;
+        }
+    }
+    return {};
+}
+
 }  // namespace tresor::cli

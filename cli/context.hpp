@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "conf/config.hpp"
 #include "tresor/store.hpp"
@@ -37,5 +38,10 @@ class Context {
   private:
     std::optional<Store> store_;
 };
+
+// The command line of the credential helpers beside tresor:
+// [--config FILE] [--backend NAME] ACTION. Returns ACTION; empty when there
+// is none or an option comes first that is not one of these.
+[[nodiscard]] std::string_view parse_helper_arguments(Context& ctx, int argc, char** argv);
 
 }  // namespace tresor::cli

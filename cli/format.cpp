@@ -166,31 +166,6 @@ bool is_valid_utf8(std::string_view text) noexcept {
     return true;
 }
 
-std::string json_string(std::string_view text) {
-    const bool utf8 = is_valid_utf8(text);
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size();) {
-        // Text that is not UTF-8 goes byte by byte, a byte as the code point
-        // of its value.
-        std::uint32_t cp = static_cast<unsigned char>(text[i]);
-        const std::size_t n = utf8 ? utf8_sequence(text, i, cp) : 1;
-        if (cp == '"' || cp == '\\') {
-            out += '\\';
-            out += text[i];
-        } else if (cp == '\n') {
-            out += "\\n";
-        } else if (cp == '\t') {
-            out += "\\t";
-        } else if (is_control(cp) || (!utf8 && cp >= 0x80)) {
-            out += escaped("\\u", cp, 4);
-        } else {
-            out.append(text.substr(i, n));
-        }
-        i += n;
-    }
-    return out + "\"";
-}
-
 std::string display_text(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size();) {

@@ -1,5 +1,5 @@
-// cli/format.hpp — text formats of the CLI: ISO 8601 times, JSON strings and
-// text for a terminal.
+// cli/format.hpp — text formats of the CLI: ISO 8601 times and text for a
+// terminal (JSON is cli/json.hpp).
 #pragma once
 
 #include <optional>
@@ -19,11 +19,6 @@ namespace tresor::cli {
 [[nodiscard]] Timestamp parse_time(std::string_view text);
 
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
-
-// A JSON string literal. Bytes that are not UTF-8 are escaped as \u00XX of
-// the byte, so the output is always valid JSON; control characters (C0, DEL,
-// C1) are escaped too, so printing it on a terminal is safe.
-[[nodiscard]] std::string json_string(std::string_view text);
 
 // Text from a store (service, name, label) made safe to print on a terminal,
 // where ESC, CR or BEL could forge or hide lines: C0 controls and DEL as

@@ -1,20 +1,11 @@
 // The `tresor` command line tool.
-#include <sys/prctl.h>
-#include <sys/resource.h>
-
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/core_dumps.hpp"
 #include "cli/secure_pool.hpp"
 
 namespace {
-
-// A crash must not leave a core file holding decrypted secrets or keys.
-void forbid_core_dumps() {
-    const rlimit none{0, 0};
-    ::setrlimit(RLIMIT_CORE, &none);
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
 
 constexpr const char* kExitStatuses =
     "Exit status: 0 ok, 1 not found, 2 usage or config error, 3 backend unavailable or locked,\n"
@@ -24,7 +15,7 @@ constexpr const char* kExitStatuses =
 }  // namespace
 
 int main(int argc, char** argv) {
-    forbid_core_dumps();
+    tresor::cli::forbid_core_dumps();
     tresor::cli::size_secure_memory_pool();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
@@ -39,6 +30,8 @@ int main(int argc, char** argv) {
     tresor::cli::add_info_commands(app, ctx);
     tresor::cli::add_vault_commands(app, ctx);
     tresor::cli::add_kdf_commands(app, ctx);
+    tresor::cli::add_import_commands(app, ctx);
+    tresor::cli::add_aws_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

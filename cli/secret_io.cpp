@@ -16,6 +16,17 @@ Secret read_secret_input(const std::string& prompt, bool raw) {
             return Secret(std::move(*line));
         }
     }
+    SecureBytes bytes = read_all_stdin();
+    if (!raw && !bytes.empty() && bytes.back() == '\n') {
+        bytes.pop_back();
+        if (!bytes.empty() && bytes.back() == '\r') {
+            bytes.pop_back();
+        }
+    }
+    return Secret(std::move(bytes));
+}
+
+SecureBytes read_all_stdin() {
     SecureBytes bytes;
     std::uint8_t chunk[4096];
     for (;;) {
@@ -35,13 +46,7 @@ Secret read_secret_input(const std::string& prompt, bool raw) {
         bytes.insert(bytes.end(), chunk, chunk + n);
     }
     ::explicit_bzero(chunk, sizeof(chunk));
-    if (!raw && !bytes.empty() && bytes.back() == '\n') {
-        bytes.pop_back();
-        if (!bytes.empty() && bytes.back() == '\r') {
-            bytes.pop_back();
-        }
-    }
-    return Secret(std::move(bytes));
+    return bytes;
 }
 
 void write_stdout(std::span<const std::uint8_t> bytes) {

@@ -12,6 +12,10 @@ namespace tresor::cli {
 // one trailing "\n" (or "\r\n") is dropped, as `echo` and here-strings add it.
 [[nodiscard]] Secret read_secret_input(const std::string& prompt, bool raw);
 
+// All of stdin, as it came, into wiped memory; throws Error{io}. The
+// credential helpers' requests hold passwords.
+[[nodiscard]] SecureBytes read_all_stdin();
+
 // Writes every byte to stdout, retrying short writes; throws Error{io}.
 void write_stdout(std::span<const std::uint8_t> bytes);
 void write_stdout(std::string_view text);

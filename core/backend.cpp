@@ -1,5 +1,7 @@
 #include "core/backend.hpp"
 
+#include <cstddef>
+
 #include "core/status.hpp"
 
 namespace tresor::core {
@@ -61,6 +63,26 @@ int take_secret(void* ctx, const std::uint8_t* bytes, std::size_t length) {
 
 tresor_key to_abi(const Key& key) {
     return {key.service.c_str(), key.name.c_str()};
+}
+
+// The metadata set() and set_many() pass; borrows from key and options.
+tresor_entry to_abi(const tresor_key& key, const SetOptions& options) {
+    tresor_entry meta{};
+    meta.struct_size = sizeof(meta);
+    meta.service = key.service;
+    meta.name = key.name;
+    meta.type = static_cast<std::uint32_t>(options.type);
+    meta.label = options.label.c_str();
+    meta.description = options.description.c_str();
+    meta.expires_at = options.expires_at ? options.expires_at->time_since_epoch().count() : 0;
+    return meta;
+}
+
+// set_many is ABI 1.1: a 1.0 table ends before it, and a 1.1 one may leave
+// it NULL.
+bool has_set_many(const tresor_plugin& table) {
+    return table.struct_size >= offsetof(tresor_plugin, set_many) + sizeof(table.set_many) &&
+           table.set_many != nullptr;
 }
 
 }  // namespace
@@ -163,6 +185,10 @@ std::unique_lock<std::mutex> Backend::open_context() {
 
 std::optional<Secret> Backend::get(const Key& key) {
     auto lock = open_context();
+    return get_locked(key);
+}
+
+std::optional<Secret> Backend::get_locked(const Key& key) {
     const tresor_key k = to_abi(key);
     std::optional<Secret> secret;
     tresor_diag diag{};
@@ -179,21 +205,76 @@ std::optional<Secret> Backend::get(const Key& key) {
 
 void Backend::set(const Key& key, const Secret& value, const SetOptions& options) {
     auto lock = open_context();
+    set_locked(key, value, options);
+}
+
+void Backend::set_locked(const Key& key, const Secret& value, const SetOptions& options) {
     const tresor_key k = to_abi(key);
-    tresor_entry meta{};
-    meta.struct_size = sizeof(meta);
-    meta.service = k.service;
-    meta.name = k.name;
-    meta.type = static_cast<std::uint32_t>(options.type);
-    meta.label = options.label.c_str();
-    meta.description = options.description.c_str();
-    meta.expires_at = options.expires_at ? options.expires_at->time_since_epoch().count() : 0;
+    const tresor_entry meta = to_abi(k, options);
     tresor_diag diag{};
     check(plugin_->set(context_, &k, value.bytes().data(), value.size(), &meta, &diag), diag);
 }
 
+void Backend::set_many(std::span<const NewSecret> items) {
+    auto lock = open_context();
+    if (!has_set_many(*plugin_)) {
+        return set_one_by_one_locked(items);
+    }
+    std::vector<tresor_key> keys;
+    std::vector<tresor_entry> metas;
+    keys.reserve(items.size());  // the batch items point into both
+    metas.reserve(items.size());
+    std::vector<tresor_batch_item> batch;
+    for (const NewSecret& item : items) {
+        keys.push_back(to_abi(item.key));
+        metas.push_back(to_abi(keys.back(), item.options));
+        batch.push_back(
+            {&keys.back(), item.value.bytes().data(), item.value.size(), &metas.back()});
+    }
+    tresor_diag diag{};
+    check(plugin_->set_many(context_, batch.data(), batch.size(), &diag), diag);
+}
+
+void Backend::set_one_by_one_locked(std::span<const NewSecret> items) {
+    struct Replaced {
+        const Key* key;
+        std::optional<Secret> value;  // empty: the entry was new
+        SetOptions options;
+    };
+    std::vector<Replaced> done;
+    try {
+        for (const NewSecret& item : items) {
+            Replaced before{&item.key, get_locked(item.key), {}};
+            if (before.value && plugin_->stat != nullptr) {
+                if (const auto old = stat_locked(item.key)) {
+                    before.options = {old->type, old->label, old->description, old->expires_at};
+                }
+            }
+            set_locked(item.key, item.value, item.options);
+            done.push_back(std::move(before));
+        }
+    } catch (...) {
+        // Best effort: the backend that just failed may refuse these too.
+        for (auto it = done.rbegin(); it != done.rend(); ++it) {
+            try {
+                if (it->value) {
+                    set_locked(*it->key, *it->value, it->options);
+                } else {
+                    (void)remove_locked(*it->key);
+                }
+            } catch (const Error&) {
+            }
+        }
+        throw;
+    }
+}
+
 bool Backend::remove(const Key& key) {
     auto lock = open_context();
+    return remove_locked(key);
+}
+
+bool Backend::remove_locked(const Key& key) {
     const tresor_key k = to_abi(key);
     int removed = 0;
     tresor_diag diag{};
@@ -216,6 +297,10 @@ void Backend::list(const std::string* service, std::vector<Entry>& out) {
 
 std::optional<Entry> Backend::stat(const Key& key) {
     auto lock = open_context();
+    return stat_locked(key);
+}
+
+std::optional<Entry> Backend::stat_locked(const Key& key) {
     if (plugin_->stat == nullptr) {
         throw Error(ErrorCode::unavailable, "backend '" + config_.name + "' (plugin " +
                                                 config_.plugin + ") keeps no metadata");

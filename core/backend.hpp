@@ -42,6 +42,9 @@ class Backend {
 
     [[nodiscard]] std::optional<Secret> get(const Key& key);
     void set(const Key& key, const Secret& value, const SetOptions& options);
+    // All or none: the plugin's set_many (ABI 1.1) when it has one, else set
+    // one by one, restoring what each replaced when a later one fails.
+    void set_many(std::span<const NewSecret> items);
     [[nodiscard]] bool remove(const Key& key);
     void list(const std::string* service, std::vector<Entry>& out);
     [[nodiscard]] std::optional<Entry> stat(const Key& key);
@@ -55,6 +58,12 @@ class Backend {
     [[noreturn]] void fail(tresor_status status, const tresor_diag& diag) const;
     void check(tresor_status status, const tresor_diag& diag) const;
     std::unique_lock<std::mutex> open_context();
+    // The calls themselves, with the lock held.
+    std::optional<Secret> get_locked(const Key& key);
+    void set_locked(const Key& key, const Secret& value, const SetOptions& options);
+    bool remove_locked(const Key& key);
+    std::optional<Entry> stat_locked(const Key& key);
+    void set_one_by_one_locked(std::span<const NewSecret> items);
 
     conf::BackendConfig config_;
     std::vector<tresor_param> params_;  // points into config_.params

@@ -139,6 +139,29 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& options) 
     impl_->chain.serving(k.service).set(k, value, options);
 }
 
+void Store::set_many(std::span<const NewSecret> items) {
+    std::vector<NewSecret> normalized;
+    normalized.reserve(items.size());
+    core::Backend* backend = nullptr;
+    for (const NewSecret& item : items) {
+        const Key k = impl_->normalize(item.key);
+        check_text("label", item.options.label, true);
+        check_text("description", item.options.description, true);
+        check_expiry(item.options.expires_at);
+        core::Backend& serving = impl_->chain.serving(k.service);
+        if (backend != nullptr && backend != &serving) {
+            throw Error(ErrorCode::invalid_argument,
+                        "a batch must go to one backend, but it spans '" + backend->name() +
+                            "' and '" + serving.name() + "'");
+        }
+        backend = &serving;
+        normalized.push_back({k, item.value, item.options});
+    }
+    if (backend != nullptr) {
+        backend->set_many(normalized);
+    }
+}
+
 std::optional<Secret> Store::get(const Key& key) {
     const Key k = impl_->normalize(key);
     return impl_->chain.serving(k.service).get(k);

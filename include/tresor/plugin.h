@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TRESOR_PLUGIN_ABI_MAJOR 1
-#define TRESOR_PLUGIN_ABI_MINOR 0
+#define TRESOR_PLUGIN_ABI_MINOR 1
 
 /* Capability bits: what a backend can honestly promise. */
 #define TRESOR_CAP_PERSISTENT (1u << 0) /* survives a reboot */
@@ -89,6 +89,15 @@ typedef struct tresor_entry {
     int64_t last_used_at;
     int64_t expires_at;
 } tresor_entry;
+
+/* One entry of set_many (ABI 1.1); the layout of this array element never
+ * changes within ABI 1.x. All pointers are borrowed for the call. */
+typedef struct tresor_batch_item {
+    const tresor_key* key;
+    const uint8_t* value;
+    size_t value_length;
+    const tresor_entry* meta; /* as in set(): never NULL */
+} tresor_batch_item;
 
 /* Receives a secret's bytes. Called at most once per get. Returns 0 when the
  * host took the bytes, non-zero when it could not (the plugin then returns
@@ -153,6 +162,15 @@ typedef struct tresor_plugin {
     /* Calls sink once with one entry's metadata, or returns TRESOR_NOT_FOUND. */
     tresor_status (*stat)(void* ctx, const tresor_key* key, tresor_entry_sink sink,
                           void* sink_ctx, tresor_diag* diag);
+
+    /* Fields above: ABI 1.0. */
+
+    /* ABI 1.1, optional (NULL, or beyond the struct_size of a 1.0 table):
+     * creates or replaces count entries, all or none, e.g. in one
+     * transaction. Without it the host calls set() once per entry and undoes
+     * the earlier ones when one fails. */
+    tresor_status (*set_many)(void* ctx, const tresor_batch_item* items, size_t count,
+                              tresor_diag* diag);
 
     /* ABI 1.x appends new fields here, and only here. */
 } tresor_plugin;

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ struct SetOptions {
     std::string label;
     std::string description;
     std::optional<Timestamp> expires_at;
+};
+
+// One entry of Store::set_many.
+struct NewSecret {
+    Key key;
+    Secret value;
+    SetOptions options;
 };
 
 // Metadata of one entry. Never holds the value.
@@ -106,6 +114,11 @@ class TRESOR_EXPORT Store {
 
     // Throws Error{invalid_argument} for an expiry that is not in the future.
     void set(const Key& key, const Secret& value, const SetOptions& options = {});
+    // Creates or replaces every entry, all or none: in one transaction where
+    // the backend writes batches (the vault, the fleet store), elsewhere one
+    // by one, the earlier ones undone when one fails. Every service must be
+    // served by the same backend (Error{invalid_argument} otherwise).
+    void set_many(std::span<const NewSecret> items);
     [[nodiscard]] std::optional<Secret> get(const Key& key);
     [[nodiscard]] std::optional<Entry> entry(const Key& key);
     bool remove(const Key& key);

@@ -67,12 +67,26 @@ class VaultBackend {
     static tresor_status set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
                              const tresor_entry* meta, tresor_diag* diag) {
         return guarded(diag, [&] {
-            vault::Metadata m;
-            m.type = meta->type;
-            m.label = meta->label != nullptr ? meta->label : "";
-            m.description = meta->description != nullptr ? meta->description : "";
-            m.expires_at = meta->expires_at;
-            as_context(ctx).writable().set(key->service, key->name, {value, length}, m);
+            as_context(ctx).writable().set(key->service, key->name, {value, length},
+                                           metadata(*meta));
+            return TRESOR_OK;
+        });
+    }
+
+    // Vault::set_many: one transaction, so a batch is written whole or not at all.
+    static tresor_status set_many(void* ctx, const tresor_batch_item* items, size_t count,
+                                  tresor_diag* diag) {
+        return guarded(diag, [&] {
+            std::vector<vault::Vault::NewEntry> entries;
+            entries.reserve(count);
+            for (size_t i = 0; i < count; ++i) {
+                const tresor_batch_item& item = items[i];
+                entries.push_back({item.key->service,
+                                   item.key->name,
+                                   {item.value, item.value_length},
+                                   metadata(*item.meta)});
+            }
+            as_context(ctx).writable().set_many(entries);
             return TRESOR_OK;
         });
     }
@@ -189,6 +203,16 @@ class VaultBackend {
 
     static Context& as_context(void* ctx) { return *static_cast<Context*>(ctx); }
 
+    // What the host sets; the vault keeps the times.
+    static vault::Metadata metadata(const tresor_entry& meta) {
+        vault::Metadata m;
+        m.type = meta.type;
+        m.label = meta.label != nullptr ? meta.label : "";
+        m.description = meta.description != nullptr ? meta.description : "";
+        m.expires_at = meta.expires_at;
+        return m;
+    }
+
     static tresor_entry to_entry(const vault::Metadata& m) {
         tresor_entry e{};
         e.struct_size = sizeof(e);
@@ -226,6 +250,7 @@ constexpr tresor_plugin vault_plugin_table(const char* name, const char* summary
         B::remove,
         B::list,
         B::stat,
+        B::set_many,
     };
 }
 

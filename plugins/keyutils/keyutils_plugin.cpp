@@ -372,6 +372,7 @@ constexpr tresor_plugin kPlugin = {
     ku_remove,
     ku_list,
     ku_stat,
+    nullptr,  // set_many: the host sets a batch one by one
 };
 
 }  // namespace

@@ -185,6 +185,7 @@ constexpr tresor_plugin kMemoryPlugin = {
     memory_remove,
     memory_list,
     memory_stat,
+    nullptr,  // set_many: the host sets a batch one by one
 };
 
 }  // namespace

@@ -515,6 +515,7 @@ constexpr tresor_plugin kPlugin = {
     ss_remove,
     ss_list,
     ss_stat,
+    nullptr,  // set_many: the host sets a batch one by one
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 
+#include "support/other_user.hpp"
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
@@ -166,7 +167,7 @@ BOOST_AUTO_TEST_CASE(exec_checks_every_secret_before_running_the_command) {
 BOOST_AUTO_TEST_CASE(plugins_lists_file_version_and_abi) {
     const ProcessResult r = Cli(kMemory).run({"plugins"});
     BOOST_TEST(r.exit_status == 0);
-    BOOST_TEST(contains(r.out, "memory  0.1.0  abi 1.0"), r.out);
+    BOOST_TEST(contains(r.out, "memory  0.1.0  abi 1.1"), r.out);
     BOOST_TEST(contains(r.out, "tresor-memory.so"), r.out);
 }
 
@@ -273,7 +274,9 @@ BOOST_AUTO_TEST_CASE(binary_values_round_trip_raw_and_as_base64_json) {
     BOOST_TEST(cli.run({"set", "s", "bin", "--raw"}, binary, kPassword).exit_status == 0);
     BOOST_TEST(cli.run({"get", "s", "bin", "--raw"}, "", kPassword).out == binary);
     const ProcessResult json = cli.run({"get", "s", "bin", "--json"}, "", kPassword);
-    BOOST_TEST(contains(json.out, "\"value_base64\":\"AP8BCg==\""), json.out);
+    // Not UTF-8: base64, flagged by "<member>_encoding" (docs/INTEGRATIONS.md).
+    BOOST_TEST(contains(json.out, "\"value\":\"AP8BCg==\",\"value_encoding\":\"base64\""),
+               json.out);
 }
 
 BOOST_AUTO_TEST_CASE(exec_puts_secrets_in_the_child_environment_only) {
@@ -591,4 +594,143 @@ BOOST_AUTO_TEST_CASE(with_no_config_the_default_vault_serves) {
         run_process({TRESOR_CLI, "exec", "--env", "X=app/key", "--", "/usr/bin/env"}, "", env);
     BOOST_TEST(contains(exec.out, "X=value\n"), exec.out);
     BOOST_TEST(!contains(exec.out, "TRESOR_VAULT_PASSWORD"), exec.out);
+}
+
+// Issue 10: `tresor import --dotenv` reads the format as the dotenv tools do.
+BOOST_AUTO_TEST_CASE(import_dotenv_reads_quotes_exports_comments_and_multiline_values) {
+    Cli cli(kVault);
+    const auto env = cli.home.write("app.env",
+                                    "# settings\n"
+                                    "export DB_URL=postgres://u:p@db/app   # inline comment\n"
+                                    "  API_KEY = 'sk_live#1 \\n kept'\n"
+                                    "PEM=\"-----BEGIN-----\nAAAA\n-----END-----\\n\"\n"
+                                    "EMPTY=\n"
+                                    "DB_URL=replaced-by-the-later-line\r\n");
+    ::chmod(env.c_str(), 0600);
+    const ProcessResult r =
+        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 0, r.err);
+    BOOST_TEST(r.out == "imported 4 entries into app\n", r.out);
+    const auto value = [&](const std::string& name) {
+        return cli.run({"get", "app", name, "--raw"}, "", kPassword).out;
+    };
+    BOOST_TEST(value("DB_URL") == "replaced-by-the-later-line");
+    BOOST_TEST(value("API_KEY") == "sk_live#1 \\n kept");
+    BOOST_TEST(value("PEM") == "-----BEGIN-----\nAAAA\n-----END-----\n");
+    BOOST_TEST(value("EMPTY") == "");
+    BOOST_TEST(contains(cli.run({"ls", "app"}, "", kPassword).out, "app      API_KEY  api_key"));
+}
+
+BOOST_AUTO_TEST_CASE(import_is_all_or_nothing_and_names_the_bad_line) {
+    Cli cli(kVault);
+    const auto bad = cli.home.write("bad.env", "GOOD=first-secret\nALSO=fine\n2BAD=oops\n");
+    ::chmod(bad.c_str(), 0600);
+    const ProcessResult r =
+        cli.run({"import", "--dotenv", bad.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 2);
+    BOOST_TEST(contains(r.err, bad.string() + ":3: expected NAME=value"), r.err);
+    BOOST_TEST(!contains(r.err, "oops"), r.err);
+    const auto open_quote = cli.home.write("quote.env", "A=1\nB=\"never closed\nC=3\n");
+    ::chmod(open_quote.c_str(), 0600);
+    const ProcessResult q =
+        cli.run({"import", "--dotenv", open_quote.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(contains(q.err, ":2: the value's double quote is never closed"), q.err);
+    BOOST_TEST(cli.run({"ls", "--json"}, "", kPassword).out == "[]\n");
+
+    // An entry that exists already stops the whole import unless --replace.
+    BOOST_TEST(cli.run({"set", "app", "ALSO"}, "kept\n", kPassword).exit_status == 0);
+    const auto good = cli.home.write("good.env", "GOOD=first-secret\nALSO=fine\n");
+    ::chmod(good.c_str(), 0600);
+    const ProcessResult exists =
+        cli.run({"import", "--dotenv", good.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(exists.exit_status == 2);
+    BOOST_TEST(contains(exists.err, "1 entry exists already (app/ALSO)"), exists.err);
+    BOOST_TEST(cli.run({"get", "app", "GOOD"}, "", kPassword).exit_status == 1);
+    BOOST_TEST(cli.run({"import", "--dotenv", good.string(), "--service", "app", "--replace"}, "",
+                       kPassword)
+                   .exit_status == 0);
+    BOOST_TEST(cli.run({"get", "app", "ALSO"}, "", kPassword).out == "fine\n");
+}
+
+BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_others_could_write) {
+    Cli cli(kVault);
+    const auto env = cli.home.write("shared.env", "A=1\n");
+    ::chmod(env.c_str(), 0666);
+    const ProcessResult r =
+        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 4);
+    BOOST_TEST(contains(r.err, "writable by group or others"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(import_into_an_abi_1_0_plugin_goes_one_by_one) {
+    // The failing plugin has an ABI 1.0 table (no set_many): it loads, and
+    // the batch reaches its set(), which fails as configured.
+    Cli cli(plugin_path_line() + "[backend.a]\nplugin = \"failing\"\ncalls = \"io\"\n");
+    const ProcessResult r =
+        cli.run({"import", "--dotenv", "-", "--service", "s", "--replace"}, "A=TOPSECRET-9\n");
+    BOOST_TEST(r.exit_status == 5, r.err);
+    BOOST_TEST(contains(r.err, "failing plugin"), r.err);
+    BOOST_TEST(!contains(r.err + r.out, "TOPSECRET"));
+}
+
+BOOST_AUTO_TEST_CASE(migrate_copies_entries_with_metadata_between_backends) {
+    Cli cli(
+        "[backend.old]\nplugin = \"vault\"\npath = \"~/old.db\"\n"
+        "kdf = { memory_mib = 19, iterations = 2 }\n"
+        "[backend.new]\nplugin = \"vault\"\npath = \"~/new.db\"\n"
+        "kdf = { memory_mib = 19, iterations = 2 }\n");
+    const auto on = [&](const std::string& backend, std::vector<std::string> args,
+                        const std::string& input = "") {
+        args.insert(args.begin(), {"--backend", backend});
+        return cli.run(args, input, kPassword);
+    };
+    BOOST_TEST(on("old",
+                  {"set", "github", "ci", "--type", "api_key", "--label", "CI token",
+                   "--description", "for releases", "--expires", "2099-01-01"},
+                  "ghp_value\n")
+                   .exit_status == 0);
+    BOOST_TEST(on("old", {"set", "db", "root"}, "db_value\n").exit_status == 0);
+
+    const ProcessResult dry =
+        cli.run({"migrate", "--from", "old", "--to", "new", "--dry-run"}, "", kPassword);
+    BOOST_TEST(dry.exit_status == 0, dry.err);
+    BOOST_TEST(contains(dry.out, "would copy github/ci (api_key)"), dry.out);
+    BOOST_TEST(contains(dry.out, "would copy 2 entries from old to new"), dry.out);
+    BOOST_TEST(!std::filesystem::exists(cli.home.path() / "new.db"));
+
+    const ProcessResult one =
+        cli.run({"migrate", "--from", "old", "--to", "new", "--service", "github"}, "", kPassword);
+    BOOST_TEST(one.exit_status == 0, one.err);
+    BOOST_TEST(one.out == "copied 1 entries from old to new\n", one.out);
+    const ProcessResult all = cli.run({"migrate", "--from", "old", "--to", "new"}, "", kPassword);
+    BOOST_TEST(all.exit_status == 2);  // github/ci is there already
+    BOOST_TEST(contains(all.err, "(github/ci)"), all.err);
+    BOOST_TEST(cli.run({"migrate", "--from", "old", "--to", "new", "--replace"}, "", kPassword)
+                   .exit_status == 0);
+    for (const ProcessResult* r : {&dry, &one, &all}) {
+        BOOST_TEST(!contains(r->out + r->err, "ghp_value"));
+    }
+    BOOST_TEST(on("new", {"get", "github", "ci"}).out == "ghp_value\n");
+    BOOST_TEST(on("new", {"get", "db", "root"}).out == "db_value\n");
+    const std::string json = on("new", {"ls", "github", "--json"}).out;
+    for (const char* member :
+         {"\"type\":\"api_key\"", "\"label\":\"CI token\"", "\"description\":\"for releases\"",
+          "\"expires_at\":\"2099-01-01T00:00:00Z\""}) {
+        BOOST_TEST(contains(json, member), json);
+    }
+    BOOST_TEST(on("old", {"get", "db", "root"}).out == "db_value\n");  // the source keeps it
+}
+
+// Issue 10: a .env file another user owns could hold values they chose.
+BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_another_user_owns,
+                     *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
+    Cli cli(kVault);
+    const auto env = cli.home.write("planted.env", "TOKEN=chosen-by-someone-else\n");
+    ::chmod(env.c_str(), 0600);
+    BOOST_REQUIRE(::chown(env.c_str(), tresor::test::kOtherUid, tresor::test::kOtherUid) == 0);
+    const ProcessResult r =
+        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    BOOST_TEST(r.exit_status == 4, r.err);
+    BOOST_TEST(contains(r.err, "dotenv file"), r.err);
+    BOOST_TEST(cli.run({"get", "app", "TOKEN"}, "", kPassword).exit_status == 1);
 }

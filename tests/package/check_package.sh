@@ -11,6 +11,9 @@ cmake --install "$build_dir" --prefix "$prefix" >/dev/null
 libdir=$(dirname "$(find "$prefix" -name 'libtresor.so' | head -n 1)")
 export TRESOR_PLUGIN_PATH=$libdir/tresor/plugins
 test -x "$prefix/bin/tresor"
+# The credential helpers git and container tools find on PATH (issue 10).
+test -x "$prefix/bin/git-credential-tresor"
+test -x "$prefix/bin/docker-credential-tresor"
 test -f "$TRESOR_PLUGIN_PATH/tresor-memory.so"
 test -f "$prefix/include/tresor/store.hpp"
 

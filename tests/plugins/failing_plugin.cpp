@@ -4,6 +4,7 @@
 //   open  = "ok" | "unavailable" | "auth_failed" | "locked"
 //   calls = "io" | "corrupt" | "permission_denied" | ...  (every data call fails so)
 //   ask_password = true   open asks the host for a password first
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -98,10 +99,12 @@ tresor_status list(void* ctx, const char*, tresor_entry_sink, void*, tresor_diag
     return answer(static_cast<Context*>(ctx)->calls, "list", diag);
 }
 
+// An ABI 1.0 table, as a plugin built before set_many (ABI 1.1) has: the
+// host must load it and never read past its struct_size.
 constexpr tresor_plugin kPlugin = {
     TRESOR_PLUGIN_ABI_MAJOR,
-    TRESOR_PLUGIN_ABI_MINOR,
-    sizeof(tresor_plugin),
+    0,
+    offsetof(tresor_plugin, set_many),
     TRESOR_CAP_LIST,
     "failing",
     "0.0.1",
@@ -114,6 +117,7 @@ constexpr tresor_plugin kPlugin = {
     remove,
     list,
     nullptr,
+    nullptr,  // beyond struct_size: never read
 };
 
 }  // namespace

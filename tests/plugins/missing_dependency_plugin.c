@@ -27,6 +27,7 @@ static const tresor_plugin kPlugin = {
     0,
     0,
     0,
+    0,
 };
 
 __attribute__((visibility("default"))) const tresor_plugin* tresor_plugin_entry(uint32_t major,

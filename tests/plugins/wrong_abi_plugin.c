@@ -3,7 +3,7 @@
 
 static const tresor_plugin kPlugin = {
     99, 0, sizeof(tresor_plugin), 0, "wrong-abi", "9.9.9", "speaks plugin ABI 99", 0, 0, 0, 0, 0, 0,
-    0,  0,
+    0,  0,  0,
 };
 
 __attribute__((visibility("default"))) const tresor_plugin* tresor_plugin_entry(uint32_t major,

@@ -8,9 +8,9 @@
 #include "tresor/plugin.h"
 #include "tresor/tresor.h"
 
-BOOST_AUTO_TEST_CASE(abi_version_is_1_0) {
+BOOST_AUTO_TEST_CASE(abi_version_is_1_1) {
     BOOST_TEST(TRESOR_PLUGIN_ABI_MAJOR == 1);
-    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 0);
+    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 1);
 }
 
 BOOST_AUTO_TEST_CASE(plugin_table_layout_is_pinned) {
@@ -29,7 +29,8 @@ BOOST_AUTO_TEST_CASE(plugin_table_layout_is_pinned) {
     BOOST_TEST(offsetof(tresor_plugin, remove) == 80u);
     BOOST_TEST(offsetof(tresor_plugin, list) == 88u);
     BOOST_TEST(offsetof(tresor_plugin, stat) == 96u);
-    BOOST_TEST(sizeof(tresor_plugin) == 104u);
+    BOOST_TEST(offsetof(tresor_plugin, set_many) == 104u);  // ABI 1.1
+    BOOST_TEST(sizeof(tresor_plugin) == 112u);
 }
 
 BOOST_AUTO_TEST_CASE(entry_layout_is_pinned) {
@@ -45,6 +46,14 @@ BOOST_AUTO_TEST_CASE(entry_layout_is_pinned) {
     BOOST_TEST(offsetof(tresor_entry, last_used_at) == 72u);
     BOOST_TEST(offsetof(tresor_entry, expires_at) == 80u);
     BOOST_TEST(sizeof(tresor_entry) == 88u);
+}
+
+BOOST_AUTO_TEST_CASE(batch_item_layout_is_pinned) {
+    BOOST_TEST(offsetof(tresor_batch_item, key) == 0u);
+    BOOST_TEST(offsetof(tresor_batch_item, value) == 8u);
+    BOOST_TEST(offsetof(tresor_batch_item, value_length) == 16u);
+    BOOST_TEST(offsetof(tresor_batch_item, meta) == 24u);
+    BOOST_TEST(sizeof(tresor_batch_item) == 32u);
 }
 
 BOOST_AUTO_TEST_CASE(small_structs_are_pinned) {

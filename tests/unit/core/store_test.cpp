@@ -183,3 +183,49 @@ BOOST_AUTO_TEST_CASE(one_store_is_safe_from_many_threads) {
     }
     BOOST_TEST(store.list().size() == expected * kThreads);
 }
+
+// Issue 10: a plugin without set_many (the memory plugin) gets the batch one
+// entry at a time, with each entry's metadata.
+BOOST_AUTO_TEST_CASE(set_many_without_the_plugin_entry_point_sets_each_entry) {
+    Store store = Store::from_toml(kMemoryConfig);
+    store.set({"svc", "b"}, Secret("old"));
+    std::vector<tresor::NewSecret> batch;
+    batch.push_back({{"svc", "a"}, Secret("1"), {SecretType::api_key, "label a", "", {}}});
+    batch.push_back({{"svc", "b"}, Secret("2"), {}});
+    batch.push_back({{"", "c"}, Secret("3"), {}});  // the default service
+    store.set_many(batch);
+    BOOST_TEST(text(store.get({"svc", "a"})) == "1");
+    BOOST_TEST(text(store.get({"svc", "b"})) == "2");
+    BOOST_TEST(text(store.get({"my-app", "c"})) == "3");
+    BOOST_TEST((store.entry({"svc", "a"})->type == SecretType::api_key));
+    BOOST_TEST(store.entry({"svc", "a"})->label == "label a");
+}
+
+BOOST_AUTO_TEST_CASE(set_many_checks_every_key_before_writing_any) {
+    Store store = Store::from_toml(kMemoryConfig);
+    std::vector<tresor::NewSecret> batch;
+    batch.push_back({{"svc", "fine"}, Secret("1"), {}});
+    batch.push_back({{"svc", ""}, Secret("2"), {}});
+    BOOST_CHECK_THROW(store.set_many(batch), Error);
+    BOOST_TEST(!store.get({"svc", "fine"}).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(set_many_refuses_a_batch_spanning_two_backends) {
+    Store store = Store::from_toml(R"(
+chain = ["one"]
+[backend.one]
+plugin = "memory"
+[backend.two]
+plugin = "memory"
+[routes]
+"other" = "two"
+)");
+    std::vector<tresor::NewSecret> batch;
+    batch.push_back({{"svc", "a"}, Secret("1"), {}});
+    batch.push_back({{"other", "b"}, Secret("2"), {}});
+    BOOST_CHECK_EXCEPTION(store.set_many(batch), Error, [](const Error& e) {
+        return e.code() == ErrorCode::invalid_argument &&
+               std::string(e.what()).find("'one' and 'two'") != std::string::npos;
+    });
+    BOOST_TEST(!store.get({"svc", "a"}).has_value());
+}
