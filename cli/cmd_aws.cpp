@@ -59,8 +59,7 @@ void add_aws_command(CLI::App& app, Context& ctx) {
             out["SessionToken"] = std::move(*token);
         }
         if (const auto entry = ctx.store().entry(key); entry && entry->expires_at) {
-            const std::string expiration = format_time(entry->expires_at);
-            out["Expiration"] = SecureString(expiration.begin(), expiration.end());
+            out["Expiration"] = json_text(format_time(entry->expires_at));
         }
         write_stdout(dump_json(out));
     });

@@ -21,6 +21,27 @@ void add_key_args(CLI::App* cmd, KeyArgs& args) {
     cmd->add_option("NAME", args.name, "Name of the secret within the service")->required();
 }
 
+// An entry's metadata: service, name, type, label, description, id,
+// backend, then the four times (ISO 8601 or null).
+Json entry_json(const Entry& e) {
+    Json out = Json::object();
+    put_text(out, "service", e.service);
+    put_text(out, "name", e.name);
+    out["type"] = json_text(to_string(e.type));
+    put_text(out, "label", e.label);
+    put_text(out, "description", e.description);
+    put_text(out, "id", e.id);
+    put_text(out, "backend", e.backend);
+    const auto time = [](const std::optional<Timestamp>& t) {
+        return t ? Json(json_text(format_time(t))) : Json(nullptr);
+    };
+    out["created_at"] = time(e.created_at);
+    out["updated_at"] = time(e.updated_at);
+    out["last_used_at"] = time(e.last_used_at);
+    out["expires_at"] = time(e.expires_at);
+    return out;
+}
+
 void not_found(Context& ctx, const Key& key) {
     std::cerr << "tresor: not found: " << display_key(key) << "\n";
     ctx.exit_status = kExitNotFound;

@@ -17,13 +17,15 @@
 #include <string_view>
 
 #include "tresor/secret.hpp"
-#include "tresor/store.hpp"
 
 namespace tresor::cli {
 
 using SecureString = std::basic_string<char, std::char_traits<char>, detail::WipingAllocator<char>>;
 using Json = nlohmann::basic_json<nlohmann::ordered_map, std::vector, SecureString, bool,
                                   std::int64_t, std::uint64_t, double, detail::WipingAllocator>;
+
+// Text as a Json string (UTF-8 expected; see put_text otherwise).
+[[nodiscard]] SecureString json_text(std::string_view text);
 
 // Parses a whole document; throws Error{invalid_argument} naming `what` and
 // the byte offset, never quoting the input (it may hold a secret).
@@ -41,9 +43,5 @@ void put_text(Json& object, std::string_view member, std::string_view bytes);
 // naming `what` when it is some other type.
 [[nodiscard]] std::optional<SecureString> get_text(const Json& object, std::string_view member,
                                                    std::string_view what);
-
-// An entry's metadata as a JSON object: service, name, type, label,
-// description, id, backend, then the four times (ISO 8601 or null).
-[[nodiscard]] Json entry_json(const Entry& entry);
 
 }  // namespace tresor::cli

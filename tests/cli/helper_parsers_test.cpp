@@ -5,6 +5,7 @@
 #include "cli/dotenv.hpp"
 #include "cli/git_credential.hpp"
 #include "cli/json.hpp"
+#include "tresor/error.hpp"
 
 using namespace tresor::cli;
 

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "support/test_support.hpp"
 #include "tresor/store.hpp"
 
 using tresor::Entry;
@@ -228,4 +229,23 @@ plugin = "memory"
                std::string(e.what()).find("'one' and 'two'") != std::string::npos;
     });
     BOOST_TEST(!store.get({"svc", "a"}).has_value());
+}
+
+// A plugin without set_many that fails in the middle of a batch: the entries
+// already written are undone, a replaced one gets its old value back.
+BOOST_AUTO_TEST_CASE(set_many_one_by_one_undoes_the_earlier_entries_when_one_fails) {
+    Store store = Store::from_toml("plugin_path = \"" +
+                                   (tresor::test::build_dir() / "test-plugins").string() +
+                                   "\"\n[backend.flaky]\nplugin = \"flaky-set\"\n"
+                                   "fail_on_set = 4\n");
+    store.set({"svc", "b"}, Secret("old"));  // set 1
+    std::vector<tresor::NewSecret> batch;
+    batch.push_back({{"svc", "a"}, Secret("new a"), {}});  // set 2
+    batch.push_back({{"svc", "b"}, Secret("new b"), {}});  // set 3
+    batch.push_back({{"svc", "c"}, Secret("new c"), {}});  // set 4 fails
+    BOOST_CHECK_EXCEPTION(store.set_many(batch), Error,
+                          [](const Error& e) { return e.code() == ErrorCode::io; });
+    BOOST_TEST(!store.get({"svc", "a"}).has_value());
+    BOOST_TEST(text(store.get({"svc", "b"})) == "old");
+    BOOST_TEST(!store.get({"svc", "c"}).has_value());
 }
