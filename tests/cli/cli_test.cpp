@@ -474,8 +474,10 @@ BOOST_AUTO_TEST_CASE(host_recipients_from_keygen_to_lockout) {
     BOOST_TEST(
         admin.run({"vault", "add-recipient", pub2, "--label", "web2"}, "", kPassword).exit_status ==
         0);
-    const ProcessResult typo =
-        admin.run({"vault", "add-recipient", pub2.substr(0, pub2.size() - 1) + "0"}, "", kPassword);
+    // One character changed (never to itself: a key ending in '0' would pass).
+    std::string mistyped = pub2;
+    mistyped.back() = mistyped.back() == '0' ? '2' : '0';
+    const ProcessResult typo = admin.run({"vault", "add-recipient", mistyped}, "", kPassword);
     BOOST_TEST(typo.exit_status == 2);
     BOOST_TEST(contains(typo.err, "is not a tresor host public key"), typo.err);
     const ProcessResult slots = admin.run({"vault", "slots"}, "", kPassword);
