@@ -22,6 +22,7 @@
 #include "cli/format.hpp"
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
+#include "cli/secure_pool.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -184,6 +185,7 @@ int run(Context& ctx, std::string_view action) {
 int main(int argc, char** argv) {
     using namespace tresor::cli;
     forbid_core_dumps();
+    size_secure_memory_pool();
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
     if (action.empty()) {

@@ -16,6 +16,7 @@
 #include "cli/format.hpp"
 #include "cli/git_credential.hpp"
 #include "cli/secret_io.hpp"
+#include "cli/secure_pool.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -145,6 +146,7 @@ int run(Context& ctx, std::string_view action) {
 int main(int argc, char** argv) {
     using namespace tresor::cli;
     forbid_core_dumps();
+    size_secure_memory_pool();
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
     if (action.empty()) {
