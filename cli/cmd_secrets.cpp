@@ -1,12 +1,11 @@
 // tresor set | get | rm | ls
-#include <botan/base64.h>
-
 #include <cstring>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
 #include "cli/secret_io.hpp"
+#include "platform/secure_memory.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -135,11 +134,10 @@ void add_get(CLI::App& app, Context& ctx) {
             // JSON text holds UTF-8; anything else travels as base64.
             out += is_valid_utf8(secret->view())
                        ? "\"value\":" + json_string(secret->view())
-                       : "\"value_base64\":\"" +
-                             Botan::base64_encode(secret->bytes().data(), secret->size()) + "\"";
+                       : "\"value_base64\":\"" + base64_encode(secret->bytes()) + "\"";
             out += "}\n";
             write_stdout(out);
-            ::explicit_bzero(out.data(), out.size());
+            platform::wipe(out.data(), out.size());
             return;
         }
         write_stdout(secret->bytes());

@@ -2,7 +2,9 @@
 // text for a terminal.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,11 @@ namespace tresor::cli {
 // the byte, so the output is always valid JSON; control characters (C0, DEL,
 // C1) are escaped too, so printing it on a terminal is safe.
 [[nodiscard]] std::string json_string(std::string_view text);
+
+// Standard base64 (RFC 4648, with padding), for values that are not UTF-8
+// in JSON output. Written here rather than taken from Botan, which the
+// Windows build does not have.
+[[nodiscard]] std::string base64_encode(std::span<const std::uint8_t> bytes);
 
 // Text from a store (service, name, label) made safe to print on a terminal,
 // where ESC, CR or BEL could forge or hide lines: C0 controls and DEL as

@@ -1,19 +1,11 @@
 // The `tresor` command line tool.
-#include <sys/prctl.h>
-#include <sys/resource.h>
-
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "platform/process.hpp"
 
 namespace {
-
-// A crash must not leave a core file holding decrypted secrets or keys.
-void forbid_core_dumps() {
-    const rlimit none{0, 0};
-    ::setrlimit(RLIMIT_CORE, &none);
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
 
 constexpr const char* kExitStatuses =
     "Exit status: 0 ok, 1 not found, 2 usage or config error, 3 backend unavailable or locked,\n"
@@ -23,7 +15,8 @@ constexpr const char* kExitStatuses =
 }  // namespace
 
 int main(int argc, char** argv) {
-    forbid_core_dumps();
+    // A crash must not leave a core file holding decrypted secrets or keys.
+    tresor::platform::forbid_core_dumps();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
     app.require_subcommand(1);
@@ -38,7 +31,10 @@ int main(int argc, char** argv) {
     tresor::cli::add_vault_commands(app, ctx);
     tresor::cli::add_kdf_commands(app, ctx);
     try {
-        app.parse(argc, argv);
+        // CLI11 takes the arguments in reverse order.
+        std::vector<std::string> args = tresor::platform::utf8_arguments(argc, argv);
+        std::reverse(args.begin(), args.end());
+        app.parse(args);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
