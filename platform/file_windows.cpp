@@ -11,7 +11,9 @@
 // to read it). Folders: only the last one is checked (its owner, and that
 // nobody else may add, delete or rename its entries); walking up from the
 // drive as on POSIX would refuse every system, whose C:\ lets every user
-// create folders. Not needed on Windows and left undefined here:
+// create folders. open_trusted_file judges the file by its own owner and ACL
+// and not its folder: a file another user planted or swapped in is theirs,
+// and refused. Not needed on Windows and left undefined here:
 // open_trusted_file_in, check_private_entry, write_private_file (the file
 // vault's, which this build lacks).
 #include <windows.h>
