@@ -23,12 +23,11 @@
 #include <sddl.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <memory>
 #include <vector>
 
 #include "platform/file.hpp"
+#include "platform/handle_windows.hpp"
 #include "platform/secure_memory.hpp"
 #include "platform/utf16_windows.hpp"
 #include "tresor/error.hpp"
@@ -47,31 +46,15 @@ namespace {
     throw Error(code, context + ": " + windows_error_text(error));
 }
 
-// A handle that closes itself unless handed to a FileDescriptor.
-class OwnedHandle {
-  public:
-    explicit OwnedHandle(HANDLE h) : h_(h) {}
-    ~OwnedHandle() {
-        if (h_ != INVALID_HANDLE_VALUE) {
-            ::CloseHandle(h_);
-        }
+// Hands an open handle to a C runtime descriptor, which then owns it.
+FileDescriptor into_descriptor(OwnedHandle& handle, const std::string& context) {
+    const int fd = ::_open_osfhandle(reinterpret_cast<intptr_t>(handle.get()), 0);
+    if (fd < 0) {
+        throw Error(ErrorCode::io, context + ": no descriptor left");
     }
-    OwnedHandle(const OwnedHandle&) = delete;
-    OwnedHandle& operator=(const OwnedHandle&) = delete;
-    [[nodiscard]] HANDLE get() const { return h_; }
-    [[nodiscard]] explicit operator bool() const { return h_ != INVALID_HANDLE_VALUE; }
-    FileDescriptor into_descriptor(const std::string& context) {
-        const int fd = ::_open_osfhandle(reinterpret_cast<intptr_t>(h_), 0);
-        if (fd < 0) {
-            throw Error(ErrorCode::io, context + ": no descriptor left");
-        }
-        h_ = INVALID_HANDLE_VALUE;
-        return FileDescriptor(fd);
-    }
-
-  private:
-    HANDLE h_;
-};
+    (void)handle.release();
+    return FileDescriptor(fd);
+}
 
 struct LocalFreeDeleter {
     void operator()(void* p) const { ::LocalFree(p); }
@@ -168,34 +151,6 @@ void check_security(HANDLE h, Owner owner, bool private_file, const std::string&
 
 }  // namespace
 
-FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) {
-            ::_close(fd_);
-        }
-        fd_ = other.release();
-    }
-    return *this;
-}
-
-FileDescriptor::~FileDescriptor() {
-    if (fd_ >= 0) {
-        ::_close(fd_);
-    }
-}
-
-int FileDescriptor::release() noexcept {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-}
-
-void throw_system_error(int error, const std::string& context) {
-    const ErrorCode code =
-        error == EACCES || error == EPERM ? ErrorCode::permission_denied : ErrorCode::io;
-    throw Error(code, context + ": " + std::strerror(error));
-}
-
 FileDescriptor check_trusted_folder(const std::filesystem::path& folder, std::string_view what) {
     const std::filesystem::path target = folder.empty() ? std::filesystem::path(".") : folder;
     const std::string label = std::string(what) + " folder " + target.string();
@@ -208,7 +163,7 @@ FileDescriptor check_trusted_folder(const std::filesystem::path& folder, std::st
         throw_windows_error(::GetLastError(), "cannot use " + label);
     }
     check_security(dir.get(), Owner::self_or_root, false, label);
-    return dir.into_descriptor("cannot use " + label);
+    return into_descriptor(dir, "cannot use " + label);
 }
 
 FileDescriptor open_trusted_file(const std::filesystem::path& path, const TrustRules& rules) {
@@ -241,7 +196,7 @@ FileDescriptor open_trusted_file(const std::filesystem::path& path, const TrustR
                                        " bytes, more than the " + std::to_string(rules.max_bytes) +
                                        " a " + std::string(rules.what) + " may have");
     }
-    return file.into_descriptor("cannot open " + what);
+    return into_descriptor(file, "cannot open " + what);
 }
 
 void read_bounded(int fd, std::uint64_t max_bytes, const std::string& what,

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "platform/handle_windows.hpp"
 #include "platform/library.hpp"
 #include "platform/utf16_windows.hpp"
 #include "tresor/error.hpp"
@@ -35,22 +36,14 @@ FileIdentity identity_of_module(HMODULE module, const std::filesystem::path& fil
     std::wstring name(32768, L'\0');
     const DWORD n = ::GetModuleFileNameW(module, name.data(), static_cast<DWORD>(name.size()));
     name.resize(n);
-    const HANDLE h = ::CreateFileW(name.c_str(), FILE_READ_ATTRIBUTES,
-                                   FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                                   OPEN_EXISTING, 0, nullptr);
-    if (n == 0 || h == INVALID_HANDLE_VALUE) {
+    const OwnedHandle h(::CreateFileW(name.c_str(), FILE_READ_ATTRIBUTES,
+                                      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                      nullptr, OPEN_EXISTING, 0, nullptr));
+    if (n == 0 || !h) {
         throw Error(ErrorCode::plugin_abi,
                     "cannot confirm which file was loaded for plugin " + file.string());
     }
-    FileIdentity id;
-    try {
-        id = identity_of(h, file);
-    } catch (...) {
-        ::CloseHandle(h);
-        throw;
-    }
-    ::CloseHandle(h);
-    return id;
+    return identity_of(h.get(), file);
 }
 
 }  // namespace

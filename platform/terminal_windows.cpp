@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "platform/handle_windows.hpp"
 #include "platform/secure_memory.hpp"
 #include "platform/terminal.hpp"
 #include "platform/utf16_windows.hpp"
@@ -13,22 +14,6 @@
 
 namespace tresor::platform {
 namespace {
-
-class Handle {
-  public:
-    explicit Handle(HANDLE h) : h_(h) {}
-    ~Handle() {
-        if (h_ != INVALID_HANDLE_VALUE) {
-            ::CloseHandle(h_);
-        }
-    }
-    Handle(const Handle&) = delete;
-    Handle& operator=(const Handle&) = delete;
-    [[nodiscard]] HANDLE get() const { return h_; }
-
-  private:
-    HANDLE h_;
-};
 
 HANDLE open_console(const wchar_t* name) {
     return ::CreateFileW(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
@@ -68,8 +53,8 @@ bool is_console(HANDLE h) {
 }  // namespace
 
 std::optional<SecureBytes> read_hidden_line(std::string_view prompt) {
-    const Handle in(open_console(L"CONIN$"));
-    const Handle out(open_console(L"CONOUT$"));
+    const OwnedHandle in(open_console(L"CONIN$"));
+    const OwnedHandle out(open_console(L"CONOUT$"));
     if (!is_console(in.get()) || !is_console(out.get())) {
         return std::nullopt;
     }
