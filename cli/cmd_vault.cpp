@@ -10,8 +10,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "core/terminal.hpp"
 #include "platform/file.hpp"
+#include "platform/terminal.hpp"
 #include "vault/settings.hpp"
 #include "vault/slots/host_key.hpp"
 #include "vault/stores/store_access.hpp"
@@ -43,7 +43,7 @@ tv::Settings vault_settings(const Context& ctx) {
 }
 
 const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::string& reason) {
-    auto line = core::read_hidden_line(prompt);
+    auto line = platform::read_hidden_line(prompt);
     if (!line) {
         reason = "no terminal to prompt on";
         return std::optional<tv::SecureBytes>();

@@ -18,11 +18,11 @@
 #include <string_view>
 
 #include "cli/context.hpp"
-#include "cli/core_dumps.hpp"
 #include "cli/format.hpp"
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
-#include "cli/secure_pool.hpp"
+#include "platform/process.hpp"
+#include "platform/secure_memory.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -184,8 +184,8 @@ int run(Context& ctx, std::string_view action) {
 
 int main(int argc, char** argv) {
     using namespace tresor::cli;
-    forbid_core_dumps();
-    size_secure_memory_pool();
+    tresor::platform::forbid_core_dumps();
+    tresor::platform::size_secure_memory_pool();
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
     if (action.empty()) {

@@ -2,7 +2,9 @@
 // terminal (JSON is cli/json.hpp).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,11 @@ namespace tresor::cli {
 [[nodiscard]] Timestamp parse_time(std::string_view text);
 
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
+
+// Standard base64 (RFC 4648, with padding), for values that are not UTF-8
+// in JSON output. Written here rather than taken from Botan, which the
+// Windows build does not have.
+[[nodiscard]] std::string base64_encode(std::span<const std::uint8_t> bytes);
 
 // Text from a store (service, name, label) made safe to print on a terminal,
 // where ESC, CR or BEL could forge or hide lines: C0 controls and DEL as

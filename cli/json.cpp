@@ -1,7 +1,5 @@
 #include "cli/json.hpp"
 
-#include <botan/base64.h>
-
 #include "cli/format.hpp"
 
 namespace tresor::cli {
@@ -32,8 +30,8 @@ void put_text(Json& object, std::string_view member, std::string_view bytes) {
         object[json_text(member)] = json_text(bytes);
         return;
     }
-    const std::string encoded =
-        Botan::base64_encode(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    const std::string encoded = base64_encode(
+        {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
     object[json_text(member)] = json_text(encoded);
     object[json_text(std::string(member) + "_encoding")] = "base64";
 }

@@ -1,9 +1,10 @@
 // The `tresor` command line tool.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "cli/core_dumps.hpp"
-#include "cli/secure_pool.hpp"
+#include "platform/process.hpp"
+#include "platform/secure_memory.hpp"
 
 namespace {
 
@@ -15,8 +16,9 @@ constexpr const char* kExitStatuses =
 }  // namespace
 
 int main(int argc, char** argv) {
-    tresor::cli::forbid_core_dumps();
-    tresor::cli::size_secure_memory_pool();
+    // A crash must not leave a core file holding decrypted secrets or keys.
+    tresor::platform::forbid_core_dumps();
+    tresor::platform::size_secure_memory_pool();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
     app.require_subcommand(1);
@@ -33,7 +35,10 @@ int main(int argc, char** argv) {
     tresor::cli::add_import_commands(app, ctx);
     tresor::cli::add_aws_command(app, ctx);
     try {
-        app.parse(argc, argv);
+        // CLI11 takes the arguments in reverse order.
+        std::vector<std::string> args = tresor::platform::utf8_arguments(argc, argv);
+        std::reverse(args.begin(), args.end());
+        app.parse(args);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {

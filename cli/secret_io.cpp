@@ -1,18 +1,16 @@
 #include "cli/secret_io.hpp"
 
-#include <unistd.h>
+#include <array>
 
-#include <cerrno>
-#include <cstring>
-
-#include "core/terminal.hpp"
+#include "platform/secure_memory.hpp"
+#include "platform/terminal.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::cli {
 
 Secret read_secret_input(const std::string& prompt, bool raw) {
-    if (::isatty(STDIN_FILENO) == 1) {
-        if (auto line = core::read_hidden_line(prompt)) {
+    if (platform::stdin_is_terminal()) {
+        if (auto line = platform::read_hidden_line(prompt)) {
             return Secret(std::move(*line));
         }
     }
@@ -28,39 +26,19 @@ Secret read_secret_input(const std::string& prompt, bool raw) {
 
 SecureBytes read_all_stdin() {
     SecureBytes bytes;
-    std::uint8_t chunk[4096];
-    for (;;) {
-        const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            const int error = errno;
-            ::explicit_bzero(chunk, sizeof(chunk));
-            throw Error(ErrorCode::io,
-                        std::string("cannot read the secret from stdin: ") + std::strerror(error));
-        }
-        if (n == 0) {
-            break;
-        }
-        bytes.insert(bytes.end(), chunk, chunk + n);
+    std::array<std::uint8_t, 4096> chunk;
+    struct Wipe {
+        std::array<std::uint8_t, 4096>& buffer;
+        ~Wipe() { platform::wipe(buffer.data(), buffer.size()); }
+    } wipe{chunk};
+    while (const std::size_t n = platform::read_stdin(chunk)) {
+        bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
     }
-    ::explicit_bzero(chunk, sizeof(chunk));
     return bytes;
 }
 
 void write_stdout(std::span<const std::uint8_t> bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            throw Error(ErrorCode::io, "cannot write to stdout");
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    platform::write_stdout(bytes);
 }
 
 void write_stdout(std::string_view text) {

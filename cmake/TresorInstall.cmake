@@ -5,6 +5,7 @@ include(CMakePackageConfigHelpers)
 
 install(TARGETS tresor EXPORT tresorTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES
     include/tresor/error.hpp include/tresor/export.hpp include/tresor/plugin.h

@@ -1,7 +1,7 @@
 # tresor_add_plugin(NAME <name> SOURCES <src...> [LIBRARIES <lib...>])
 #
 # Builds plugins/<name> twice from one set of objects:
-#  - a loadable module tresor-<name>.so exporting only tresor_plugin_entry
+#  - a loadable module tresor-<name>.so (.dll on Windows) exporting only tresor_plugin_entry
 #    (version script, hidden visibility, -z defs: every dependency is linked,
 #    none is expected from the host);
 #  - when <name> is listed in TRESOR_BUILTIN_PLUGINS, the same objects are
@@ -21,8 +21,10 @@ function(tresor_add_plugin)
     configure_file(${PROJECT_SOURCE_DIR}/cmake/plugin_entry.c.in "${shim}" @ONLY)
     add_library(tresor-${P_NAME} MODULE "${shim}")
     target_link_libraries(tresor-${P_NAME} PRIVATE tresor_plugin_${id}_obj)
-    target_link_options(tresor-${P_NAME} PRIVATE -Wl,-z,defs
-        -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/plugin.map)
+    if(NOT WIN32)  # a DLL exports only what is marked TRESOR_PLUGIN_EXPORT
+        target_link_options(tresor-${P_NAME} PRIVATE -Wl,-z,defs
+            -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/plugin.map)
+    endif()
     set_target_properties(tresor-${P_NAME} PROPERTIES PREFIX "" OUTPUT_NAME "tresor-${P_NAME}"
         LIBRARY_OUTPUT_DIRECTORY "${TRESOR_BUILD_PLUGIN_DIR}"
         LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/plugin.map)

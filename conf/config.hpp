@@ -60,11 +60,18 @@ struct Config {
 
 // The chain used when no config file exists: the Secret Service where it is
 // usable, else the encrypted file vault in $XDG_DATA_HOME/tresor/vault.db.
+// Windows: Credential Manager (CMake's TRESOR_DEFAULT_CHAIN).
 [[nodiscard]] Config default_config();
 
 // Discovery order: explicit_path, $TRESOR_CONFIG, $XDG_CONFIG_HOME/tresor/
 // config.toml (~/.config/...), /etc/tresor/config.toml, else default_config().
+// On Windows: %APPDATA%\tresor\config.toml, %ProgramData%\tresor\config.toml
+// (platform/paths.hpp).
 [[nodiscard]] Config discover_config(const std::optional<std::filesystem::path>& explicit_path);
+
+// Whether a [routes] glob matches a service: fnmatch(3) without flags, in
+// bytes (conf/route_glob.cpp), the same on every platform.
+[[nodiscard]] bool route_glob_matches(std::string_view pattern, std::string_view text);
 
 // The candidate closest to word by edit distance, if close enough to be a
 // plausible typo; for "did you mean" hints.

@@ -1,38 +1,26 @@
-// Where the config comes from when the caller names no file.
-#include <cstdlib>
+// Where the config comes from when the caller names no file; the folders are
+// the platform's (platform/paths.hpp).
+#include <string_view>
 
 #include "conf/config.hpp"
+#include "platform/paths.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::conf {
-namespace {
-
-std::optional<std::filesystem::path> env_path(const char* name) {
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') {
-        return std::nullopt;
-    }
-    return std::filesystem::path(value);
-}
-
-std::optional<std::filesystem::path> user_config_file() {
-    if (auto xdg = env_path("XDG_CONFIG_HOME")) {
-        return *xdg / "tresor" / "config.toml";
-    }
-    if (auto home = env_path("HOME")) {
-        return *home / ".config" / "tresor" / "config.toml";
-    }
-    return std::nullopt;
-}
-
-}  // namespace
 
 Config default_config() {
     Config config;
     config.source = "<built-in default>";
-    config.chain = {"secret-service", "vault"};
-    config.backends.push_back({"secret-service", "secret-service", {}, {config.source, 0, 0}});
-    config.backends.push_back({"vault", "vault", {}, {config.source, 0, 0}});
+    // The backends this build has, from CMake's TRESOR_DEFAULT_CHAIN
+    // ("secret-service,vault" on Linux, "wincred" on Windows).
+    std::string_view rest = TRESOR_DEFAULT_CHAIN;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string name(rest.substr(0, comma));
+        config.chain.push_back(name);
+        config.backends.push_back({name, name, {}, {config.source, 0, 0}});
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
     return config;
 }
 
@@ -41,14 +29,14 @@ Config discover_config(const std::optional<std::filesystem::path>& explicit_path
     if (explicit_path) {
         return load_config_file(*explicit_path);
     }
-    if (auto from_env = env_path("TRESOR_CONFIG")) {
-        return load_config_file(*from_env);
+    if (auto from_env = platform::environment_variable("TRESOR_CONFIG")) {
+        return load_config_file(std::filesystem::path(*from_env));
     }
     std::error_code ec;
-    if (auto user = user_config_file(); user && std::filesystem::exists(*user, ec)) {
+    if (auto user = platform::user_config_file(); user && std::filesystem::exists(*user, ec)) {
         return load_config_file(*user);
     }
-    const std::filesystem::path system_file = "/etc/tresor/config.toml";
+    const std::filesystem::path system_file = platform::system_config_file();
     if (std::filesystem::exists(system_file, ec)) {
         return load_config_file(system_file);
     }

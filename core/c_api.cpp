@@ -1,6 +1,5 @@
 // The C API (tresor/tresor.h): a thin layer over tresor::Store. Exceptions are
 // turned into status codes at exactly one guard.
-#include <botan/mem_ops.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -135,9 +134,10 @@ tresor_status tresor_get(tresor_store* store, const char* service, const char* n
         if (!secret) {
             return TRESOR_NOT_FOUND;
         }
-        // Botan's secure allocator: locked where possible, wiped on free. One
-        // byte more so an empty secret still gets a non-NULL pointer.
-        auto* out = static_cast<uint8_t*>(Botan::allocate_memory(secret->size() + 1, 1));
+        // Secret's allocator (platform/secure_memory.hpp): locked where
+        // possible, wiped on free. One byte more so an empty secret still
+        // gets a non-NULL pointer.
+        auto* out = static_cast<uint8_t*>(tresor::detail::secure_allocate(secret->size() + 1));
         std::copy(secret->bytes().begin(), secret->bytes().end(), out);
         *value = out;
         *value_length = secret->size();
@@ -147,7 +147,7 @@ tresor_status tresor_get(tresor_store* store, const char* service, const char* n
 
 void tresor_free_secret(uint8_t* value, size_t value_length) {
     if (value != nullptr) {
-        Botan::deallocate_memory(value, value_length + 1, 1);
+        tresor::detail::secure_deallocate(value, value_length + 1);
     }
 }
 

@@ -1,7 +1,5 @@
 #include "core/chain.hpp"
 
-#include <fnmatch.h>
-
 #include <algorithm>
 
 #include "tresor/error.hpp"
@@ -88,9 +86,8 @@ Backend& Chain::serving(std::string_view service) {
     if (forced_ != nullptr) {
         return require_usable(*forced_);
     }
-    const std::string service_text(service);
     for (auto& [glob, backend] : routes_) {
-        if (::fnmatch(glob.c_str(), service_text.c_str(), 0) == 0) {
+        if (conf::route_glob_matches(glob, service)) {
             return require_usable(*backend);
         }
     }

@@ -1,35 +1,33 @@
 #include "core/plugin_catalog.hpp"
 
-#include <dlfcn.h>
-#include <stdlib.h>
-
 #include <algorithm>
 #include <set>
 
 #include "core/builtin_plugins.hpp"
 #include "platform/file.hpp"
+#include "platform/library.hpp"
+#include "platform/paths.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::core {
 namespace {
 
 constexpr std::string_view kFilePrefix = "tresor-";
-constexpr std::string_view kFileSuffix = ".so";
 
 std::filesystem::path plugin_file_name(std::string_view name) {
-    return std::string(kFilePrefix) + std::string(name) + std::string(kFileSuffix);
+    return std::string(kFilePrefix) + std::string(name) +
+           std::string(platform::plugin_file_suffix());
 }
 
 // True when the module holding this function (libtresor or a program linking
 // the core statically) lives inside the build tree it was built in.
 bool running_from_build_tree() {
-    Dl_info info{};
-    if (::dladdr(reinterpret_cast<void*>(&running_from_build_tree), &info) == 0 ||
-        info.dli_fname == nullptr) {
+    const auto module_file = platform::this_module_file();
+    if (!module_file) {
         return false;
     }
     std::error_code ec;
-    const auto module = std::filesystem::weakly_canonical(info.dli_fname, ec);
+    const auto module = std::filesystem::weakly_canonical(*module_file, ec);
     const auto build_dir = std::filesystem::weakly_canonical(TRESOR_BUILD_DIR, ec);
     if (ec) {
         return false;
@@ -60,11 +58,11 @@ std::string join(const std::vector<std::string>& items) {
 
 PluginCatalog::PluginCatalog(const std::vector<std::filesystem::path>& config_plugin_path)
     : search_dirs_(config_plugin_path) {
-    // secure_getenv: a setuid program must not take plugin paths from its caller.
-    if (const char* env = ::secure_getenv("TRESOR_PLUGIN_PATH"); env != nullptr) {
-        std::string_view rest(env);
+    // A setuid program must not take plugin paths from its caller.
+    if (const auto env = platform::trusted_environment_variable("TRESOR_PLUGIN_PATH")) {
+        std::string_view rest(*env);
         while (!rest.empty()) {
-            const auto colon = rest.find(':');
+            const auto colon = rest.find(platform::path_list_separator());
             const auto dir = rest.substr(0, colon);
             if (!dir.empty()) {
                 search_dirs_.emplace_back(dir);
@@ -72,14 +70,17 @@ PluginCatalog::PluginCatalog(const std::vector<std::filesystem::path>& config_pl
             rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
         }
     }
-    search_dirs_.emplace_back(TRESOR_INSTALL_PLUGIN_DIR);
+    for (auto& dir : platform::system_plugin_dirs()) {
+        search_dirs_.push_back(std::move(dir));
+    }
     if (running_from_build_tree()) {
         search_dirs_.emplace_back(TRESOR_BUILD_PLUGIN_DIR);
     }
 }
 
 PluginHandle PluginCatalog::load(std::string_view name) const {
-    if (name.find('/') != std::string_view::npos) {
+    // A name with a folder in it ('/', and '\\' on Windows) is a file path.
+    if (std::filesystem::path(name).has_parent_path()) {
         return load_plugin_file(std::filesystem::path(name));
     }
     if (const BuiltinPlugin* builtin = find_builtin(name)) {
@@ -114,15 +115,16 @@ std::vector<std::string> PluginCatalog::available_names() const {
             names.emplace_back(builtin.name);
         }
     }
+    const std::string_view suffix = platform::plugin_file_suffix();
     std::error_code ec;
     for (const auto& dir : search_dirs_) {
         std::vector<std::string> in_dir;
         for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
             const std::string base = file.path().filename().string();
-            if (base.size() > kFilePrefix.size() + kFileSuffix.size() &&
-                base.starts_with(kFilePrefix) && base.ends_with(kFileSuffix)) {
-                in_dir.push_back(base.substr(
-                    kFilePrefix.size(), base.size() - kFilePrefix.size() - kFileSuffix.size()));
+            if (base.size() > kFilePrefix.size() + suffix.size() && base.starts_with(kFilePrefix) &&
+                base.ends_with(suffix)) {
+                in_dir.push_back(base.substr(kFilePrefix.size(),
+                                             base.size() - kFilePrefix.size() - suffix.size()));
             }
         }
         std::sort(in_dir.begin(), in_dir.end());

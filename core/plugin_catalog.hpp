@@ -1,8 +1,9 @@
 // core/plugin_catalog.hpp — which plugins exist: the built-in ones and the
-// tresor-<name>.so files on the search path.
+// tresor-<name>.so (.dll on Windows) files on the search path.
 //
 // Search path, in order: the config's plugin_path, $TRESOR_PLUGIN_PATH
-// (colon-separated), the install directory, and — only when this code itself
+// (colon-separated; ';' on Windows), the system's plugin folders
+// (platform/paths.hpp), and — only when this code itself
 // runs from the build tree — the build tree's plugins/ folder, so the CLI and
 // tests work without installing and an installed tresor never looks there.
 #pragma once
@@ -26,7 +27,7 @@ class PluginCatalog {
     }
 
     // A built-in plugin of that name, else the first tresor-<name>.so on the
-    // search path; a name containing '/' is a file path. Throws Error{config}
+    // search path; a name containing a folder separator is a file path. Throws Error{config}
     // for an unknown name, listing the plugins that exist, and the loader's
     // errors for a file that cannot be used.
     [[nodiscard]] PluginHandle load(std::string_view name) const;

@@ -1,26 +1,16 @@
-// Secret's storage is Botan's secure memory: mlock'ed pool where possible,
-// excluded from core dumps, zeroed before release.
-#include <botan/mem_ops.h>
-
+// Secret's storage is defined with the platform's secure memory
+// (platform/secure_memory.hpp): locked where possible, kept out of dumps,
+// zeroed before release.
 #include "tresor/secret.hpp"
 
+#include "platform/secure_memory.hpp"
+
 namespace tresor {
-namespace detail {
-
-void* secure_allocate(std::size_t bytes) {
-    return Botan::allocate_memory(bytes, 1);
-}
-
-void secure_deallocate(void* p, std::size_t bytes) noexcept {
-    Botan::deallocate_memory(p, bytes, 1);
-}
-
-}  // namespace detail
 
 bool Secret::equals(std::span<const std::uint8_t> other) const noexcept {
     // The length is not secret; the content is compared in constant time.
     return other.size() == bytes_.size() &&
-           Botan::constant_time_compare(bytes_.data(), other.data(), bytes_.size());
+           platform::constant_time_equal(bytes_.data(), other.data(), bytes_.size());
 }
 
 }  // namespace tresor

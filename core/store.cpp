@@ -7,7 +7,8 @@
 #include "conf/config.hpp"
 #include "core/chain.hpp"
 #include "core/plugin_catalog.hpp"
-#include "core/terminal.hpp"
+#include "platform/paths.hpp"
+#include "platform/terminal.hpp"
 #include "tresor/store.hpp"
 
 namespace tresor {
@@ -27,8 +28,8 @@ std::optional<std::string> forced_backend(const OpenOptions& options) {
     if (options.backend) {
         return options.backend;
     }
-    if (const char* env = ::secure_getenv("TRESOR_BACKEND"); env != nullptr && *env != '\0') {
-        return std::string(env);
+    if (auto env = platform::trusted_environment_variable("TRESOR_BACKEND")) {
+        return env;
     }
     return std::nullopt;
 }
@@ -89,7 +90,7 @@ struct Store::Impl {
                 note("prompting for a password is not enabled for this program");
                 return TRESOR_LOCKED;
             }
-            std::optional<SecureBytes> line = core::read_hidden_line(prompt);
+            std::optional<SecureBytes> line = platform::read_hidden_line(prompt);
             if (!line) {
                 note("no terminal to prompt on");
                 return TRESOR_LOCKED;

@@ -75,34 +75,6 @@ void check_folder(const struct stat& st, const std::filesystem::path& folder, bo
 
 }  // namespace
 
-FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-        fd_ = other.release();
-    }
-    return *this;
-}
-
-FileDescriptor::~FileDescriptor() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-}
-
-int FileDescriptor::release() noexcept {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-}
-
-void throw_system_error(int error, const std::string& context) {
-    const ErrorCode code =
-        error == EACCES || error == EPERM ? ErrorCode::permission_denied : ErrorCode::io;
-    throw Error(code, context + ": " + std::strerror(error));
-}
-
 FileDescriptor check_trusted_folder(const std::filesystem::path& folder, std::string_view what) {
     std::error_code ec;
     const std::filesystem::path canonical =

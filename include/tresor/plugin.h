@@ -144,8 +144,8 @@ typedef struct tresor_plugin {
     void (*close)(void* ctx);
 
     /* TRESOR_OK after calling sink once, or TRESOR_NOT_FOUND. */
-    tresor_status (*get)(void* ctx, const tresor_key* key, tresor_secret_sink sink,
-                         void* sink_ctx, tresor_diag* diag);
+    tresor_status (*get)(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
+                         tresor_diag* diag);
 
     /* Creates or replaces an entry. meta is never NULL. */
     tresor_status (*set)(void* ctx, const tresor_key* key, const uint8_t* value,
@@ -160,8 +160,8 @@ typedef struct tresor_plugin {
                           tresor_diag* diag);
 
     /* Calls sink once with one entry's metadata, or returns TRESOR_NOT_FOUND. */
-    tresor_status (*stat)(void* ctx, const tresor_key* key, tresor_entry_sink sink,
-                          void* sink_ctx, tresor_diag* diag);
+    tresor_status (*stat)(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
+                          tresor_diag* diag);
 
     /* Fields above: ABI 1.0. */
 
@@ -179,9 +179,16 @@ typedef struct tresor_plugin {
  * whatever the host's version: the host compares abi_major and refuses a
  * mismatch with a message naming both versions. */
 typedef const tresor_plugin* (*tresor_plugin_entry_fn)(uint32_t host_abi_major,
-                                                      uint32_t host_abi_minor);
+                                                       uint32_t host_abi_minor);
 
 #define TRESOR_PLUGIN_ENTRY_SYMBOL "tresor_plugin_entry"
+
+/* Marks a plugin's tresor_plugin_entry for export from its shared library. */
+#if defined(_WIN32)
+#define TRESOR_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define TRESOR_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
 
 #ifdef __cplusplus
 }

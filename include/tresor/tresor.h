@@ -26,7 +26,9 @@
 extern "C" {
 #endif
 
-#if defined(TRESOR_BUILDING_LIBRARY)
+#if defined(TRESOR_BUILDING_LIBRARY) && defined(_WIN32)
+#define TRESOR_C_API __declspec(dllexport)
+#elif defined(TRESOR_BUILDING_LIBRARY)
 #define TRESOR_C_API __attribute__((visibility("default")))
 #else
 #define TRESOR_C_API
@@ -69,8 +71,8 @@ TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, 
 TRESOR_C_API void tresor_free_secret(uint8_t* value, size_t value_length);
 
 /* *removed = 1 when an entry was removed, 0 when there was none. */
-TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* service,
-                                         const char* name, int* removed, tresor_error* err);
+TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* service, const char* name,
+                                         int* removed, tresor_error* err);
 
 /* service NULL: every service. Metadata only, never values. */
 TRESOR_C_API tresor_status tresor_list_open(tresor_store* store, const char* service,

@@ -6,8 +6,7 @@ static const tresor_plugin kPlugin = {
     0,  0,  0,
 };
 
-__attribute__((visibility("default"))) const tresor_plugin* tresor_plugin_entry(uint32_t major,
-                                                                                uint32_t minor) {
+TRESOR_PLUGIN_EXPORT const tresor_plugin* tresor_plugin_entry(uint32_t major, uint32_t minor) {
     (void)major;
     (void)minor;
     return &kPlugin;

@@ -1,14 +1,15 @@
-#include "core/terminal.hpp"
-
+// platform/terminal.hpp on POSIX (Linux): /dev/tty with termios, fds 0 and 1.
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
+#include "platform/terminal.hpp"
 #include "tresor/error.hpp"
 
-namespace tresor::core {
+namespace tresor::platform {
 namespace {
 
 // Restores the terminal's echo on every exit path, including exceptions.
@@ -81,4 +82,36 @@ std::optional<SecureBytes> read_hidden_line(std::string_view prompt) {
     return line;
 }
 
-}  // namespace tresor::core
+bool stdin_is_terminal() {
+    return ::isatty(STDIN_FILENO) == 1;
+}
+
+std::size_t read_stdin(std::span<std::uint8_t> buffer) {
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            throw Error(ErrorCode::io,
+                        std::string("cannot read the secret from stdin: ") + std::strerror(errno));
+        }
+        return static_cast<std::size_t>(n);
+    }
+}
+
+void write_stdout(std::span<const std::uint8_t> bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(STDOUT_FILENO, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            throw Error(ErrorCode::io, "cannot write to stdout");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace tresor::platform

@@ -1,0 +1,34 @@
+// tresor vault | kdf | exec in a build without the file vault (the Windows
+// build: Debian has no mingw Botan or SQLite, docs/BACKENDS.md). The commands
+// still exist, so a script gets a clear reason and exit status 3 instead of
+// a usage error that suggests a typo.
+#include "cli/commands.hpp"
+
+namespace tresor::cli {
+namespace {
+
+void add_unavailable(CLI::App& app, const std::string& name, const std::string& why) {
+    auto* cmd = app.add_subcommand(name, "(not in this build) " + why);
+    cmd->allow_extras();
+    cmd->prefix_command();
+    cmd->callback([name, why] {
+        throw Error(ErrorCode::unavailable,
+                    "tresor " + name + " is not available in this build: " + why);
+    });
+}
+
+}  // namespace
+
+void add_vault_commands(CLI::App& app, Context&) {
+    add_unavailable(app, "vault", "it has no file vault (no Botan and SQLite for this platform)");
+}
+
+void add_kdf_commands(CLI::App& app, Context&) {
+    add_unavailable(app, "kdf", "it has no file vault, whose key derivation this tunes");
+}
+
+void add_exec_command(CLI::App& app, Context&) {
+    add_unavailable(app, "exec", "it replaces the process with execve, which this platform lacks");
+}
+
+}  // namespace tresor::cli

@@ -1,0 +1,31 @@
+// platform/library.hpp — loading a plugin's code into the process.
+//
+// The loader (core/plugin_loader.cpp) opens and checks the file with
+// open_trusted_file; this seam loads that very file and finds its entry.
+// A library is loaded at most once per process (the same file, opened again,
+// is recognized) and never unloaded: plugins such as secret-service bring
+// GLib types and threads that cannot be torn down safely.
+//
+// Thread safety: every function may be called from any thread.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "platform/file.hpp"
+
+namespace tresor::platform {
+
+// Loads the library open on `file` (the descriptor the trust checks were
+// made on), or returns the one loaded before from the same file. Keeps the
+// file open for the life of the process when it loads it. Throws
+// Error{plugin_abi} naming `path` when the system's loader refuses it.
+[[nodiscard]] void* load_library_once(FileDescriptor& file, const std::filesystem::path& path);
+
+// The address of an exported symbol of a loaded library, or nullptr.
+[[nodiscard]] void* find_library_symbol(void* library, const char* symbol);
+
+// The file of the module (program or shared library) holding this code.
+[[nodiscard]] std::optional<std::filesystem::path> this_module_file();
+
+}  // namespace tresor::platform

@@ -1,0 +1,20 @@
+// platform/process.hpp — what the CLI sets up for its own process.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tresor::platform {
+
+// The program's arguments as UTF-8, without the program's name. POSIX: argv
+// as given. Windows: from the UTF-16 command line (CommandLineToArgvW), since
+// main's argv is in the ANSI code page and would mangle "näme" or "名前".
+[[nodiscard]] std::vector<std::string> utf8_arguments(int argc, char** argv);
+
+// A crash must not leave a dump holding decrypted secrets or keys. POSIX:
+// RLIMIT_CORE 0 and PR_SET_DUMPABLE 0. Windows: no error-reporting dialog or
+// dump for this process (SetErrorMode; a machine-wide WER LocalDumps policy,
+// set by an administrator, is out of a program's reach).
+void forbid_core_dumps();
+
+}  // namespace tresor::platform

@@ -1,0 +1,31 @@
+// platform/process.hpp on Windows.
+#include <windows.h>
+
+// after windows.h:
+#include <shellapi.h>
+
+#include "platform/process.hpp"
+#include "platform/utf16_windows.hpp"
+
+namespace tresor::platform {
+
+void forbid_core_dumps() {
+    // No Windows Error Reporting dialog (and so no dump it would offer to
+    // write or send) when the process crashes.
+    ::SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+}
+
+std::vector<std::string> utf8_arguments(int, char**) {
+    int count = 0;
+    wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);
+    std::vector<std::string> args;
+    for (int i = 1; wide != nullptr && i < count; ++i) {
+        // An unpaired surrogate cannot be UTF-8: U+FFFD keeps the argument
+        // count (and so the meaning of the others) intact.
+        args.push_back(to_utf8(wide[i]).value_or("\xEF\xBF\xBD"));
+    }
+    ::LocalFree(wide);
+    return args;
+}
+
+}  // namespace tresor::platform
