@@ -18,9 +18,13 @@ SecureBytes argon2id_one_lane(std::span<const std::uint8_t> password,
     if (sodium_init() < 0) {
         throw Error(ErrorCode::io, "libsodium could not initialise");
     }
+    // libsodium declares the password non-null, even an empty one (whose
+    // span may hold nullptr).
+    static const char kEmpty = 0;
+    const char* passwd =
+        password.empty() ? &kEmpty : reinterpret_cast<const char*>(password.data());
     SecureBytes out(kKeyBytes);
-    if (crypto_pwhash_argon2id(out.data(), out.size(),
-                               reinterpret_cast<const char*>(password.data()), password.size(),
+    if (crypto_pwhash_argon2id(out.data(), out.size(), passwd, password.size(),
                                salt_16_bytes.data(), iterations, std::size_t{memory_kib} * 1024,
                                crypto_pwhash_argon2id_ALG_ARGON2ID13) != 0) {
         // libsodium says only -1: the parameters were checked against the
