@@ -1,5 +1,6 @@
 #include "core/backend.hpp"
 
+#include "core/credential.hpp"
 #include "core/status.hpp"
 
 namespace tresor::core {
@@ -31,21 +32,26 @@ Entry to_entry(const tresor_entry& e, const std::string& backend) {
     out.last_used_at = to_time(e.last_used_at);
     out.expires_at = to_time(e.expires_at);
     out.backend = backend;
+    if (TRESOR_STRUCT_HAS(&e, tresor_entry, attributes) && e.attributes != nullptr) {
+        out.attributes = decode_attributes(e.attributes, backend);
+    }
     return out;
 }
 
 struct EntryCollector {
     std::vector<Entry>* out;
     const std::string* backend;
+    std::exception_ptr failure;  // rethrown once the plugin returns
 };
 
 int collect_entry(void* ctx, const tresor_entry* entry) {
+    auto* collector = static_cast<EntryCollector*>(ctx);
     try {
-        auto* collector = static_cast<EntryCollector*>(ctx);
         collector->out->push_back(to_entry(*entry, *collector->backend));
         return 0;
     } catch (...) {
-        return 1;  // out of memory: stop the listing
+        collector->failure = std::current_exception();  // corrupt fields, out of memory
+        return 1;
     }
 }
 
@@ -188,6 +194,15 @@ void Backend::set(const Key& key, const Secret& value, const SetOptions& options
     meta.label = options.label.c_str();
     meta.description = options.description.c_str();
     meta.expires_at = options.expires_at ? options.expires_at->time_since_epoch().count() : 0;
+    // A plugin without the capability would drop the fields (an ABI 1.0
+    // plugin does not even see them): refuse rather than lose a username.
+    const std::string attributes = encode_attributes(options.attributes);
+    if (!attributes.empty() && (plugin_->capabilities & TRESOR_CAP_ATTRIBUTES) == 0) {
+        throw Error(ErrorCode::invalid_argument,
+                    "backend '" + config_.name + "' (plugin " + config_.plugin +
+                        ") cannot keep a credential's fields; store it in a vault");
+    }
+    meta.attributes = attributes.c_str();
     tresor_diag diag{};
     check(plugin_->set(context_, &k, value.bytes().data(), value.size(), &meta, &diag), diag);
 }
@@ -207,11 +222,14 @@ void Backend::list(const std::string* service, std::vector<Entry>& out) {
         throw Error(ErrorCode::unavailable,
                     "backend '" + config_.name + "' (plugin " + config_.plugin + ") cannot list");
     }
-    EntryCollector collector{&out, &config_.name};
+    EntryCollector collector{&out, &config_.name, nullptr};
     tresor_diag diag{};
     check(plugin_->list(context_, service != nullptr ? service->c_str() : nullptr, collect_entry,
                         &collector, &diag),
           diag);
+    if (collector.failure) {
+        std::rethrow_exception(collector.failure);
+    }
 }
 
 std::optional<Entry> Backend::stat(const Key& key) {
@@ -222,13 +240,16 @@ std::optional<Entry> Backend::stat(const Key& key) {
     }
     const tresor_key k = to_abi(key);
     std::vector<Entry> found;
-    EntryCollector collector{&found, &config_.name};
+    EntryCollector collector{&found, &config_.name, nullptr};
     tresor_diag diag{};
     const tresor_status status = plugin_->stat(context_, &k, collect_entry, &collector, &diag);
     if (status == TRESOR_NOT_FOUND) {
         return std::nullopt;
     }
     check(status, diag);
+    if (collector.failure) {
+        std::rethrow_exception(collector.failure);
+    }
     if (found.empty()) {
         throw Error(ErrorCode::internal, "backend '" + config_.name + "' returned no metadata");
     }

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TRESOR_PLUGIN_ABI_MAJOR 1
-#define TRESOR_PLUGIN_ABI_MINOR 0
+#define TRESOR_PLUGIN_ABI_MINOR 1
 
 /* Capability bits: what a backend can honestly promise. */
 #define TRESOR_CAP_PERSISTENT (1u << 0) /* survives a reboot */
@@ -44,6 +44,12 @@ extern "C" {
 #define TRESOR_CAP_METADATA (1u << 3)   /* keeps type, label, description, times */
 #define TRESOR_CAP_BINARY (1u << 4)     /* values may hold any byte, NUL included */
 #define TRESOR_CAP_EXPIRY (1u << 5)     /* honours expires_at by itself */
+#define TRESOR_CAP_ATTRIBUTES (1u << 6) /* ABI 1.1: keeps tresor_entry.attributes */
+
+/* Does the struct *s, as its sender built it (s->struct_size), reach far
+ * enough to hold `field`? Read a field added after ABI 1.0 only when it does. */
+#define TRESOR_STRUCT_HAS(s, type, field) \
+    ((s)->struct_size >= offsetof(type, field) + sizeof((s)->field))
 
 /* Secret types; the numbers are stored by backends, so never renumber. */
 typedef enum tresor_secret_type {
@@ -88,6 +94,13 @@ typedef struct tresor_entry {
     int64_t updated_at;
     int64_t last_used_at;
     int64_t expires_at;
+    /* fields above: ABI 1.0 */
+    /* A credential's non-secret fields (username, token_url, ...) as one JSON
+     * object of strings, keys sorted; NULL or "" for none. Opaque to a plugin:
+     * it stores and returns the text as given. The host sets it only for a
+     * plugin with TRESOR_CAP_ATTRIBUTES (docs/CREDENTIALS.md). */
+    const char* attributes;
+    /* fields above: ABI 1.1 */
 } tresor_entry;
 
 /* Receives a secret's bytes. Called at most once per get. Returns 0 when the
@@ -135,8 +148,8 @@ typedef struct tresor_plugin {
     void (*close)(void* ctx);
 
     /* TRESOR_OK after calling sink once, or TRESOR_NOT_FOUND. */
-    tresor_status (*get)(void* ctx, const tresor_key* key, tresor_secret_sink sink,
-                         void* sink_ctx, tresor_diag* diag);
+    tresor_status (*get)(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
+                         tresor_diag* diag);
 
     /* Creates or replaces an entry. meta is never NULL. */
     tresor_status (*set)(void* ctx, const tresor_key* key, const uint8_t* value,
@@ -151,8 +164,8 @@ typedef struct tresor_plugin {
                           tresor_diag* diag);
 
     /* Calls sink once with one entry's metadata, or returns TRESOR_NOT_FOUND. */
-    tresor_status (*stat)(void* ctx, const tresor_key* key, tresor_entry_sink sink,
-                          void* sink_ctx, tresor_diag* diag);
+    tresor_status (*stat)(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
+                          tresor_diag* diag);
 
     /* ABI 1.x appends new fields here, and only here. */
 } tresor_plugin;
@@ -161,7 +174,7 @@ typedef struct tresor_plugin {
  * whatever the host's version: the host compares abi_major and refuses a
  * mismatch with a message naming both versions. */
 typedef const tresor_plugin* (*tresor_plugin_entry_fn)(uint32_t host_abi_major,
-                                                      uint32_t host_abi_minor);
+                                                       uint32_t host_abi_minor);
 
 #define TRESOR_PLUGIN_ENTRY_SYMBOL "tresor_plugin_entry"
 

@@ -32,6 +32,14 @@ extern "C" {
 #define TRESOR_C_API
 #endif
 
+/* Scopes: what a handle may do. A call outside its scopes fails with
+ * TRESOR_PERMISSION_DENIED before any backend is touched. */
+#define TRESOR_SCOPE_METADATA (1u << 0) /* list, entries */
+#define TRESOR_SCOPE_STORE (1u << 1)    /* set, remove */
+#define TRESOR_SCOPE_READ (1u << 2)     /* get: the value itself */
+#define TRESOR_SCOPE_USE (1u << 3)      /* render a header from the value, never the value */
+#define TRESOR_SCOPE_ALL 0xfu
+
 typedef struct tresor_store tresor_store;
 typedef struct tresor_list tresor_list;
 
@@ -55,6 +63,16 @@ TRESOR_C_API tresor_status tresor_open_toml(const char* config_toml, tresor_stor
                                             tresor_error* err);
 TRESOR_C_API void tresor_close(tresor_store* store);
 
+/* A new handle over the same backends holding only `scopes` (TRESOR_SCOPE_*
+ * bits), released with tresor_close independently of `store`. Fails with
+ * TRESOR_PERMISSION_DENIED, *narrowed = NULL, when `scopes` asks for a scope
+ * `store` does not hold: a handle is never widened. Hand the narrowed handle
+ * to less trusted code and close your own. */
+TRESOR_C_API tresor_status tresor_narrow(const tresor_store* store, uint32_t scopes,
+                                         tresor_store** narrowed, tresor_error* err);
+/* The TRESOR_SCOPE_* bits this handle holds. */
+TRESOR_C_API uint32_t tresor_scopes(const tresor_store* store);
+
 /* service NULL or "": the config's default service. */
 TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
                                       const uint8_t* value, size_t value_length,
@@ -69,8 +87,8 @@ TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, 
 TRESOR_C_API void tresor_free_secret(uint8_t* value, size_t value_length);
 
 /* *removed = 1 when an entry was removed, 0 when there was none. */
-TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* service,
-                                         const char* name, int* removed, tresor_error* err);
+TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* service, const char* name,
+                                         int* removed, tresor_error* err);
 
 /* service NULL: every service. Metadata only, never values. */
 TRESOR_C_API tresor_status tresor_list_open(tresor_store* store, const char* service,
