@@ -14,5 +14,6 @@ void add_exec_command(CLI::App& app, Context& ctx);     // exec
 void add_info_commands(CLI::App& app, Context& ctx);    // backends, plugins
 void add_vault_commands(CLI::App& app, Context& ctx);   // vault init, passwd, ...
 void add_kdf_commands(CLI::App& app, Context& ctx);     // kdf calibrate, bench
+void add_header_command(CLI::App& app, Context& ctx);   // header
 
 }  // namespace tresor::cli

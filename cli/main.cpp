@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     tresor::cli::add_info_commands(app, ctx);
     tresor::cli::add_vault_commands(app, ctx);
     tresor::cli::add_kdf_commands(app, ctx);
+    tresor::cli::add_header_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
