@@ -15,5 +15,6 @@ void add_info_commands(CLI::App& app, Context& ctx);    // backends, plugins
 void add_vault_commands(CLI::App& app, Context& ctx);   // vault init, passwd, ...
 void add_kdf_commands(CLI::App& app, Context& ctx);     // kdf calibrate, bench
 void add_header_command(CLI::App& app, Context& ctx);   // header
+void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 
 }  // namespace tresor::cli

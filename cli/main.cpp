@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     tresor::cli::add_vault_commands(app, ctx);
     tresor::cli::add_kdf_commands(app, ctx);
     tresor::cli::add_header_command(app, ctx);
+    tresor::cli::add_serve_commands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
