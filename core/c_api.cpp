@@ -167,6 +167,24 @@ tresor_status tresor_get(tresor_store* store, const char* service, const char* n
     });
 }
 
+tresor_status tresor_header(tresor_store* store, const char* service, const char* name,
+                            char** header, size_t* header_length, tresor_error* err) {
+    *header = nullptr;
+    *header_length = 0;
+    return guarded(err, [&] {
+        std::optional<tresor::Secret> lines = store->store.header(make_key(service, name));
+        if (!lines) {
+            return TRESOR_NOT_FOUND;
+        }
+        // As tresor_get's buffer, with the byte more holding the NUL.
+        auto* out = static_cast<char*>(Botan::allocate_memory(lines->size() + 1, 1));
+        std::copy(lines->view().begin(), lines->view().end(), out);
+        *header = out;
+        *header_length = lines->size();
+        return TRESOR_OK;
+    });
+}
+
 void tresor_free_secret(uint8_t* value, size_t value_length) {
     if (value != nullptr) {
         Botan::deallocate_memory(value, value_length + 1, 1);

@@ -17,8 +17,14 @@ using nlohmann::json;
 
 constexpr std::string_view kCollection = "/api/credentials";
 
+// Names and descriptions are bytes as given (docs/VAULT-FORMAT.md), not
+// always UTF-8: replace what JSON cannot carry instead of failing the call.
+std::string text(const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 ApiResponse error(int status, std::string_view message) {
-    return {status, json{{"error", message}}.dump()};
+    return {status, text(json{{"error", message}})};
 }
 
 std::string trimmed(const json& object, const char* field) {
@@ -59,6 +65,13 @@ json describe(const Entry& e) {
             {"updated_at", unix_time(e.updated_at)},
             {"last_used_at", unix_time(e.last_used_at)},
             {"expires_at", unix_time(e.expires_at)}};
+}
+
+// The entry as stored, for the response to a write.
+ApiResponse written(int status, Store& server, const Key& key) {
+    const std::optional<Entry> e = server.entry(key);
+    return e ? ApiResponse{status, text(describe(*e))}
+             : error(500, "credential store failed: the entry written is gone");
 }
 
 std::vector<Entry> visible_entries(Store& store) {
@@ -161,7 +174,7 @@ class Call {
             return error(409, "a credential with this service and name exists");
         }
         handle_.set({service, name}, value, options_from(body_, SecretType::api_key));
-        return {201, describe(*server_.entry({service, name})).dump()};
+        return written(201, server_, {service, name});
     }
 
     ApiResponse list() {
@@ -169,12 +182,12 @@ class Call {
         for (const Entry& e : visible_entries(handle_)) {
             out.push_back(describe(e));
         }
-        return {200, out.dump()};
+        return {200, text(out)};
     }
 
     ApiResponse show(std::string_view id) {
         const auto e = find_by_id(handle_, id);
-        return e ? ApiResponse{200, describe(*e).dump()} : error(404, "credential not found");
+        return e ? ApiResponse{200, text(describe(*e))} : error(404, "credential not found");
     }
 
     ApiResponse update(std::string_view id) {
@@ -208,7 +221,7 @@ class Call {
             value = std::move(*kept);
         }
         handle_.set(key, value, options);
-        return {200, describe(*server_.entry(key)).dump()};
+        return written(200, server_, key);
     }
 
     ApiResponse remove(std::string_view id) {

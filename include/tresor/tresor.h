@@ -83,6 +83,14 @@ TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, 
  * *value with *value_length = 0. */
 TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, const char* name,
                                       uint8_t** value, size_t* value_length, tresor_error* err);
+/* The credential rendered as HTTP header lines ("Authorization: Bearer ...",
+ * one "Name: value" line per header for custom; docs/CREDENTIALS.md), which
+ * needs only TRESOR_SCOPE_USE: the caller gets the header, not the value.
+ * TRESOR_OK with *header NUL-terminated (free with tresor_free_secret(header,
+ * header_length)), or TRESOR_NOT_FOUND with *header = NULL. A type without
+ * a header form is TRESOR_INVALID_ARGUMENT. */
+TRESOR_C_API tresor_status tresor_header(tresor_store* store, const char* service, const char* name,
+                                         char** header, size_t* header_length, tresor_error* err);
 /* Wipes and frees a value from tresor_get. NULL is allowed. */
 TRESOR_C_API void tresor_free_secret(uint8_t* value, size_t value_length);
 

@@ -127,6 +127,29 @@ static void test_scopes(tresor_store* store) {
     tresor_close(lister);
     tresor_close(applet);
 
+    /* A `use` handle gets the header, not the value. */
+    tresor_set_options bearer = {TRESOR_TYPE_BEARER_TOKEN, NULL, NULL, 0};
+    CHECK(tresor_set(store, "scoped", "tok", (const uint8_t*)"abc", 3, &bearer, &err) == TRESOR_OK);
+    tresor_store* user = NULL;
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_USE, &user, &err) == TRESOR_OK);
+    char* header = NULL;
+    size_t header_length = 0;
+    CHECK(tresor_header(user, "scoped", "tok", &header, &header_length, &err) == TRESOR_OK);
+    CHECK(header != NULL && strcmp(header, "Authorization: Bearer abc") == 0 &&
+          header_length == strlen(header));
+    tresor_free_secret((uint8_t*)header, header_length);
+    CHECK(tresor_header(user, "scoped", "none", &header, &header_length, &err) == TRESOR_NOT_FOUND);
+    CHECK(header == NULL);
+    CHECK(tresor_header(user, "scoped", "k", &header, &header_length, &err) ==
+          TRESOR_INVALID_ARGUMENT); /* a password has no header form */
+    CHECK(tresor_get(user, "scoped", "tok", &out, &out_length, &err) == TRESOR_PERMISSION_DENIED);
+    tresor_close(user);
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_METADATA | TRESOR_SCOPE_READ, &user, &err) ==
+          TRESOR_OK);
+    CHECK(tresor_header(user, "scoped", "tok", &header, &header_length, &err) ==
+          TRESOR_PERMISSION_DENIED);
+    tresor_close(user);
+
     /* The original handle is unaffected by the narrowed ones. */
     CHECK(tresor_get(store, "scoped", "k", &out, &out_length, &err) == TRESOR_OK);
     CHECK(out_length == 1 && out[0] == 'v');

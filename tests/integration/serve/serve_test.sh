@@ -98,7 +98,10 @@ check "403 text" '{"error":"missing scope credentials:read"}' "$(cat "$tmp/body"
 check "read-only cannot create" 403 "$(req POST /api/credentials "$reader" "$(body '{"service":"a","name":"b","key":"c"}')")"
 check "read-only cannot delete" 403 "$(req DELETE "/api/credentials/$id" "$reader")"
 
-# Reading metadata
+# Reading metadata (a name that is not UTF-8 is listed, replaced, not a 500)
+printf 'v' | T set "$(printf 'bin\377')" n
+check "list" 200 "$(req GET /api/credentials "$reader")"
+check "non-UTF-8 name listed" 1 "$(grep -q '"service":"bin' "$tmp/body" && echo 1)"
 check "list" 200 "$(req GET /api/credentials "$reader")"
 check "list has both" 1 "$(grep -q '"name":"primary"' "$tmp/body" && grep -q '"username":"alice"' "$tmp/body" && echo 1)"
 check "tokens are not listed" 0 "$(grep -c tresor.sessions "$tmp/body")"
