@@ -89,7 +89,8 @@ check "bad type" 400 "$(req POST /api/credentials "$both" "$(body '{"name":"n","
 # 401 and 403
 check "no token" 401 "$(req GET /api/credentials "")"
 check "401 text" '{"error":"invalid or missing session token"}' "$(cat "$tmp/body")"
-check "wrong token" 401 "$(req GET /api/credentials "${both%?}0")"
+last=${both: -1}
+check "wrong token" 401 "$(req GET /api/credentials "${both%?}$([[ $last == 0 ]] && echo 1 || echo 0)")"
 check "garbage token" 401 "$(req GET /api/credentials "nonsense")"
 sleep 1.2
 check "expired token" 401 "$(req GET /api/credentials "$short")"
@@ -151,10 +152,17 @@ if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
     # curl exits 52 (empty reply) or 56 (reset) when it connected (the file
     # mode let it) and the server closed the connection on seeing its uid;
     # 7 would mean it never connected, and 0 that it was served.
-    setpriv --reuid 65534 --regid 65534 --clear-groups curl -s -o /dev/null \
-        --unix-socket "$sock" -H "Authorization: Bearer $reader" http://localhost/api/credentials
-    rc=$?
-    check "other user connects but is refused" 1 "$([[ $rc == 52 || $rc == 56 ]] && echo 1)"
+    # A connect that fails outright (7) is retried: seen once in a while
+    # right after the flood above; it proves nothing either way.
+    for _ in 1 2 3 4 5; do
+        setpriv --reuid 65534 --regid 65534 --clear-groups curl -s -o /dev/null \
+            --unix-socket "$sock" -H "Authorization: Bearer $reader" \
+            http://localhost/api/credentials
+        rc=$?
+        ((rc == 7)) || break
+        sleep 1
+    done
+    check "other user connects but is refused (curl exit $rc)" 1 "$([[ $rc == 52 || $rc == 56 ]] && echo 1)"
     chmod 700 "$tmp" "$tmp/run" && chmod 600 "$sock"
 else
     echo "skipped: other-user check needs root and setpriv"
