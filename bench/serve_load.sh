@@ -52,10 +52,11 @@ run() {
     local ok
     ok=$(grep -c "^$expected " "$tmp/times" || true)
     sort -k2 -g "$tmp/times" | awk -v n="$count" -v ok="$ok" -v name="$name" \
-        -v secs="$(echo "$end - $start" | bc -l)" '
+        -v start="$start" -v end="$end" '
         { t[NR] = $2 }
         END {
             p50 = t[int(n * 0.50)]; p99 = t[int(n * 0.99)]
+            secs = end - start
             printf "%-34s %6d req %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d as expected)\n",
                 name, n, n / secs, p50 * 1000, p99 * 1000, ok
         }'
