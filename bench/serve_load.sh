@@ -21,7 +21,9 @@ printf '[backend.vault]\nplugin = "vault"\npath = "~/vault.db"\nkdf = { memory_m
 T() { "$tresor" --config "$tmp/config.toml" "$@"; }
 token=$(T token create --scope credentials:store,credentials:read)
 sock=$run_dir/serve.sock
-T serve --socket "$sock" --max-connections 1024 >"$tmp/out" 2>/dev/null &
+# The binary itself, not the function T: $! must be the server for cleanup.
+"$tresor" --config "$tmp/config.toml" serve --socket "$sock" --max-connections 1024 \
+    >"$tmp/out" 2>/dev/null &
 server=$!
 for _ in $(seq 100); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.1; done
 

@@ -47,7 +47,9 @@ check "token format" 1 "$([[ $both =~ ^tresor_sess_[0-9a-f]{16}_[0-9a-f]{64}$ ]]
 
 mkdir -m 700 "$tmp/run"
 sock=$tmp/run/serve.sock
-T serve --socket "$sock" --port 0 --request-timeout 2 --max-connections 256 \
+# The binary itself, not the function T: $! must be the server for cleanup.
+"$tresor" --config "$tmp/config.toml" serve --socket "$sock" --port 0 --request-timeout 2 \
+    --max-connections 256 \
     >"$tmp/serve.out" 2>"$tmp/serve.log" &
 server=$!
 for _ in $(seq 100); do grep -q listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
