@@ -148,8 +148,9 @@ void add_migrate(CLI::App& app, Context& ctx) {
             if (!value) {
                 continue;  // expired or removed since the listing
             }
-            batch.push_back(
-                {key, std::move(*value), {e.type, e.label, e.description, e.expires_at}});
+            batch.push_back({key,
+                             std::move(*value),
+                             {e.type, e.label, e.description, e.expires_at, e.attributes}});
         }
         check_existing(target, batch, *replace);
         if (*dry_run) {

@@ -14,7 +14,8 @@ std::string capability_text(std::uint32_t caps) {
         {TRESOR_CAP_LIST, "list"},
         {TRESOR_CAP_METADATA, "metadata"},
         {TRESOR_CAP_BINARY, "binary"},
-        {TRESOR_CAP_EXPIRY, "expiry"}};
+        {TRESOR_CAP_EXPIRY, "expiry"},
+        {TRESOR_CAP_ATTRIBUTES, "attributes"}};
     std::string out;
     for (const auto& [bit, name] : kNames) {
         if ((caps & bit) != 0) {

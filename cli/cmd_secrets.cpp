@@ -79,6 +79,18 @@ void print_table(const std::vector<Entry>& entries) {
     }
 }
 
+// --field NAME=VALUE options into the attributes; an empty --username is none.
+void take_fields(const std::vector<std::string>& fields, Attributes& attributes) {
+    std::erase_if(attributes, [](const auto& item) { return item.second.empty(); });
+    for (const std::string& field : fields) {
+        const std::size_t eq = field.find('=');
+        if (eq == 0 || eq == std::string::npos) {
+            throw Error(ErrorCode::invalid_argument, "--field takes NAME=VALUE");
+        }
+        attributes[field.substr(0, eq)] = field.substr(eq + 1);
+    }
+}
+
 // An entry that has expired reads as missing: storing one would report
 // success and lose it, and the epoch itself is the vault's "never expires".
 Timestamp parse_expiry(const std::string& text) {
@@ -105,8 +117,15 @@ void add_set(CLI::App& app, Context& ctx) {
     cmd->add_option("--description", options->description, "What the secret is for");
     cmd->add_option("--expires", *expires, "Expiry time, ISO 8601 (2027-01-31T12:00:00Z)");
     cmd->add_flag("--raw", *raw, "Keep a trailing newline from stdin");
-    cmd->footer("Example:\n  printf %s \"$TOKEN\" | tresor set github ci-token --type api_key");
-    cmd->callback([&ctx, args, type, options, expires, raw] {
+    auto fields = std::make_shared<std::vector<std::string>>();
+    cmd->add_option("--username", options->attributes["username"], "basic_auth: the user name");
+    cmd->add_option("--field", *fields,
+                    "A credential's non-secret field, NAME=VALUE (docs/CREDENTIALS.md)");
+    cmd->footer(
+        "Example:\n  printf %s \"$TOKEN\" | tresor set github ci-token --type api_key\n"
+        "  tresor set github ci --type basic_auth --username alice   # password from stdin");
+    cmd->callback([&ctx, args, type, options, expires, raw, fields] {
+        take_fields(*fields, options->attributes);
         auto parsed_type = secret_type_from_string(*type);
         if (!parsed_type) {
             throw Error(ErrorCode::invalid_argument, "unknown --type '" + *type + "'");

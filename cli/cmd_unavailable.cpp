@@ -1,4 +1,4 @@
-// tresor vault | kdf | exec in a build without the file vault (the Windows
+// tresor vault | kdf | exec | serve | token in a build without the file vault (the Windows
 // build: Debian has no mingw Botan or SQLite, docs/BACKENDS.md). The commands
 // still exist, so a script gets a clear reason and exit status 3 instead of
 // a usage error that suggests a typo.
@@ -25,6 +25,11 @@ void add_vault_commands(CLI::App& app, Context&) {
 
 void add_kdf_commands(CLI::App& app, Context&) {
     add_unavailable(app, "kdf", "it has no file vault, whose key derivation this tunes");
+}
+
+void add_serve_commands(CLI::App& app, Context&) {
+    add_unavailable(app, "serve", "its HTTP API listens on a unix socket checked with SO_PEERCRED");
+    add_unavailable(app, "token", "tokens are for tresor serve, which this build lacks");
 }
 
 void add_exec_command(CLI::App& app, Context&) {

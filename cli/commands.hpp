@@ -16,5 +16,7 @@ void add_vault_commands(CLI::App& app, Context& ctx);   // vault init, passwd, .
 void add_kdf_commands(CLI::App& app, Context& ctx);     // kdf calibrate, bench
 void add_import_commands(CLI::App& app, Context& ctx);  // import, migrate
 void add_aws_command(CLI::App& app, Context& ctx);      // aws-credential-process
+void add_header_command(CLI::App& app, Context& ctx);   // header
+void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 
 }  // namespace tresor::cli

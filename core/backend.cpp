@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "core/credential.hpp"
 #include "core/status.hpp"
 
 namespace tresor::core {
@@ -33,21 +34,26 @@ Entry to_entry(const tresor_entry& e, const std::string& backend) {
     out.last_used_at = to_time(e.last_used_at);
     out.expires_at = to_time(e.expires_at);
     out.backend = backend;
+    if (TRESOR_STRUCT_HAS(&e, tresor_entry, attributes) && e.attributes != nullptr) {
+        out.attributes = decode_attributes(e.attributes, backend);
+    }
     return out;
 }
 
 struct EntryCollector {
     std::vector<Entry>* out;
     const std::string* backend;
+    std::exception_ptr failure;  // rethrown once the plugin returns
 };
 
 int collect_entry(void* ctx, const tresor_entry* entry) {
+    auto* collector = static_cast<EntryCollector*>(ctx);
     try {
-        auto* collector = static_cast<EntryCollector*>(ctx);
         collector->out->push_back(to_entry(*entry, *collector->backend));
         return 0;
     } catch (...) {
-        return 1;  // out of memory: stop the listing
+        collector->failure = std::current_exception();  // corrupt fields, out of memory
+        return 1;
     }
 }
 
@@ -65,8 +71,10 @@ tresor_key to_abi(const Key& key) {
     return {key.service.c_str(), key.name.c_str()};
 }
 
-// The metadata set() and set_many() pass; borrows from key and options.
-tresor_entry to_abi(const tresor_key& key, const SetOptions& options) {
+// The metadata set() and set_many() pass; borrows from key, options and
+// attributes (options.attributes encoded by Backend::attributes_for).
+tresor_entry to_abi(const tresor_key& key, const SetOptions& options,
+                    const std::string& attributes) {
     tresor_entry meta{};
     meta.struct_size = sizeof(meta);
     meta.service = key.service;
@@ -75,14 +83,14 @@ tresor_entry to_abi(const tresor_key& key, const SetOptions& options) {
     meta.label = options.label.c_str();
     meta.description = options.description.c_str();
     meta.expires_at = options.expires_at ? options.expires_at->time_since_epoch().count() : 0;
+    meta.attributes = attributes.c_str();
     return meta;
 }
 
 // set_many is ABI 1.1: a 1.0 table ends before it, and a 1.1 one may leave
 // it NULL.
 bool has_set_many(const tresor_plugin& table) {
-    return table.struct_size >= offsetof(tresor_plugin, set_many) + sizeof(table.set_many) &&
-           table.set_many != nullptr;
+    return TRESOR_STRUCT_HAS(&table, tresor_plugin, set_many) && table.set_many != nullptr;
 }
 
 }  // namespace
@@ -210,9 +218,22 @@ void Backend::set(const Key& key, const Secret& value, const SetOptions& options
 
 void Backend::set_locked(const Key& key, const Secret& value, const SetOptions& options) {
     const tresor_key k = to_abi(key);
-    const tresor_entry meta = to_abi(k, options);
+    const std::string attributes = attributes_for(options);
+    const tresor_entry meta = to_abi(k, options, attributes);
     tresor_diag diag{};
     check(plugin_->set(context_, &k, value.bytes().data(), value.size(), &meta, &diag), diag);
+}
+
+std::string Backend::attributes_for(const SetOptions& options) const {
+    std::string attributes = encode_attributes(options.attributes);
+    // A plugin without the capability would drop the fields (an ABI 1.0
+    // plugin does not even see them): refuse rather than lose a username.
+    if (!attributes.empty() && (plugin_->capabilities & TRESOR_CAP_ATTRIBUTES) == 0) {
+        throw Error(ErrorCode::invalid_argument,
+                    "backend '" + config_.name + "' (plugin " + config_.plugin +
+                        ") cannot keep a credential's fields; store it in a vault");
+    }
+    return attributes;
 }
 
 void Backend::set_many(std::span<const NewSecret> items) {
@@ -221,13 +242,16 @@ void Backend::set_many(std::span<const NewSecret> items) {
         return set_one_by_one_locked(items);
     }
     std::vector<tresor_key> keys;
+    std::vector<std::string> attributes;
     std::vector<tresor_entry> metas;
-    keys.reserve(items.size());  // the batch items point into both
+    keys.reserve(items.size());  // the batch items point into all three
+    attributes.reserve(items.size());
     metas.reserve(items.size());
     std::vector<tresor_batch_item> batch;
     for (const NewSecret& item : items) {
         keys.push_back(to_abi(item.key));
-        metas.push_back(to_abi(keys.back(), item.options));
+        attributes.push_back(attributes_for(item.options));
+        metas.push_back(to_abi(keys.back(), item.options, attributes.back()));
         batch.push_back(
             {&keys.back(), item.value.bytes().data(), item.value.size(), &metas.back()});
     }
@@ -247,7 +271,8 @@ void Backend::set_one_by_one_locked(std::span<const NewSecret> items) {
             Replaced before{&item.key, get_locked(item.key), {}};
             if (before.value && plugin_->stat != nullptr) {
                 if (const auto old = stat_locked(item.key)) {
-                    before.options = {old->type, old->label, old->description, old->expires_at};
+                    before.options = {old->type, old->label, old->description, old->expires_at,
+                                      old->attributes};
                 }
             }
             set_locked(item.key, item.value, item.options);
@@ -288,11 +313,14 @@ void Backend::list(const std::string* service, std::vector<Entry>& out) {
         throw Error(ErrorCode::unavailable,
                     "backend '" + config_.name + "' (plugin " + config_.plugin + ") cannot list");
     }
-    EntryCollector collector{&out, &config_.name};
+    EntryCollector collector{&out, &config_.name, nullptr};
     tresor_diag diag{};
     check(plugin_->list(context_, service != nullptr ? service->c_str() : nullptr, collect_entry,
                         &collector, &diag),
           diag);
+    if (collector.failure) {
+        std::rethrow_exception(collector.failure);
+    }
 }
 
 std::optional<Entry> Backend::stat(const Key& key) {
@@ -307,13 +335,16 @@ std::optional<Entry> Backend::stat_locked(const Key& key) {
     }
     const tresor_key k = to_abi(key);
     std::vector<Entry> found;
-    EntryCollector collector{&found, &config_.name};
+    EntryCollector collector{&found, &config_.name, nullptr};
     tresor_diag diag{};
     const tresor_status status = plugin_->stat(context_, &k, collect_entry, &collector, &diag);
     if (status == TRESOR_NOT_FOUND) {
         return std::nullopt;
     }
     check(status, diag);
+    if (collector.failure) {
+        std::rethrow_exception(collector.failure);
+    }
     if (found.empty()) {
         throw Error(ErrorCode::internal, "backend '" + config_.name + "' returned no metadata");
     }

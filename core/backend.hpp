@@ -61,6 +61,9 @@ class Backend {
     // The calls themselves, with the lock held.
     std::optional<Secret> get_locked(const Key& key);
     void set_locked(const Key& key, const Secret& value, const SetOptions& options);
+    // options.attributes as the ABI carries them; refused for a plugin that
+    // cannot keep them.
+    [[nodiscard]] std::string attributes_for(const SetOptions& options) const;
     bool remove_locked(const Key& key);
     std::optional<Entry> stat_locked(const Key& key);
     void set_one_by_one_locked(std::span<const NewSecret> items);

@@ -69,6 +69,12 @@ tresor_status open_with(tresor_store** out, tresor::OpenOptions options) {
     return TRESOR_OK;
 }
 
+static_assert(TRESOR_SCOPE_METADATA == static_cast<uint32_t>(tresor::Scope::metadata));
+static_assert(TRESOR_SCOPE_STORE == static_cast<uint32_t>(tresor::Scope::store));
+static_assert(TRESOR_SCOPE_READ == static_cast<uint32_t>(tresor::Scope::read));
+static_assert(TRESOR_SCOPE_USE == static_cast<uint32_t>(tresor::Scope::use));
+static_assert(TRESOR_SCOPE_ALL == tresor::Scopes::all().bits());
+
 std::int64_t unix_seconds(const std::optional<tresor::Timestamp>& t) {
     return t ? t->time_since_epoch().count() : 0;
 }
@@ -97,6 +103,22 @@ tresor_status tresor_open_toml(const char* config_toml, tresor_store** store, tr
 
 void tresor_close(tresor_store* store) {
     delete store;
+}
+
+tresor_status tresor_narrow(const tresor_store* store, uint32_t scopes, tresor_store** narrowed,
+                            tresor_error* err) {
+    *narrowed = nullptr;
+    return guarded(err, [&] {
+        if ((scopes & ~TRESOR_SCOPE_ALL) != 0) {
+            throw tresor::Error(tresor::ErrorCode::invalid_argument, "unknown scope bits");
+        }
+        *narrowed = new tresor_store{store->store.narrowed(tresor::Scopes::from_bits(scopes))};
+        return TRESOR_OK;
+    });
+}
+
+uint32_t tresor_scopes(const tresor_store* store) {
+    return store->store.scopes().bits();
 }
 
 tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
@@ -141,6 +163,24 @@ tresor_status tresor_get(tresor_store* store, const char* service, const char* n
         std::copy(secret->bytes().begin(), secret->bytes().end(), out);
         *value = out;
         *value_length = secret->size();
+        return TRESOR_OK;
+    });
+}
+
+tresor_status tresor_header(tresor_store* store, const char* service, const char* name,
+                            char** header, size_t* header_length, tresor_error* err) {
+    *header = nullptr;
+    *header_length = 0;
+    return guarded(err, [&] {
+        std::optional<tresor::Secret> lines = store->store.header(make_key(service, name));
+        if (!lines) {
+            return TRESOR_NOT_FOUND;
+        }
+        // As tresor_get's buffer, with the byte more holding the NUL.
+        auto* out = static_cast<char*>(tresor::detail::secure_allocate(lines->size() + 1));
+        std::copy(lines->view().begin(), lines->view().end(), out);
+        *header = out;
+        *header_length = lines->size();
         return TRESOR_OK;
     });
 }

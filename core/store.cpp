@@ -6,6 +6,7 @@
 
 #include "conf/config.hpp"
 #include "core/chain.hpp"
+#include "core/credential.hpp"
 #include "core/plugin_catalog.hpp"
 #include "platform/paths.hpp"
 #include "platform/terminal.hpp"
@@ -117,7 +118,22 @@ struct Store::Impl {
 };
 
 Store Store::open(const OpenOptions& options) {
-    return Store(std::make_shared<Impl>(load_config(options), options));
+    return Store(std::make_shared<Impl>(load_config(options), options), options.scopes);
+}
+
+Store Store::narrowed(Scopes scopes) const {
+    if (!scopes_.contains(scopes)) {
+        throw Error(ErrorCode::permission_denied,
+                    "a store handle cannot be widened: it does not hold every scope asked for");
+    }
+    return Store(impl_, scopes);
+}
+
+void Store::require(Scope scope) const {
+    if (!scopes_.has(scope)) {
+        throw Error(ErrorCode::permission_denied,
+                    "this store handle lacks the '" + std::string(to_string(scope)) + "' scope");
+    }
 }
 
 Store Store::open(const std::filesystem::path& config_path) {
@@ -133,10 +149,12 @@ Store Store::from_toml(std::string_view config_toml) {
 }
 
 void Store::set(const Key& key, const Secret& value, const SetOptions& options) {
+    require(Scope::store);
     const Key k = impl_->normalize(key);
     check_text("label", options.label, true);
     check_text("description", options.description, true);
     check_expiry(options.expires_at);
+    core::check_credential(options.type, options.attributes, value);
     impl_->chain.serving(k.service).set(k, value, options);
 }
 
@@ -164,21 +182,37 @@ void Store::set_many(std::span<const NewSecret> items) {
 }
 
 std::optional<Secret> Store::get(const Key& key) {
+    require(Scope::read);
     const Key k = impl_->normalize(key);
     return impl_->chain.serving(k.service).get(k);
 }
 
 std::optional<Entry> Store::entry(const Key& key) {
+    require(Scope::metadata);
     const Key k = impl_->normalize(key);
     return impl_->chain.serving(k.service).stat(k);
 }
 
+std::optional<Secret> Store::header(const Key& key) {
+    require(Scope::use);
+    const Key k = impl_->normalize(key);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    std::optional<Entry> entry = backend.stat(k);
+    std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
+    if (!value) {
+        return std::nullopt;
+    }
+    return core::render_header(*entry, *value);
+}
+
 bool Store::remove(const Key& key) {
+    require(Scope::store);
     const Key k = impl_->normalize(key);
     return impl_->chain.serving(k.service).remove(k);
 }
 
 std::vector<Entry> Store::list(std::string_view service) {
+    require(Scope::metadata);
     const std::string s(service.empty() ? std::string_view(impl_->config.default_service)
                                         : service);
     check_text("service", s, false);
@@ -189,6 +223,7 @@ std::vector<Entry> Store::list(std::string_view service) {
 }
 
 std::vector<Entry> Store::list() {
+    require(Scope::metadata);
     std::vector<Entry> out;
     for (core::Backend* backend : impl_->chain.all_serving()) {
         backend->list(nullptr, out);
@@ -202,10 +237,12 @@ const std::string& Store::default_service() const noexcept {
 }
 
 std::vector<BackendStatus> Store::backends() {
+    require(Scope::metadata);
     return impl_->chain.statuses();
 }
 
 std::vector<PluginInfo> Store::plugins() {
+    require(Scope::metadata);
     return impl_->catalog.describe_all();
 }
 
@@ -213,6 +250,29 @@ std::string_view to_string(SecretType type) noexcept {
     static constexpr std::array<std::string_view, 7> kNames = {
         "password", "api_key", "bearer_token", "basic_auth", "oauth2", "jwt", "custom"};
     return kNames.at(static_cast<std::size_t>(type));
+}
+
+std::string_view to_string(Scope scope) noexcept {
+    switch (scope) {
+        case Scope::metadata:
+            return "metadata";
+        case Scope::store:
+            return "store";
+        case Scope::read:
+            return "read";
+        case Scope::use:
+            return "use";
+    }
+    return "unknown";
+}
+
+std::optional<Scope> scope_from_string(std::string_view name) noexcept {
+    for (Scope s : {Scope::metadata, Scope::store, Scope::read, Scope::use}) {
+        if (to_string(s) == name) {
+            return s;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<SecretType> secret_type_from_string(std::string_view name) noexcept {

@@ -95,6 +95,9 @@ struct Metadata {
     std::int64_t updated_at = 0;
     std::int64_t expires_at = 0;  // 0: never
     std::string record_id;        // hex
+    // A typed credential's non-secret fields, as the host encodes them
+    // (tresor_entry.attributes); empty for none.
+    std::string attributes;
 };
 
 struct SlotInfo {

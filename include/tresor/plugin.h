@@ -44,6 +44,12 @@ extern "C" {
 #define TRESOR_CAP_METADATA (1u << 3)   /* keeps type, label, description, times */
 #define TRESOR_CAP_BINARY (1u << 4)     /* values may hold any byte, NUL included */
 #define TRESOR_CAP_EXPIRY (1u << 5)     /* honours expires_at by itself */
+#define TRESOR_CAP_ATTRIBUTES (1u << 6) /* ABI 1.1: keeps tresor_entry.attributes */
+
+/* Does the struct *s, as its sender built it (s->struct_size), reach far
+ * enough to hold `field`? Read a field added after ABI 1.0 only when it does. */
+#define TRESOR_STRUCT_HAS(s, type, field) \
+    ((s)->struct_size >= offsetof(type, field) + sizeof((s)->field))
 
 /* Secret types; the numbers are stored by backends, so never renumber. */
 typedef enum tresor_secret_type {
@@ -88,6 +94,13 @@ typedef struct tresor_entry {
     int64_t updated_at;
     int64_t last_used_at;
     int64_t expires_at;
+    /* fields above: ABI 1.0 */
+    /* A credential's non-secret fields (username, token_url, ...) as one JSON
+     * object of strings, keys sorted; NULL or "" for none. Opaque to a plugin:
+     * it stores and returns the text as given. The host sets it only for a
+     * plugin with TRESOR_CAP_ATTRIBUTES (docs/CREDENTIALS.md). */
+    const char* attributes;
+    /* fields above: ABI 1.1 */
 } tresor_entry;
 
 /* One entry of set_many (ABI 1.1); the layout of this array element never

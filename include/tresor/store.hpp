@@ -8,11 +8,18 @@
 //
 // Secrets: values come back as tresor::Secret (wiped memory); list() and
 // entry() return metadata only and never read a value.
+//
+// Scopes: a Store handle may hold only some of the scopes below; a call
+// outside them throws Error{permission_denied} before any backend is touched.
+// narrowed() gives a new handle with fewer scopes over the same backends;
+// no call gives a handle more scopes than the one it came from.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -40,11 +47,60 @@ TRESOR_EXPORT std::string_view to_string(SecretType type) noexcept;
 // Parses "api_key", "bearer_token", ...; empty when the name is unknown.
 TRESOR_EXPORT std::optional<SecretType> secret_type_from_string(std::string_view name) noexcept;
 
+// What a Store handle may do. The numbers match TRESOR_SCOPE_* in tresor/tresor.h.
+enum class Scope : std::uint32_t {
+    metadata = 1u << 0,  // list(), entry(), backends(), plugins()
+    store = 1u << 1,     // set(), remove()
+    read = 1u << 2,      // get(): the value itself
+    use = 1u << 3,       // header(): the value rendered for a request, never returned raw
+};
+
+TRESOR_EXPORT std::string_view to_string(Scope scope) noexcept;
+// Parses "metadata", "store", "read" or "use"; empty when the name is unknown.
+TRESOR_EXPORT std::optional<Scope> scope_from_string(std::string_view name) noexcept;
+
+// A set of scopes.
+class Scopes {
+  public:
+    constexpr Scopes() noexcept = default;  // none
+    constexpr Scopes(std::initializer_list<Scope> scopes) noexcept {
+        for (Scope s : scopes) {
+            bits_ |= static_cast<std::uint32_t>(s);
+        }
+    }
+    [[nodiscard]] static constexpr Scopes all() noexcept {
+        return {Scope::metadata, Scope::store, Scope::read, Scope::use};
+    }
+    [[nodiscard]] static constexpr Scopes from_bits(std::uint32_t bits) noexcept {
+        Scopes out;
+        out.bits_ = bits & all().bits_;
+        return out;
+    }
+    [[nodiscard]] constexpr std::uint32_t bits() const noexcept { return bits_; }
+    [[nodiscard]] constexpr bool has(Scope s) const noexcept {
+        return (bits_ & static_cast<std::uint32_t>(s)) != 0;
+    }
+    [[nodiscard]] constexpr bool contains(Scopes other) const noexcept {
+        return (other.bits_ & ~bits_) == 0;
+    }
+    friend constexpr bool operator==(Scopes, Scopes) noexcept = default;
+
+  private:
+    std::uint32_t bits_ = 0;
+};
+
+// A typed credential's non-secret fields, e.g. {"username": "alice"} for
+// basic_auth: metadata, listed with the entry. docs/CREDENTIALS.md has the
+// fields of each type; the secret part is the value.
+using Attributes = std::map<std::string, std::string>;
+
 struct SetOptions {
     SecretType type = SecretType::password;
     std::string label;
     std::string description;
     std::optional<Timestamp> expires_at;
+    // Checked against the type; only backends that keep them accept any.
+    Attributes attributes;
 };
 
 // One entry of Store::set_many.
@@ -67,6 +123,7 @@ struct Entry {
     std::optional<Timestamp> last_used_at;
     std::optional<Timestamp> expires_at;
     std::string backend;  // name of the backend that holds it
+    Attributes attributes;
 };
 
 // What `tresor backends` shows for one configured backend.
@@ -102,6 +159,8 @@ struct OpenOptions {
     std::optional<std::string> backend;
     // May a backend ask the person at the terminal for a password?
     bool allow_prompt = false;
+    // What the opened handle may do.
+    Scopes scopes = Scopes::all();
 };
 
 class TRESOR_EXPORT Store {
@@ -121,9 +180,21 @@ class TRESOR_EXPORT Store {
     void set_many(std::span<const NewSecret> items);
     [[nodiscard]] std::optional<Secret> get(const Key& key);
     [[nodiscard]] std::optional<Entry> entry(const Key& key);
+    // The credential rendered as HTTP header lines ("Authorization: Basic
+    // ...", one per line for custom), for a request made now; empty when
+    // there is no such entry. Needs only the `use` scope: the caller gets the
+    // header, not the value. Throws Error{invalid_argument} for a type without
+    // a header form (docs/CREDENTIALS.md).
+    [[nodiscard]] std::optional<Secret> header(const Key& key);
     bool remove(const Key& key);
     [[nodiscard]] std::vector<Entry> list(std::string_view service);
     [[nodiscard]] std::vector<Entry> list();
+
+    // A new handle over the same backends holding only `scopes`. Throws
+    // Error{permission_denied} when `scopes` is not a subset of scopes(): a
+    // handle is never widened.
+    [[nodiscard]] Store narrowed(Scopes scopes) const;
+    [[nodiscard]] Scopes scopes() const noexcept { return scopes_; }
 
     [[nodiscard]] const std::string& default_service() const noexcept;
     // Probes every configured backend; never throws for an unusable one.
@@ -134,8 +205,12 @@ class TRESOR_EXPORT Store {
     struct Impl;
 
   private:
-    explicit Store(std::shared_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+    Store(std::shared_ptr<Impl> impl, Scopes scopes) noexcept
+        : impl_(std::move(impl)), scopes_(scopes) {}
+    void require(Scope scope) const;
+
     std::shared_ptr<Impl> impl_;
+    Scopes scopes_;
 };
 
 }  // namespace tresor

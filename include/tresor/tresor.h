@@ -34,6 +34,14 @@ extern "C" {
 #define TRESOR_C_API
 #endif
 
+/* Scopes: what a handle may do. A call outside its scopes fails with
+ * TRESOR_PERMISSION_DENIED before any backend is touched. */
+#define TRESOR_SCOPE_METADATA (1u << 0) /* list, entries */
+#define TRESOR_SCOPE_STORE (1u << 1)    /* set, remove */
+#define TRESOR_SCOPE_READ (1u << 2)     /* get: the value itself */
+#define TRESOR_SCOPE_USE (1u << 3)      /* render a header from the value, never the value */
+#define TRESOR_SCOPE_ALL 0xfu
+
 typedef struct tresor_store tresor_store;
 typedef struct tresor_list tresor_list;
 
@@ -57,6 +65,16 @@ TRESOR_C_API tresor_status tresor_open_toml(const char* config_toml, tresor_stor
                                             tresor_error* err);
 TRESOR_C_API void tresor_close(tresor_store* store);
 
+/* A new handle over the same backends holding only `scopes` (TRESOR_SCOPE_*
+ * bits), released with tresor_close independently of `store`. Fails with
+ * TRESOR_PERMISSION_DENIED, *narrowed = NULL, when `scopes` asks for a scope
+ * `store` does not hold: a handle is never widened. Hand the narrowed handle
+ * to less trusted code and close your own. */
+TRESOR_C_API tresor_status tresor_narrow(const tresor_store* store, uint32_t scopes,
+                                         tresor_store** narrowed, tresor_error* err);
+/* The TRESOR_SCOPE_* bits this handle holds. */
+TRESOR_C_API uint32_t tresor_scopes(const tresor_store* store);
+
 /* service NULL or "": the config's default service. */
 TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
                                       const uint8_t* value, size_t value_length,
@@ -67,6 +85,14 @@ TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, 
  * *value with *value_length = 0. */
 TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, const char* name,
                                       uint8_t** value, size_t* value_length, tresor_error* err);
+/* The credential rendered as HTTP header lines ("Authorization: Bearer ...",
+ * one "Name: value" line per header for custom; docs/CREDENTIALS.md), which
+ * needs only TRESOR_SCOPE_USE: the caller gets the header, not the value.
+ * TRESOR_OK with *header NUL-terminated (free with tresor_free_secret(header,
+ * header_length)), or TRESOR_NOT_FOUND with *header = NULL. A type without
+ * a header form is TRESOR_INVALID_ARGUMENT. */
+TRESOR_C_API tresor_status tresor_header(tresor_store* store, const char* service, const char* name,
+                                         char** header, size_t* header_length, tresor_error* err);
 /* Wipes and frees a value from tresor_get. NULL is allowed. */
 TRESOR_C_API void tresor_free_secret(uint8_t* value, size_t value_length);
 

@@ -210,6 +210,9 @@ class VaultBackend {
         m.label = meta.label != nullptr ? meta.label : "";
         m.description = meta.description != nullptr ? meta.description : "";
         m.expires_at = meta.expires_at;
+        if (TRESOR_STRUCT_HAS(&meta, tresor_entry, attributes) && meta.attributes != nullptr) {
+            m.attributes = meta.attributes;
+        }
         return m;
     }
 
@@ -225,6 +228,7 @@ class VaultBackend {
         e.created_at = m.created_at;
         e.updated_at = m.updated_at;
         e.expires_at = m.expires_at;
+        e.attributes = m.attributes.c_str();
         return e;
     }
 };
@@ -238,7 +242,7 @@ constexpr tresor_plugin vault_plugin_table(const char* name, const char* summary
         TRESOR_PLUGIN_ABI_MINOR,
         sizeof(tresor_plugin),
         TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |
-            TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
+            TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY | TRESOR_CAP_ATTRIBUTES,
         name,
         "0.1.0",
         summary,

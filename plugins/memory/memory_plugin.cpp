@@ -27,6 +27,7 @@ struct Record {
     std::int64_t updated_at = 0;
     std::int64_t last_used_at = 0;
     std::int64_t expires_at = 0;
+    std::string attributes;
 };
 
 struct Context {
@@ -56,6 +57,7 @@ tresor_entry to_entry(const std::pair<std::string, std::string>& key, const Reco
     e.updated_at = r.updated_at;
     e.last_used_at = r.last_used_at;
     e.expires_at = r.expires_at;
+    e.attributes = r.attributes.c_str();
     return e;
 }
 
@@ -117,6 +119,9 @@ tresor_status memory_set(void* ctx, const tresor_key* key, const uint8_t* value,
         r.label = nullable(meta->label);
         r.description = nullable(meta->description);
         r.expires_at = meta->expires_at;
+        r.attributes = TRESOR_STRUCT_HAS(meta, tresor_entry, attributes)
+                           ? nullable(meta->attributes)
+                           : std::string();
         r.updated_at = now;
         return TRESOR_OK;
     });
@@ -173,7 +178,8 @@ constexpr tresor_plugin kMemoryPlugin = {
     TRESOR_PLUGIN_ABI_MAJOR,
     TRESOR_PLUGIN_ABI_MINOR,
     sizeof(tresor_plugin),
-    TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
+    TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY |
+        TRESOR_CAP_ATTRIBUTES,
     "memory",
     "0.1.0",
     "in-process, ephemeral store (tests, embedding without persistence)",

@@ -93,6 +93,69 @@ static void test_errors(tresor_store* store) {
     CHECK(strlen(tresor_version()) > 0);
 }
 
+/* A handle narrowed to store + metadata (seed 003's applet) writes and lists
+ * but never reads a value back, and cannot be widened again. */
+static void test_scopes(tresor_store* store) {
+    tresor_error err;
+    tresor_store* applet = NULL;
+    CHECK(tresor_scopes(store) == TRESOR_SCOPE_ALL);
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_STORE | TRESOR_SCOPE_METADATA, &applet, &err) ==
+          TRESOR_OK);
+    CHECK(applet != NULL && tresor_scopes(applet) == (TRESOR_SCOPE_STORE | TRESOR_SCOPE_METADATA));
+    CHECK(tresor_set(applet, "scoped", "k", (const uint8_t*)"v", 1, NULL, &err) == TRESOR_OK);
+
+    uint8_t* out = (uint8_t*)1;
+    size_t out_length = 7;
+    CHECK(tresor_get(applet, "scoped", "k", &out, &out_length, &err) == TRESOR_PERMISSION_DENIED);
+    CHECK(out == NULL && out_length == 0 && strstr(err.message, "'read'") != NULL);
+    tresor_list* list = NULL;
+    CHECK(tresor_list_open(applet, "scoped", &list, &err) == TRESOR_OK);
+    CHECK(tresor_list_next(list) != NULL);
+    tresor_list_free(list);
+
+    tresor_store* widened = (tresor_store*)1;
+    CHECK(tresor_narrow(applet, TRESOR_SCOPE_ALL, &widened, &err) == TRESOR_PERMISSION_DENIED);
+    CHECK(widened == NULL);
+    CHECK(tresor_narrow(applet, 1u << 7, &widened, &err) == TRESOR_INVALID_ARGUMENT);
+
+    tresor_store* lister = NULL;
+    CHECK(tresor_narrow(applet, TRESOR_SCOPE_METADATA, &lister, &err) == TRESOR_OK);
+    CHECK(tresor_set(lister, "scoped", "k", (const uint8_t*)"w", 1, NULL, &err) ==
+          TRESOR_PERMISSION_DENIED);
+    int removed = -1;
+    CHECK(tresor_remove(lister, "scoped", "k", &removed, &err) == TRESOR_PERMISSION_DENIED);
+    tresor_close(lister);
+    tresor_close(applet);
+
+    /* A `use` handle gets the header, not the value. */
+    tresor_set_options bearer = {TRESOR_TYPE_BEARER_TOKEN, NULL, NULL, 0};
+    CHECK(tresor_set(store, "scoped", "tok", (const uint8_t*)"abc", 3, &bearer, &err) == TRESOR_OK);
+    tresor_store* user = NULL;
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_USE, &user, &err) == TRESOR_OK);
+    char* header = NULL;
+    size_t header_length = 0;
+    CHECK(tresor_header(user, "scoped", "tok", &header, &header_length, &err) == TRESOR_OK);
+    CHECK(header != NULL && strcmp(header, "Authorization: Bearer abc") == 0 &&
+          header_length == strlen(header));
+    tresor_free_secret((uint8_t*)header, header_length);
+    CHECK(tresor_header(user, "scoped", "none", &header, &header_length, &err) == TRESOR_NOT_FOUND);
+    CHECK(header == NULL);
+    CHECK(tresor_header(user, "scoped", "k", &header, &header_length, &err) ==
+          TRESOR_INVALID_ARGUMENT); /* a password has no header form */
+    CHECK(tresor_get(user, "scoped", "tok", &out, &out_length, &err) == TRESOR_PERMISSION_DENIED);
+    tresor_close(user);
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_METADATA | TRESOR_SCOPE_READ, &user, &err) ==
+          TRESOR_OK);
+    CHECK(tresor_header(user, "scoped", "tok", &header, &header_length, &err) ==
+          TRESOR_PERMISSION_DENIED);
+    tresor_close(user);
+
+    /* The original handle is unaffected by the narrowed ones. */
+    CHECK(tresor_get(store, "scoped", "k", &out, &out_length, &err) == TRESOR_OK);
+    CHECK(out_length == 1 && out[0] == 'v');
+    tresor_free_secret(out, out_length);
+}
+
 int main(void) {
     tresor_error err;
     tresor_store* store = NULL;
@@ -105,6 +168,7 @@ int main(void) {
     test_missing_and_remove(store);
     test_list(store);
     test_errors(store);
+    test_scopes(store);
     tresor_close(store);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -226,6 +226,39 @@ BOOST_AUTO_TEST_CASE(vault_round_trip_across_processes) {
     BOOST_TEST(cli.run({"get", "github", "ci"}, "", kPassword).exit_status == 1);
 }
 
+// Typed credentials in the vault, across processes: the username is
+// metadata, the password the value, and `tresor header` renders the header
+// for `curl -H @-` without the script ever printing the password.
+BOOST_AUTO_TEST_CASE(typed_credentials_render_headers_from_the_vault) {
+    Cli cli(kVault);
+    BOOST_TEST(cli.run({"set", "github", "ci", "--type", "basic_auth", "--username", "alice"},
+                       "open sesame\n", kPassword)
+                   .exit_status == 0);
+    const ProcessResult header = cli.run({"header", "github", "ci"}, "", kPassword);
+    BOOST_TEST(header.exit_status == 0, header.err);
+    BOOST_TEST(header.out == "Authorization: Basic YWxpY2U6b3BlbiBzZXNhbWU=\n");
+    BOOST_TEST(cli.run({"get", "github", "ci"}, "", kPassword).out == "open sesame\n");
+
+    BOOST_TEST(cli.run({"set", "api", "pair", "--type", "custom", "--field", "headers=X-Id,X-Key"},
+                       "id-1\nkey-2\n", kPassword)
+                   .exit_status == 0);
+    BOOST_TEST(cli.run({"header", "api", "pair"}, "", kPassword).out ==
+               "X-Id: id-1\nX-Key: key-2\n");
+
+    const ProcessResult missing_user =
+        cli.run({"set", "github", "x", "--type", "basic_auth"}, "open sesame\n", kPassword);
+    BOOST_TEST(missing_user.exit_status == 2);
+    BOOST_TEST(contains(missing_user.err, "'username' is required"), missing_user.err);
+    const ProcessResult password = cli.run({"set", "p", "w"}, "open sesame\n", kPassword);
+    const ProcessResult no_form = cli.run({"header", "p", "w"}, "", kPassword);
+    BOOST_TEST(no_form.exit_status == 2);
+    BOOST_TEST(contains(no_form.err, "no header form"), no_form.err);
+    for (const ProcessResult* r : {&missing_user, &no_form}) {
+        BOOST_TEST(!contains(r->err + r->out, "sesame"));
+    }
+    BOOST_TEST(cli.run({"header", "github", "nobody"}, "", kPassword).exit_status == 1);
+}
+
 // Issue 15, finding 11: the epoch was stored as "never expires", and any
 // other past date as an entry nobody could see.
 BOOST_AUTO_TEST_CASE(an_expiry_that_is_not_in_the_future_is_refused) {

@@ -57,6 +57,11 @@ SecureBytes encode_metadata(const Metadata& m) {
     w.text(m.name);
     w.text(m.label);
     w.text(m.description);
+    // Written only when there are any: a record without them is byte for
+    // byte what earlier versions wrote and read.
+    if (!m.attributes.empty()) {
+        w.text(m.attributes);
+    }
     return out;
 }
 
@@ -71,6 +76,9 @@ Metadata decode_metadata(std::span<const std::uint8_t> plaintext) {
     m.name = r.text();
     m.label = r.text();
     m.description = r.text();
+    if (!r.at_end()) {
+        m.attributes = r.text();
+    }
     r.expect_end();
     return m;
 }

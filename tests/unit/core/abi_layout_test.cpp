@@ -45,7 +45,17 @@ BOOST_AUTO_TEST_CASE(entry_layout_is_pinned) {
     BOOST_TEST(offsetof(tresor_entry, updated_at) == 64u);
     BOOST_TEST(offsetof(tresor_entry, last_used_at) == 72u);
     BOOST_TEST(offsetof(tresor_entry, expires_at) == 80u);
-    BOOST_TEST(sizeof(tresor_entry) == 88u);
+    BOOST_TEST(offsetof(tresor_entry, attributes) == 88u);  // ABI 1.1
+    BOOST_TEST(sizeof(tresor_entry) == 96u);
+}
+
+BOOST_AUTO_TEST_CASE(a_1_0_entry_does_not_reach_the_1_1_fields) {
+    tresor_entry e{};
+    e.struct_size = 88;  // what a plugin built against ABI 1.0 sends
+    BOOST_TEST(TRESOR_STRUCT_HAS(&e, tresor_entry, expires_at));
+    BOOST_TEST(!TRESOR_STRUCT_HAS(&e, tresor_entry, attributes));
+    e.struct_size = sizeof(tresor_entry);
+    BOOST_TEST(TRESOR_STRUCT_HAS(&e, tresor_entry, attributes));
 }
 
 BOOST_AUTO_TEST_CASE(batch_item_layout_is_pinned) {
@@ -73,4 +83,5 @@ BOOST_AUTO_TEST_CASE(status_and_type_numbers_are_pinned) {
     BOOST_TEST(TRESOR_INTERNAL == 11);
     BOOST_TEST(TRESOR_TYPE_CUSTOM == 6);
     BOOST_TEST(TRESOR_CAP_EXPIRY == 32u);
+    BOOST_TEST(TRESOR_CAP_ATTRIBUTES == 64u);
 }

@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(set_many_without_the_plugin_entry_point_sets_each_entry) {
     Store store = Store::from_toml(kMemoryConfig);
     store.set({"svc", "b"}, Secret("old"));
     std::vector<tresor::NewSecret> batch;
-    batch.push_back({{"svc", "a"}, Secret("1"), {SecretType::api_key, "label a", "", {}}});
+    batch.push_back({{"svc", "a"}, Secret("1"), {SecretType::api_key, "label a", "", {}, {}}});
     batch.push_back({{"svc", "b"}, Secret("2"), {}});
     batch.push_back({{"", "c"}, Secret("3"), {}});  // the default service
     store.set_many(batch);

@@ -47,6 +47,27 @@ BOOST_FIXTURE_TEST_CASE(length_prefixed_names_do_not_collide, VaultFixture) {
     BOOST_TEST(str(v.get("a", "bc")) == "two");
 }
 
+// A credential's non-secret fields are kept with its metadata, and survive
+// a rotation; a record without them reads back with none.
+BOOST_FIXTURE_TEST_CASE(credential_attributes_round_trip, VaultFixture) {
+    {
+        Vault v = create();
+        Metadata m;
+        m.type = 3;  // basic_auth
+        m.attributes = R"({"username":"alice"})";
+        v.set("github", "ci", bytes("pw"), m);
+        v.set("github", "plain", bytes("pw"), {});
+        (void)v.rotate();
+    }
+    Vault v = open();
+    BOOST_TEST(v.stat("github", "ci")->attributes == R"({"username":"alice"})");
+    BOOST_TEST(v.stat("github", "plain")->attributes.empty());
+    std::vector<std::string> listed;
+    v.list(nullptr, [&](const Metadata& e) { listed.push_back(e.attributes); });
+    BOOST_TEST(listed.size() == 2u);
+    BOOST_TEST(v.verify().problems.empty());
+}
+
 BOOST_FIXTURE_TEST_CASE(metadata_and_listing_never_need_the_value, VaultFixture) {
     Vault v = create();
     Metadata m;

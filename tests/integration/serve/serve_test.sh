@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# tresor serve with curl as the client, on a temporary vault: every endpoint
+# and status code, scopes, that no response or log line holds a value, and
+# what a hostile client tries (malformed JSON, 10 MB bodies, slowloris, 1,000
+# connections, another user on the socket). Ends with "N passed, M failed".
+set -u
+tresor=$1
+tmp=$(mktemp -d)
+server=
+cleanup() {
+    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+check() { # check DESCRIPTION EXPECTED ACTUAL
+    if [[ $2 == "$3" ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $1: expected [$2], got [$3]" >&2
+    fi
+}
+check_true() { # check_true DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)) && echo "FAIL: $what" >&2; fi
+}
+
+export HOME=$tmp TRESOR_VAULT_PASSWORD="serve test password"
+unset TRESOR_BACKEND XDG_CONFIG_HOME TRESOR_CONFIG
+cat >"$tmp/config.toml" <<TOML
+[backend.vault]
+plugin = "vault"
+path = "~/vault.db"
+kdf = { memory_mib = 19, iterations = 2 }
+TOML
+T() { "$tresor" --config "$tmp/config.toml" "$@"; }
+
+both=$(T token create --scope credentials:store,credentials:read)
+reader=$(T token create --scope credentials:read)
+writer=$(T token create --scope credentials:store)
+short=$(T token create --scope credentials:read --expires 1s)
+check "token format" 1 "$([[ $both =~ ^tresor_sess_[0-9a-f]{16}_[0-9a-f]{64}$ ]] && echo 1)"
+
+mkdir -m 700 "$tmp/run"
+sock=$tmp/run/serve.sock
+# The binary itself, not the function T: $! must be the server for cleanup.
+"$tresor" --config "$tmp/config.toml" serve --socket "$sock" --port 0 --request-timeout 2 \
+    --max-connections 256 \
+    >"$tmp/serve.out" 2>"$tmp/serve.log" &
+server=$!
+for _ in $(seq 100); do grep -q listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve.out")
+check "server is listening" 1 "$([[ -S $sock && -n $port ]] && echo 1)"
+check "socket mode" 600 "$(stat -c %a "$sock")"
+
+# req METHOD PATH TOKEN [BODY-FILE] -> prints the status; the body is in $tmp/body
+req() {
+    local args=(-s --unix-socket "$sock" -o "$tmp/body" -w '%{http_code}' -X "$1")
+    [[ -n $3 ]] && args+=(-H "Authorization: Bearer $3")
+    [[ -n ${4:-} ]] && args+=(-H 'Content-Type: application/json' --data-binary "@$4")
+    curl "${args[@]}" "http://localhost$2"
+    cat "$tmp/body" >>"$tmp/all-responses"
+}
+body() { printf '%s' "$1" >"$tmp/req.json" && echo "$tmp/req.json"; }
+
+# Create (seed 002): 201 with metadata, never the value; the value is trimmed.
+check "create" 201 "$(req POST /api/credentials "$both" "$(body '{"service":"openai","name":"primary","key":"  sk-proj-VALUE1  "}')")"
+id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$tmp/body")
+check "uuid id" 1 "$([[ $id =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] && echo 1)"
+check "last_used_at null" 1 "$(grep -q '"last_used_at":null' "$tmp/body" && grep -q '"created_at":[0-9]' "$tmp/body" && echo 1)"
+check "stored trimmed" sk-proj-VALUE1 "$(T get openai primary)"
+check "duplicate" 409 "$(req POST /api/credentials "$both" "$(body '{"service":"openai","name":"primary","key":"x"}')")"
+
+# Seed 004's form, typed.
+check "create typed" 201 "$(req POST /api/credentials "$writer" "$(body '{"name":"ci","type":"basic_auth","value":"pw-VALUE2","description":"CI login","attributes":{"username":"alice"},"expiresAt":"2099-01-01T00:00:00Z"}')")"
+check "typed header" "Authorization: Basic $(printf 'alice:pw-VALUE2' | base64)" "$(T header default ci)"
+
+# 400s
+for bad in '{"service":"openai","name":"x"}' '{"service":" ","name":"x","key":"k"}' '{"service":"s","name":"\t","key":"k"}' '{"service":"s","name":"n","key":"   "}'; do
+    check "missing field $bad" 400 "$(req POST /api/credentials "$both" "$(body "$bad")")"
+    check "400 text" '{"error":"service, name, and key are required"}' "$(cat "$tmp/body")"
+done
+check "malformed json" 400 "$(req POST /api/credentials "$both" "$(body '{"service": "s", "name": ')")"
+check "json array" 400 "$(req POST /api/credentials "$both" "$(body '[1,2]')")"
+check "bad type" 400 "$(req POST /api/credentials "$both" "$(body '{"name":"n","type":"nope","value":"v"}')")"
+
+# 401 and 403
+check "no token" 401 "$(req GET /api/credentials "")"
+check "401 text" '{"error":"invalid or missing session token"}' "$(cat "$tmp/body")"
+last=${both: -1}
+check "wrong token" 401 "$(req GET /api/credentials "${both%?}$([[ $last == 0 ]] && echo 1 || echo 0)")"
+check "garbage token" 401 "$(req GET /api/credentials "nonsense")"
+sleep 1.2
+check "expired token" 401 "$(req GET /api/credentials "$short")"
+check "store-only cannot list" 403 "$(req GET /api/credentials "$writer")"
+check "403 text" '{"error":"missing scope credentials:read"}' "$(cat "$tmp/body")"
+check "read-only cannot create" 403 "$(req POST /api/credentials "$reader" "$(body '{"service":"a","name":"b","key":"c"}')")"
+check "read-only cannot delete" 403 "$(req DELETE "/api/credentials/$id" "$reader")"
+
+# Reading metadata (a name that is not UTF-8 is listed, replaced, not a 500)
+printf 'v' | T set "$(printf 'bin\377')" n
+check "list" 200 "$(req GET /api/credentials "$reader")"
+check "non-UTF-8 name listed" 1 "$(grep -q '"service":"bin' "$tmp/body" && echo 1)"
+check "list" 200 "$(req GET /api/credentials "$reader")"
+check "list has both" 1 "$(grep -q '"name":"primary"' "$tmp/body" && grep -q '"username":"alice"' "$tmp/body" && echo 1)"
+check "tokens are not listed" 0 "$(grep -c tresor.sessions "$tmp/body")"
+check "get by id" 200 "$(req GET "/api/credentials/$id" "$reader")"
+check "unknown id" 404 "$(req GET /api/credentials/00000000-0000-0000-0000-000000000000 "$reader")"
+check "unknown path" 404 "$(req GET /api/other "$reader")"
+check "bad method" 405 "$(req PUT /api/credentials "$both")"
+
+# Update and delete
+check "patch value" 200 "$(req PATCH "/api/credentials/$id" "$writer" "$(body '{"key":"sk-proj-VALUE3"}')")"
+check "patched" sk-proj-VALUE3 "$(T get openai primary)"
+check "patch description" 200 "$(req PATCH "/api/credentials/$id" "$writer" "$(body '{"description":"rotated"}')")"
+check "value kept" sk-proj-VALUE3 "$(T get openai primary)"
+check "patch unknown" 404 "$(req PATCH /api/credentials/nope "$writer" "$(body '{"key":"v"}')")"
+check "delete" 204 "$(req DELETE "/api/credentials/$id" "$writer")"
+check "deleted" 404 "$(req GET "/api/credentials/$id" "$reader")"
+
+# A 10 MB body is refused before it is read.
+head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$tmp/big.json"
+check "10 MB body" 413 "$(req POST /api/credentials "$both" "$tmp/big.json")"
+
+# Slowloris: a request that never finishes is cut off after the timeout,
+# and the server answers others meanwhile.
+exec 5<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /api/credentials HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{' >&5
+check "served during slowloris" 200 "$(req GET /api/credentials "$reader")"
+start=$SECONDS
+IFS= read -r -t 10 -u 5 _
+check "slow request cut off" 1 "$(((SECONDS - start) <= 4 ? 1 : 0))"
+exec 5>&-
+
+# 1,000 connections at once (more than --max-connections): the server stays
+# up and serves again once they are gone.
+for _ in $(seq 1000); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port" && sleep 3) 2>/dev/null &
+done
+sleep 1
+check_true "alive under 1,000 connections" kill -0 "$server"
+wait $(jobs -p | grep -v "^$server$") 2>/dev/null
+sleep 2.5
+check "served after the flood" 200 "$(req GET /api/credentials "$reader")"
+
+# Another local user cannot talk to the server, even through a socket made
+# reachable: the peer's uid is checked on each connection.
+if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
+    chmod 755 "$tmp" "$tmp/run" && chmod 666 "$sock"
+    # curl exits 52 (empty reply) or 56 (reset) when it connected (the file
+    # mode let it) and the server closed the connection on seeing its uid;
+    # 7 would mean it never connected, and 0 that it was served.
+    # A connect that fails outright (7) is retried: seen once in a while
+    # right after the flood above; it proves nothing either way.
+    for _ in 1 2 3 4 5; do
+        setpriv --reuid 65534 --regid 65534 --clear-groups curl -s -o /dev/null \
+            --unix-socket "$sock" -H "Authorization: Bearer $reader" \
+            http://localhost/api/credentials
+        rc=$?
+        ((rc == 7)) || break
+        sleep 1
+    done
+    check "other user connects but is refused (curl exit $rc)" 1 "$([[ $rc == 52 || $rc == 56 ]] && echo 1)"
+    chmod 700 "$tmp" "$tmp/run" && chmod 600 "$sock"
+else
+    echo "skipped: other-user check needs root and setpriv"
+fi
+
+# No value anywhere in what the server said or logged.
+for value in VALUE1 VALUE2 VALUE3; do
+    check "no $value in responses" 0 "$(grep -c "$value" "$tmp/all-responses")"
+    check "no $value in the log" 0 "$(grep -c "$value" "$tmp/serve.log")"
+done
+check "log has request lines" 1 "$(grep -q 'POST /api/credentials 201' "$tmp/serve.log" && echo 1)"
+
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,160 @@
+// Typed credentials through the Store (memory plugin): the fields each type
+// needs, metadata that lists them, and header rendering under the `use`
+// scope alone.
+#include <boost/test/unit_test.hpp>
+
+#include "core/credential.hpp"
+#include "tests/support/test_support.hpp"
+#include "tresor/store.hpp"
+
+using tresor::Error;
+using tresor::ErrorCode;
+using tresor::Scope;
+using tresor::Secret;
+using tresor::SecretType;
+using tresor::SetOptions;
+using tresor::Store;
+
+namespace {
+
+constexpr const char* kConfig = R"(
+[backend.mem]
+plugin = "memory"
+)";
+
+SetOptions typed(SecretType type, tresor::Attributes attributes = {}) {
+    SetOptions options;
+    options.type = type;
+    options.attributes = std::move(attributes);
+    return options;
+}
+
+std::string header_of(Store& store, const tresor::Key& key) {
+    auto header = store.narrowed({Scope::use}).header(key);
+    return header ? std::string(header->view()) : "<none>";
+}
+
+auto invalid_saying(std::string words) {
+    return [words](const Error& e) {
+        return e.code() == ErrorCode::invalid_argument &&
+               std::string(e.what()).find(words) != std::string::npos;
+    };
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(credentials)
+
+BOOST_AUTO_TEST_CASE(basic_auth_lists_its_username_and_renders_a_basic_header) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"github", "ci"}, Secret("open sesame"),
+              typed(SecretType::basic_auth, {{"username", "alice"}}));
+    const auto entry = store.narrowed({Scope::metadata}).entry({"github", "ci"});
+    BOOST_REQUIRE(entry.has_value());
+    BOOST_TEST((entry->type == SecretType::basic_auth));
+    BOOST_TEST(entry->attributes.at("username") == "alice");
+    BOOST_TEST(store.list("github").at(0).attributes.at("username") == "alice");
+    // base64("alice:open sesame")
+    BOOST_TEST(header_of(store, {"github", "ci"}) ==
+               "Authorization: Basic YWxpY2U6b3BlbiBzZXNhbWU=");
+}
+
+BOOST_AUTO_TEST_CASE(tokens_and_keys_render_their_header) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"s", "bearer"}, Secret("tok"), typed(SecretType::bearer_token));
+    store.set({"s", "key"}, Secret("k1"), typed(SecretType::api_key));
+    store.set({"s", "named"}, Secret("k2"), typed(SecretType::api_key, {{"header", "X-API-Key"}}));
+    store.set({"s", "multi"}, Secret("a1\nb2"),
+              typed(SecretType::custom, {{"headers", "X-Id,X-Secret"}}));
+    BOOST_TEST(header_of(store, {"s", "bearer"}) == "Authorization: Bearer tok");
+    BOOST_TEST(header_of(store, {"s", "key"}) == "Authorization: Bearer k1");
+    BOOST_TEST(header_of(store, {"s", "named"}) == "X-API-Key: k2");
+    BOOST_TEST(header_of(store, {"s", "multi"}) == "X-Id: a1\nX-Secret: b2");
+    BOOST_TEST(header_of(store, {"s", "missing"}) == "<none>");
+}
+
+BOOST_AUTO_TEST_CASE(a_header_needs_the_use_scope_and_the_value_needs_read) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"s", "t"}, Secret("tok"), typed(SecretType::bearer_token));
+    Store user = store.narrowed({Scope::use});
+    BOOST_TEST(user.header({"s", "t"}).has_value());
+    BOOST_CHECK_THROW((void)user.get({"s", "t"}), Error);
+    BOOST_CHECK_EXCEPTION((void)store.narrowed({Scope::read, Scope::metadata}).header({"s", "t"}),
+                          Error,
+                          [](const Error& e) { return e.code() == ErrorCode::permission_denied; });
+}
+
+BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"s", "pw"}, Secret("pw"));
+    store.set({"s", "oauth"}, Secret("client-secret"),
+              typed(SecretType::oauth2, {{"client_id", "app"},
+                                         {"token_url", "https://auth.example/token"},
+                                         {"scopes", "read write"}}));
+    Store user = store.narrowed({Scope::use});
+    BOOST_CHECK_EXCEPTION((void)user.header({"s", "pw"}), Error, invalid_saying("no header form"));
+    BOOST_CHECK_EXCEPTION((void)user.header({"s", "oauth"}), Error,
+                          invalid_saying("token exchange"));
+    BOOST_TEST(store.entry({"s", "oauth"})->attributes.at("scopes") == "read write");
+}
+
+BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
+    Store store = Store::from_toml(kConfig);
+    BOOST_CHECK_EXCEPTION(store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth)), Error,
+                          invalid_saying("'username' is required"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth, {{"username", "a:b"}})),
+        Error, invalid_saying("RFC 7617"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "b"}, Secret("p"), typed(SecretType::bearer_token, {{"username", "a"}})),
+        Error, invalid_saying("unknown field 'username'"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "o"}, Secret("p"),
+                  typed(SecretType::oauth2, {{"client_id", "a"}, {"token_url", "ftp://x"}})),
+        Error, invalid_saying("http(s) URL"));
+    BOOST_CHECK_EXCEPTION(store.set({"s", "c"}, Secret("only-one"),
+                                    typed(SecretType::custom, {{"headers", "X-A,X-B"}})),
+                          Error, invalid_saying("one line per header"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "c"}, Secret("v"), typed(SecretType::custom, {{"headers", "X A"}})), Error,
+        invalid_saying("header names"));
+    BOOST_CHECK_EXCEPTION(store.set({"s", "l"}, Secret("v"),
+                                    typed(SecretType::jwt, {{"algorithm", "HS256\r\nX: y"}})),
+                          Error, invalid_saying("without control characters"));
+    BOOST_TEST(store.list().empty());
+}
+
+// A value with a line break would add header lines of its own. Values are
+// bytes (a binary api_key is stored), so the check is made when rendering.
+BOOST_AUTO_TEST_CASE(a_value_cannot_inject_header_lines) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"s", "t"}, Secret("tok\r\nX-Evil: 1"), typed(SecretType::bearer_token));
+    BOOST_CHECK_EXCEPTION((void)store.header({"s", "t"}), Error, [](const Error& e) {
+        return e.code() == ErrorCode::invalid_argument &&
+               std::string(e.what()).find("Evil") == std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_backend_that_cannot_keep_fields_refuses_them) {
+    // The test plugin lacks TRESOR_CAP_ATTRIBUTES; its calls would fail with io.
+    Store store = Store::from_toml("plugin_path = \"" +
+                                   (tresor::test::build_dir() / "test-plugins").string() +
+                                   "\"\n[backend.f]\nplugin = \"failing\"\ncalls = \"io\"\n");
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth, {{"username", "alice"}})),
+        Error, invalid_saying("cannot keep a credential's fields"));
+}
+
+BOOST_AUTO_TEST_CASE(attributes_travel_as_sorted_json_and_garbage_is_corrupt) {
+    using tresor::core::decode_attributes;
+    using tresor::core::encode_attributes;
+    BOOST_TEST(encode_attributes({}) == "");
+    BOOST_TEST(encode_attributes({{"z", "1"}, {"a", "2"}}) == R"({"a":"2","z":"1"})");
+    BOOST_TEST(decode_attributes(R"({"a":"2"})", "b").at("a") == "2");
+    for (const char* bad : {"{", "[]", R"({"a":1})", "null"}) {
+        BOOST_CHECK_EXCEPTION((void)decode_attributes(bad, "b"), Error,
+                              [](const Error& e) { return e.code() == ErrorCode::corrupt; });
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
