@@ -26,9 +26,13 @@ const std::array<TypeRule, 7>& type_rules() {
         {SecretType::api_key, {}, {"header"}},
         {SecretType::bearer_token, {}, {}},
         {SecretType::basic_auth, {"username"}, {}},
-        {SecretType::oauth2, {"client_id", "token_url"}, {"scopes"}},
+        // Optional, unlike seed 004: a refresh token git hands over comes with
+        // neither, and entries typed before fields existed must still be set.
+        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes"}},
         {SecretType::jwt, {}, {"algorithm", "key"}},
-        {SecretType::custom, {"headers"}, {}},
+        // Without headers a custom value is any structured secret (e.g. the
+        // AWS keys' JSON, docs/INTEGRATIONS.md); it then has no header form.
+        {SecretType::custom, {}, {"headers"}},
     }};
     return kRules;
 }
@@ -136,7 +140,7 @@ void check_fields(SecretType type, const Attributes& attributes) {
 
 void check_credential(SecretType type, const Attributes& attributes, const Secret& value) {
     check_fields(type, attributes);
-    if (type == SecretType::custom) {
+    if (type == SecretType::custom && attributes.contains("headers")) {
         // One value per header name, in the same order, one per line.
         const auto names = split(attributes.at("headers"), ',');
         const auto values = split(value.view(), '\n');
@@ -181,6 +185,11 @@ Secret render_header(const Entry& entry, const Secret& value) {
                     "does not perform");
         case SecretType::jwt:
             invalid(entry.type, "its header needs a signed JWT, which tresor does not generate");
+        case SecretType::custom:
+            if (!entry.attributes.contains("headers")) {
+                invalid(entry.type, "it has no 'headers' field naming the headers to render");
+            }
+            break;
         default:
             break;
     }

@@ -96,6 +96,11 @@ BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
     BOOST_CHECK_EXCEPTION((void)user.header({"s", "oauth"}), Error,
                           invalid_saying("token exchange"));
     BOOST_TEST(store.entry({"s", "oauth"})->attributes.at("scopes") == "read write");
+    // A custom value without header names is a structured secret (AWS keys).
+    store.set({"s", "aws"}, Secret(R"({"AccessKeyId":"AKIA","SecretAccessKey":"k"})"),
+              typed(SecretType::custom, {}));
+    BOOST_CHECK_EXCEPTION((void)user.header({"s", "aws"}), Error,
+                          invalid_saying("no 'headers' field"));
 }
 
 BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
@@ -118,6 +123,9 @@ BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
     BOOST_CHECK_EXCEPTION(
         store.set({"s", "c"}, Secret("v"), typed(SecretType::custom, {{"headers", "X A"}})), Error,
         invalid_saying("header names"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "o"}, Secret("p"), typed(SecretType::oauth2, {{"client_secret", "x"}})),
+        Error, invalid_saying("unknown field 'client_secret'"));
     BOOST_CHECK_EXCEPTION(store.set({"s", "l"}, Secret("v"),
                                     typed(SecretType::jwt, {{"algorithm", "HS256\r\nX: y"}})),
                           Error, invalid_saying("without control characters"));
