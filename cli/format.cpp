@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/base64.hpp"
+
 namespace tresor::cli {
 namespace {
 
@@ -193,20 +195,8 @@ std::string display_key(const Key& key) {
 }
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        const std::size_t left = bytes.size() - i;
-        const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) |
-                                    (left > 1 ? std::uint32_t{bytes[i + 1]} << 8 : 0) |
-                                    (left > 2 ? std::uint32_t{bytes[i + 2]} : 0);
-        out += kAlphabet[(group >> 18) & 63];
-        out += kAlphabet[(group >> 12) & 63];
-        out += left > 1 ? kAlphabet[(group >> 6) & 63] : '=';
-        out += left > 2 ? kAlphabet[group & 63] : '=';
-    }
+    core::append_base64(out, bytes);
     return out;
 }
 

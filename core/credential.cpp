@@ -1,11 +1,11 @@
 #include "core/credential.hpp"
 
-#include <botan/base64.h>
-
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <vector>
+
+#include "core/base64.hpp"
 
 namespace tresor::core {
 namespace {
@@ -107,15 +107,6 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
 
 void append(SecureBytes& out, std::string_view text) {
     out.insert(out.end(), text.begin(), text.end());
-}
-
-void append_base64(SecureBytes& out, std::span<const std::uint8_t> bytes) {
-    const std::size_t start = out.size();
-    out.resize(start + Botan::base64_encode_max_output(bytes.size()));
-    std::size_t consumed = 0;
-    const std::size_t written = Botan::base64_encode(reinterpret_cast<char*>(out.data() + start),
-                                                     bytes.data(), bytes.size(), consumed, true);
-    out.resize(start + written);
 }
 
 void check_fields(SecretType type, const Attributes& attributes) {
