@@ -407,6 +407,7 @@ constexpr tresor_plugin kPlugin = {
     wc_remove,
     wc_list,
     wc_stat,
+    nullptr,  // set_many: the host sets a batch one by one
 };
 
 }  // namespace
