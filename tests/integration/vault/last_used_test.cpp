@@ -146,3 +146,18 @@ BOOST_FIXTURE_TEST_CASE(the_engine_writes_only_stale_uses_and_keeps_them_across_
     Vault reopened = open();
     BOOST_TEST(reopened.stat("svc", "a")->last_used_at == 1300);
 }
+
+// Re-sealing at the same version lets an older metadata blob authenticate:
+// put back, it reads as the earlier last_used_at, and verify reports it.
+BOOST_FIXTURE_TEST_CASE(an_earlier_metadata_blob_put_back_is_found_by_verify, VaultFixture) {
+    Vault v = create();
+    v.set("svc", "a", tresor::test::bytes("one"), {});
+    const auto unused = RawDb(path).blob("SELECT metadata FROM records");
+    v.note_use("svc", "a", 1000);
+    BOOST_TEST(v.record_uses(300) == 1u);
+    RawDb(path).set_blob("UPDATE records SET metadata = ?", unused);
+    BOOST_TEST(v.stat("svc", "a")->last_used_at == 0);
+    const auto report = v.verify();
+    BOOST_REQUIRE(report.problems.size() == 1u);
+    BOOST_TEST(report.problems[0].find("manifest") != std::string::npos, report.problems[0]);
+}
