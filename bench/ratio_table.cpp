@@ -74,6 +74,11 @@ std::vector<Row> rows() {
                      "floor/get" + at,
                      "floor: SQLite point SELECT + HMAC + XChaCha open",
                      {GoalKind::ratio_at_most, 2}});
+        r.push_back({"vault get with last_used_at tracking, " + entries,
+                     "vault/get_tracked" + at,
+                     "vault/get" + at,
+                     "reference: the same get without tracking",
+                     {GoalKind::ratio_at_most, 1.1}});
         r.push_back({"vault set, durable, " + entries,
                      "vault/set_durable" + at,
                      "floor/commit_durable",

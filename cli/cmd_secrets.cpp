@@ -22,7 +22,7 @@ void add_key_args(CLI::App* cmd, KeyArgs& args) {
 }
 
 // An entry's metadata: service, name, type, label, description, id,
-// backend, then the four times (ISO 8601 or null).
+// backend, the four times (ISO 8601 or null), then attributes.
 Json entry_json(const Entry& e) {
     Json out = Json::object();
     put_text(out, "service", e.service);
@@ -39,6 +39,12 @@ Json entry_json(const Entry& e) {
     out["updated_at"] = time(e.updated_at);
     out["last_used_at"] = time(e.last_used_at);
     out["expires_at"] = time(e.expires_at);
+    // A typed credential's non-secret fields (docs/CREDENTIALS.md); {} for none.
+    Json attributes = Json::object();
+    for (const auto& [field, text] : e.attributes) {
+        put_text(attributes, field, text);
+    }
+    out["attributes"] = std::move(attributes);
     return out;
 }
 

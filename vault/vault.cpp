@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <map>
 
 #include "vault/detail/record_codec.hpp"
 #include "vault/record_store.hpp"
@@ -128,6 +129,8 @@ struct Vault::State {
     // The slots as this Vault unlocked them or last wrote them; a header
     // change is refused when they changed meanwhile (compare-and-swap).
     Bytes slots_seen;
+    // Uses noted since the last record_uses: (service, name) -> latest use.
+    std::map<std::pair<std::string, std::string>, std::int64_t> uses;
 
     explicit State(std::unique_ptr<RecordStore> s) : store(std::move(s)) {}
 
@@ -265,7 +268,9 @@ struct Vault::State {
         m.name = entry.name;
         m.created_at = m.updated_at = now;
         if (auto old = find_row(row.name_index)) {
-            m.created_at = open_metadata(*old).created_at;
+            const Metadata before = open_metadata(*old);
+            m.created_at = before.created_at;
+            m.last_used_at = before.last_used_at;  // a new value was still used before
             xor_into(header.manifest, entry_of(*old));
             row.record_id = old->record_id;
             row.version = old->version + 1;
@@ -493,6 +498,64 @@ std::optional<Metadata> Vault::stat(std::string_view service, std::string_view n
         }
         return m;
     });
+}
+
+void Vault::note_use(std::string_view service, std::string_view name, std::int64_t when) {
+    std::int64_t& latest = state_->uses[{std::string(service), std::string(name)}];
+    latest = std::max(latest, when);
+}
+
+std::size_t Vault::record_uses(std::int64_t coarseness) {
+    State& s = *state_;
+    // Whether the stored last_used_at is stale enough for this use to be
+    // written; a missing or expired record takes no use.
+    auto stale = [&](const Row& row, std::int64_t when, Metadata& m) {
+        m = s.open_metadata(row);
+        const bool expired = m.expires_at != 0 && now_unix() >= m.expires_at;
+        return !expired && when > m.last_used_at && when - m.last_used_at >= coarseness;
+    };
+    // First without the write lock: most flushes find nothing to write, and
+    // a reader should not queue behind writers (or bump the file) for that.
+    std::vector<std::pair<std::pair<std::string, std::string>, std::int64_t>> due;
+    for (const auto& [key, when] : s.uses) {
+        Metadata m;
+        auto row = s.with_current_keys([&] {
+            return s.find_row(name_index(s.keys, key.first, key.second),
+                              RecordStore::Columns::without_value);
+        });
+        if (row && stale(*row, when, m)) {
+            due.emplace_back(key, when);
+        }
+    }
+    if (due.empty()) {
+        s.uses.clear();
+        return 0;
+    }
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header();
+    std::size_t written = 0;
+    for (const auto& [key, when] : due) {
+        auto row = s.find_row(name_index(s.keys, key.first, key.second));
+        Metadata m;
+        if (!row || !stale(*row, when, m)) {
+            continue;  // removed or recorded by another process meanwhile
+        }
+        xor_into(header.manifest, s.entry_of(*row));
+        m.last_used_at = when;
+        // Same record, same version, same value blob: only the metadata is
+        // sealed again (a fresh nonce), so readers see no new value.
+        row->metadata = aead_seal(s.keys.record, encode_metadata(m),
+                                  record_associated_data(s.identity(*row), Field::metadata));
+        s.store->put(*row);
+        xor_into(header.manifest, s.entry_of(*row));
+        ++written;
+    }
+    if (written > 0) {
+        s.store_header(header);
+        tx.commit();
+    }
+    s.uses.clear();
+    return written;
 }
 
 void Vault::change_password(const Credential& new_password, const KdfPolicy& policy) {

@@ -94,7 +94,10 @@ struct Metadata {
     std::int64_t created_at = 0;  // Unix seconds
     std::int64_t updated_at = 0;
     std::int64_t expires_at = 0;  // 0: never
-    std::string record_id;        // hex
+    // The latest recorded read of the value (record_uses); 0: never. Coarse
+    // by design: see record_uses.
+    std::int64_t last_used_at = 0;
+    std::string record_id;  // hex
     // A typed credential's non-secret fields, as the host encodes them
     // (tresor_entry.attributes); empty for none.
     std::string attributes;
@@ -182,6 +185,18 @@ class Vault {
     // Metadata only; never decrypts a value. service == nullptr: all.
     void list(const std::string* service, const std::function<void(const Metadata&)>& sink);
     [[nodiscard]] std::optional<Metadata> stat(std::string_view service, std::string_view name);
+
+    // last_used_at without a durable write per read: note_use only keeps the
+    // use in memory; record_uses writes the noted uses in one transaction
+    // and forgets them. A record whose stored last_used_at is less than
+    // `coarseness` seconds before its use (or not before it) is not
+    // rewritten, so each entry costs at most one write per `coarseness`.
+    // The rewrite re-seals only the metadata, at the same version: the
+    // value, updated_at and version stay as they are (the manifest and the
+    // header's generation change, as for every write). Returns how many
+    // records were written; no noted use that needs writing, no transaction.
+    void note_use(std::string_view service, std::string_view name, std::int64_t when);
+    std::size_t record_uses(std::int64_t coarseness);
 
     // Each of the next three fails with Error{io} and changes nothing when
     // another process changed the key slots since this Vault saw them.

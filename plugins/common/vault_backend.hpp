@@ -11,8 +11,16 @@
 // A vault that does not exist reads as empty; the first set creates it when
 // the settings allow (create = true), else fails naming `tresor vault init`.
 // Reading never creates anything.
+//
+// last_used_at: a get notes the use in memory (Vault::note_use); the context
+// writes the noted uses (Vault::record_uses) at most once per kUseFlushEvery
+// and when it closes, and an entry's stored last_used_at is rewritten only
+// when it is kUseFlushEvery or more older than the use. So a read costs no
+// durable write, the stored time is at most that much older than the latest
+// use, and a crash loses at most that much (docs/CREDENTIALS.md).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -60,6 +68,7 @@ class VaultBackend {
             if (!value) {
                 return TRESOR_NOT_FOUND;
             }
+            as_context(ctx).used(*v, key->service, key->name);
             return sink(sink_ctx, value->data(), value->size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
         });
     }
@@ -129,11 +138,45 @@ class VaultBackend {
     }
 
   private:
+    static constexpr std::chrono::minutes kUseFlushEvery{5};
+
     struct Context {
         vault::Settings settings;
         vault::StoreAccess access;
         const tresor_host* host = nullptr;
         std::optional<vault::Vault> vault;  // empty while the store has no vault
+        std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
+
+        Context() = default;
+        Context(const Context&) = delete;
+        Context& operator=(const Context&) = delete;
+        ~Context() {
+            if (vault) {
+                record_uses(*vault);
+            }
+        }
+
+        void used(vault::Vault& v, const char* service, const char* name) {
+            using namespace std::chrono;
+            v.note_use(service, name,
+                       duration_cast<seconds>(system_clock::now().time_since_epoch()).count());
+            if (steady_clock::now() - last_flush >= kUseFlushEvery) {
+                record_uses(v);
+            }
+        }
+
+        // A get never fails for its bookkeeping: a read-only file, a locked
+        // or unreachable database only lose these uses (or keep them for the
+        // next flush), silently, since a library must not write on its
+        // host's stderr and reading a vault one cannot write is legitimate.
+        void record_uses(vault::Vault& v) noexcept {
+            last_flush = std::chrono::steady_clock::now();
+            try {
+                (void)v.record_uses(
+                    std::chrono::duration_cast<std::chrono::seconds>(kUseFlushEvery).count());
+            } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+            }
+        }
 
         vault::Credential credential(vault::Purpose purpose) const {
             const tresor_host* h = host;
@@ -228,6 +271,7 @@ class VaultBackend {
         e.created_at = m.created_at;
         e.updated_at = m.updated_at;
         e.expires_at = m.expires_at;
+        e.last_used_at = m.last_used_at;
         e.attributes = m.attributes.c_str();
         return e;
     }

@@ -216,6 +216,14 @@ BOOST_AUTO_TEST_CASE(vault_round_trip_across_processes) {
                json.out);
     BOOST_TEST(contains(json.out, "\"expires_at\":\"2099-01-01T00:00:00Z\""), json.out);
     BOOST_TEST(contains(json.out, "\"value\":\"ghp_secret\""), json.out);
+    // The gets above were uses, written when each process closed.
+    BOOST_TEST(contains(json.out, "\"last_used_at\":\"20"), json.out);
+    BOOST_TEST(contains(json.out, "\"attributes\":{}"), json.out);
+    BOOST_TEST(cli.run({"set", "intranet", "login", "--type", "basic_auth", "--username", "alice"},
+                       "pw\n", kPassword)
+                   .exit_status == 0);
+    const ProcessResult typed = cli.run({"ls", "intranet", "--json"}, "", kPassword);
+    BOOST_TEST(contains(typed.out, "\"attributes\":{\"username\":\"alice\"}"), typed.out);
 
     const ProcessResult listing = cli.run({"ls", "github"}, "", kPassword);
     BOOST_TEST(contains(listing.out, "github   ci    api_key  CI token"), listing.out);

@@ -58,9 +58,13 @@ SecureBytes encode_metadata(const Metadata& m) {
     w.text(m.label);
     w.text(m.description);
     // Written only when there are any: a record without them is byte for
-    // byte what earlier versions wrote and read.
-    if (!m.attributes.empty()) {
+    // byte what earlier versions wrote and read. last_used_at follows
+    // attributes (then written even when empty), only once a use was recorded.
+    if (!m.attributes.empty() || m.last_used_at != 0) {
         w.text(m.attributes);
+    }
+    if (m.last_used_at != 0) {
+        w.i64(m.last_used_at);
     }
     return out;
 }
@@ -78,6 +82,9 @@ Metadata decode_metadata(std::span<const std::uint8_t> plaintext) {
     m.description = r.text();
     if (!r.at_end()) {
         m.attributes = r.text();
+    }
+    if (!r.at_end()) {
+        m.last_used_at = r.i64();
     }
     r.expect_end();
     return m;

@@ -27,7 +27,8 @@ struct RecordIdentity {
 [[nodiscard]] SecureBytes encode_value(std::int64_t expires_at,
                                        std::span<const std::uint8_t> value);
 // metadata plaintext: u32 type, i64 created, i64 updated, i64 expires, then
-// service, name, label, description as u32-length-prefixed UTF-8.
+// service, name, label, description as u32-length-prefixed UTF-8, then
+// optionally attributes and last_used_at (docs/VAULT-FORMAT.md, "Records").
 [[nodiscard]] SecureBytes encode_metadata(const Metadata& m);
 [[nodiscard]] Metadata decode_metadata(std::span<const std::uint8_t> plaintext);
 

@@ -58,6 +58,7 @@ step="creating the vault as tresor_admin"
 admin --backend fleet vault init > /dev/null
 printf 'ghp_123' | admin set github ci
 [[ $(admin get github ci) == ghp_123 ]] || fail "get after set"
+admin ls github --json | grep -q '"last_used_at":"20' || fail "no last_used_at after a get"
 admin ls | grep -q "github   ci" || fail "ls does not list github/ci"
 if admin --backend fleet vault init > /dev/null 2> "$dir/err"; then fail "a second init succeeded"; fi
 grep -q "already exists" "$dir/err" || fail "second init: $(cat "$dir/err")"
@@ -80,6 +81,12 @@ done
 reader() { env -u TRESOR_VAULT_PASSWORD "$tresor" --config "$HOME/cfg/reader.toml" "$@"; }
 [[ $(reader get github ci) == ghp_123 ]] || fail "a host with SELECT only cannot get"
 reader ls > /dev/null || fail "a host with SELECT only cannot ls"
+# Its use of a never-used entry cannot be written (SELECT only): the get
+# still succeeds, silently, and the entry stays unused.
+printf 'v' | admin set github fresh
+[[ $(reader get github fresh 2> "$dir/err") == v && ! -s $dir/err ]] ||
+    fail "a read-only host's get of an unused entry: $(cat "$dir/err")"
+admin get github fresh --json | grep -q '"last_used_at":null' || fail "a read-only host's use was written"
 set +e
 printf x | reader set github other 2> "$dir/err"
 rc=$?

@@ -109,6 +109,8 @@ check "list" 200 "$(req GET /api/credentials "$reader")"
 check "list has both" 1 "$(grep -q '"name":"primary"' "$tmp/body" && grep -q '"username":"alice"' "$tmp/body" && echo 1)"
 check "tokens are not listed" 0 "$(grep -c tresor.sessions "$tmp/body")"
 check "get by id" 200 "$(req GET "/api/credentials/$id" "$reader")"
+# `T get openai primary` above was a use, written when that process closed.
+check "last_used_at after a get" 1 "$(grep -q '"last_used_at":[0-9]' "$tmp/body" && echo 1)"
 check "unknown id" 404 "$(req GET /api/credentials/00000000-0000-0000-0000-000000000000 "$reader")"
 check "unknown path" 404 "$(req GET /api/other "$reader")"
 check "bad method" 405 "$(req PUT /api/credentials "$both")"
