@@ -15,6 +15,11 @@ Json parse_json(std::span<const std::uint8_t> bytes, std::string_view what) {
         throw Error(
             ErrorCode::invalid_argument,
             std::string(what) + " is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    } catch (const Json::exception&) {
+        // A number too large for a double (out_of_range 406), found by
+        // fuzz_helper_input; its what() quotes the number.
+        throw Error(ErrorCode::invalid_argument,
+                    std::string(what) + " is not valid JSON (a number out of range)");
     }
 }
 
@@ -30,8 +35,8 @@ void put_text(Json& object, std::string_view member, std::string_view bytes) {
         object[json_text(member)] = json_text(bytes);
         return;
     }
-    const std::string encoded = base64_encode(
-        {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    const std::string encoded =
+        base64_encode({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
     object[json_text(member)] = json_text(encoded);
     object[json_text(std::string(member) + "_encoding")] = "base64";
 }

@@ -517,14 +517,17 @@ std::size_t Vault::record_uses(std::int64_t coarseness) {
     // First without the write lock: most flushes find nothing to write, and
     // a reader should not queue behind writers (or bump the file) for that.
     std::vector<std::pair<std::pair<std::string, std::string>, std::int64_t>> due;
-    for (const auto& [key, when] : s.uses) {
+    for (const auto& use : s.uses) {
+        // Not structured bindings: clang 14 (the fuzz build) cannot capture them.
+        const std::string& service = use.first.first;
+        const std::string& name = use.first.second;
         Metadata m;
-        auto row = s.with_current_keys([&] {
-            return s.find_row(name_index(s.keys, key.first, key.second),
+        auto row = s.with_current_keys([&s, &service, &name] {
+            return s.find_row(name_index(s.keys, service, name),
                               RecordStore::Columns::without_value);
         });
-        if (row && stale(*row, when, m)) {
-            due.emplace_back(key, when);
+        if (row && stale(*row, use.second, m)) {
+            due.emplace_back(use.first, use.second);
         }
     }
     if (due.empty()) {
