@@ -25,6 +25,15 @@ namespace tresor::platform {
 // The address of an exported symbol of a loaded library, or nullptr.
 [[nodiscard]] void* find_library_symbol(void* library, const char* symbol);
 
+// Loads a library of the system by file name (e.g. "libpq.so.5"), found
+// the way the system's loader finds a program's own dependencies, for code
+// only some commands run: a process that never needs it never pays for its
+// load (libpq and the twenty libraries it brings cost a `tresor get` more
+// than its own work; docs/PERFORMANCE.md). Never unloaded. Throws
+// Error{plugin_abi} with the loader's reason. POSIX only: what uses it, the
+// fleet store, is not built for Windows.
+[[nodiscard]] void* load_system_library(const char* file_name);
+
 // The file of the module (program or shared library) holding this code.
 [[nodiscard]] std::optional<std::filesystem::path> this_module_file();
 

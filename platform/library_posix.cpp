@@ -60,6 +60,19 @@ void* load_library_once(FileDescriptor& fd, const std::filesystem::path& file) {
     return library;
 }
 
+void* load_system_library(const char* file_name) {
+    // A bare file name: the search path of a link-time dependency (the
+    // caller's RUNPATH, LD_LIBRARY_PATH unless set-uid, ld.so.cache), so no
+    // library is trusted here that linking it would not have trusted.
+    void* library = ::dlopen(file_name, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (library == nullptr) {
+        const char* reason = ::dlerror();
+        throw Error(ErrorCode::plugin_abi, std::string("cannot load ") + file_name + ": " +
+                                               (reason != nullptr ? reason : "unknown reason"));
+    }
+    return library;
+}
+
 void* find_library_symbol(void* library, const char* symbol) {
     return ::dlsym(library, symbol);
 }

@@ -4,7 +4,7 @@
 // go with the next read or the COMMIT (three round trips for a set).
 #include "vault/stores/postgres_store.hpp"
 
-#include <libpq-fe.h>
+#include "vault/stores/libpq.hpp"
 
 #include <array>
 #include <cstdlib>
@@ -74,11 +74,11 @@ constexpr std::array kQueries = {kReadHeader, kFind,        kFindMeta,        kF
                                  kScanMeta,   kScanService, kScanServiceMeta, kSize};
 
 struct ResultDeleter {
-    void operator()(PGresult* r) const { PQclear(r); }
+    void operator()(PGresult* r) const { libpq().PQclear(r); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 struct ConnectionDeleter {
-    void operator()(PGconn* c) const { PQfinish(c); }
+    void operator()(PGconn* c) const { libpq().PQfinish(c); }
 };
 using Connection = std::unique_ptr<PGconn, ConnectionDeleter>;
 
@@ -106,12 +106,12 @@ std::string trimmed(const char* message) {
 
 // The column as bytes (results are binary).
 StoreBytes bytes_of(const PGresult* r, int row, int column) {
-    const auto* data = reinterpret_cast<const std::uint8_t*>(PQgetvalue(r, row, column));
-    return StoreBytes(data, data + PQgetlength(r, row, column));
+    const auto* data = reinterpret_cast<const std::uint8_t*>(libpq().PQgetvalue(r, row, column));
+    return StoreBytes(data, data + libpq().PQgetlength(r, row, column));
 }
 
 std::uint64_t int64_of(const PGresult* r, int row, int column) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(PQgetvalue(r, row, column));
+    const auto* p = reinterpret_cast<const std::uint8_t*>(libpq().PQgetvalue(r, row, column));
     std::uint64_t value = 0;
     for (int i = 0; i < 8; ++i) {
         value = (value << 8) | p[i];  // network byte order
@@ -146,8 +146,8 @@ class PostgresStore final : public RecordStore {
     void rollback() noexcept override {
         in_transaction_ = false;
         pending_.clear();
-        if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) {
-            Result(PQexec(conn_.get(), "ROLLBACK"));
+        if (conn_ && libpq().PQstatus(conn_.get()) == CONNECTION_OK) {
+            Result(libpq().PQexec(conn_.get(), "ROLLBACK"));
         }
     }
 
@@ -156,7 +156,7 @@ class PostgresStore final : public RecordStore {
             return locked_header();
         }
         const Result r = run(kReadHeader, {});
-        if (PQntuples(r.get()) != 1) {
+        if (libpq().PQntuples(r.get()) != 1) {
             no_vault();
         }
         return bytes_of(r.get(), 0, 0);
@@ -173,7 +173,7 @@ class PostgresStore final : public RecordStore {
                              : columns == Columns::without_value ? kFindMeta
                                                                  : kFindValue;
         const Result r = run(query, {Param::bytes(name_index)});
-        if (PQntuples(r.get()) == 0) {
+        if (libpq().PQntuples(r.get()) == 0) {
             return std::nullopt;
         }
         if (columns == Columns::value_only) {
@@ -211,7 +211,7 @@ class PostgresStore final : public RecordStore {
             service_index != nullptr
                 ? run(with_values ? kScanService : kScanServiceMeta, {Param::bytes(*service_index)})
                 : run(with_values ? kScan : kScanMeta, {});
-        for (int row = 0; row < PQntuples(r.get()); ++row) {
+        for (int row = 0; row < libpq().PQntuples(r.get()); ++row) {
             if (!visit(record_of(r.get(), row, with_values))) {
                 break;
             }
@@ -223,14 +223,16 @@ class PostgresStore final : public RecordStore {
 
     std::uintmax_t size_bytes() override {
         const Result r = run(kSize, {});
-        return PQntuples(r.get()) == 1 && !PQgetisnull(r.get(), 0, 0) ? int64_of(r.get(), 0, 0) : 0;
+        return libpq().PQntuples(r.get()) == 1 && !libpq().PQgetisnull(r.get(), 0, 0)
+                   ? int64_of(r.get(), 0, 0)
+                   : 0;
     }
 
     std::string location() const override {
         std::string where = "postgres";
         if (conn_) {
-            where += "://" + std::string(PQhost(conn_.get())) + ":" + PQport(conn_.get()) + "/" +
-                     PQdb(conn_.get());
+            where += "://" + std::string(libpq().PQhost(conn_.get())) + ":" +
+                     libpq().PQport(conn_.get()) + "/" + libpq().PQdb(conn_.get());
         }
         return where + " vault '" + where_.vault_name + "'";
     }
@@ -249,7 +251,7 @@ class PostgresStore final : public RecordStore {
             const Result r = execute_raw(
                 "INSERT INTO tresor_vaults (name, header) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 params, 2);
-            if (std::strcmp(PQcmdTuples(r.get()), "1") != 0) {
+            if (std::strcmp(libpq().PQcmdTuples(r.get()), "1") != 0) {
                 throw Error(ErrorCode::invalid_argument,
                             "vault '" + where_.vault_name + "' already exists in " + location());
             }
@@ -274,19 +276,19 @@ class PostgresStore final : public RecordStore {
         const std::string batch = std::move(pending_) + "SELECT header FROM tresor_vaults " +
                                   "WHERE name = " + text_literal(where_.vault_name) + " FOR UPDATE";
         pending_.clear();
-        const Result r(PQexec(conn_.get(), batch.c_str()));
+        const Result r(libpq().PQexec(conn_.get(), batch.c_str()));
         check(r.get(), "lock_header");
-        if (PQntuples(r.get()) != 1) {
+        if (libpq().PQntuples(r.get()) != 1) {
             no_vault();
         }
         std::size_t length = 0;
-        unsigned char* raw = PQunescapeBytea(
-            reinterpret_cast<const unsigned char*>(PQgetvalue(r.get(), 0, 0)), &length);
+        unsigned char* raw = libpq().PQunescapeBytea(
+            reinterpret_cast<const unsigned char*>(libpq().PQgetvalue(r.get(), 0, 0)), &length);
         if (raw == nullptr) {
             throw std::bad_alloc();
         }
         StoreBytes header(raw, raw + length);
-        PQfreemem(raw);
+        libpq().PQfreemem(raw);
         return header;
     }
 
@@ -296,13 +298,14 @@ class PostgresStore final : public RecordStore {
     }
 
     std::string text_literal(const std::string& text) const {
-        char* quoted = PQescapeLiteral(conn_.get(), text.c_str(), text.size());
+        char* quoted = libpq().PQescapeLiteral(conn_.get(), text.c_str(), text.size());
         if (quoted == nullptr) {
-            throw Error(ErrorCode::invalid_argument, "postgres: cannot quote '" + text + "': " +
-                                                         trimmed(PQerrorMessage(conn_.get())));
+            throw Error(ErrorCode::invalid_argument,
+                        "postgres: cannot quote '" + text +
+                            "': " + trimmed(libpq().PQerrorMessage(conn_.get())));
         }
         std::string out(quoted);
-        PQfreemem(quoted);
+        libpq().PQfreemem(quoted);
         return out;
     }
 
@@ -333,11 +336,12 @@ class PostgresStore final : public RecordStore {
         values.push_back(where_.conninfo.c_str());
         keys.push_back(nullptr);
         values.push_back(nullptr);
-        conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
-        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+        conn_.reset(libpq().PQconnectdbParams(keys.data(), values.data(), 1));
+        if (!conn_ || libpq().PQstatus(conn_.get()) != CONNECTION_OK) {
             // libpq's message names each host it tried and why; it never
             // holds the password.
-            const std::string why = conn_ ? trimmed(PQerrorMessage(conn_.get())) : "out of memory";
+            const std::string why =
+                conn_ ? trimmed(libpq().PQerrorMessage(conn_.get())) : "out of memory";
             conn_.reset();
             // io, not unavailable: a chain must not send new secrets to its
             // next backend because the fleet's database is down (FLEET.md).
@@ -352,13 +356,13 @@ class PostgresStore final : public RecordStore {
     // After a failover the old connection is dead; the next transaction or
     // read (never one already begun) connects again.
     void ensure_connected() {
-        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+        if (!conn_ || libpq().PQstatus(conn_.get()) != CONNECTION_OK) {
             connect();
         }
     }
 
     void exec(const char* sql) {
-        const Result r(PQexec(conn_.get(), sql));
+        const Result r(libpq().PQexec(conn_.get(), sql));
         check(r.get(), "running a statement");
     }
 
@@ -371,8 +375,8 @@ class PostgresStore final : public RecordStore {
             lengths.push_back(params[i].length);
             formats.push_back(params[i].binary);
         }
-        Result r(PQexecParams(conn_.get(), sql, count, nullptr, values.data(), lengths.data(),
-                              formats.data(), 1));
+        Result r(libpq().PQexecParams(conn_.get(), sql, count, nullptr, values.data(),
+                                      lengths.data(), formats.data(), 1));
         check(r.get(), "running a statement");
         return r;
     }
@@ -398,26 +402,28 @@ class PostgresStore final : public RecordStore {
         // Prepared on first use on each connection: the tables may not exist
         // when a connection is made (before `tresor vault init`).
         if (!prepared_[query.id]) {
-            const Result prepared(PQprepare(conn_.get(), query.name, query.sql, 0, nullptr));
+            const Result prepared(
+                libpq().PQprepare(conn_.get(), query.name, query.sql, 0, nullptr));
             check(prepared.get(), query.name);
             prepared_[query.id] = true;
         }
-        Result r(PQexecPrepared(conn_.get(), query.name, static_cast<int>(values.size()),
-                                values.data(), lengths.data(), formats.data(), 1));
+        Result r(libpq().PQexecPrepared(conn_.get(), query.name, static_cast<int>(values.size()),
+                                        values.data(), lengths.data(), formats.data(), 1));
         check(r.get(), query.name);
         return r;
     }
 
     void check(const PGresult* r, const std::string& doing) {
-        const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        const ExecStatusType status = r != nullptr ? libpq().PQresultStatus(r) : PGRES_FATAL_ERROR;
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
             return;
         }
-        const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+        const char* state =
+            r != nullptr ? libpq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
         const std::string sqlstate = state != nullptr ? state : "";
-        const std::string why =
-            trimmed(r != nullptr && *PQresultErrorMessage(r) != '\0' ? PQresultErrorMessage(r)
-                                                                     : PQerrorMessage(conn_.get()));
+        const std::string why = trimmed(r != nullptr && *libpq().PQresultErrorMessage(r) != '\0'
+                                            ? libpq().PQresultErrorMessage(r)
+                                            : libpq().PQerrorMessage(conn_.get()));
         const std::string message = "postgres vault '" + where_.vault_name + "': " + why +
                                     (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")") +
                                     " while " + doing;

@@ -249,4 +249,32 @@ took=$(($(ms) - t0))
 ((took < 10000)) || fail "reporting the database down took $took ms"
 ok "database down: exit 5 in $took ms naming the hosts tried; nothing went to the next backend"
 
+step="running where libpq cannot be loaded"
+# libpq is loaded by the fleet store when it first connects, not by every
+# tresor process (vault/stores/libpq.hpp). A private mount namespace puts
+# /dev/null over the library file: a file vault works as before, and the
+# fleet backend and `tresor vault` on it say which library failed, with no
+# fallback to the next backend.
+libpq_file=$(readlink -f "$(/sbin/ldconfig -p | awk '$1 == "libpq.so.5" { print $NF; exit }')")
+without_libpq() {
+    unshare --mount sh -c 'mount --bind /dev/null "$0" && exec "$@"' "$libpq_file" "$@"
+}
+printf '[backend.solo]\nplugin = "vault"\npath = "%s"\nkdf = { memory_mib = 19, iterations = 2 }\n' \
+    "$HOME/solo.db" > "$HOME/cfg/solo.toml"
+printf 'v1' | without_libpq "$tresor" --config "$HOME/cfg/solo.toml" set github solo
+[[ $(without_libpq "$tresor" --config "$HOME/cfg/solo.toml" get github solo) == v1 ]] ||
+    fail "a file vault without libpq"
+for command in "get github ci" "vault info"; do
+    set +e
+    # shellcheck disable=SC2086 # the words of the command
+    without_libpq "$tresor" --config "$HOME/cfg/down.toml" --backend fleet $command \
+        > /dev/null 2> "$dir/err"
+    rc=$?
+    set -e
+    [[ $rc == 5 ]] && grep -q "cannot load libpq.so.5" "$dir/err" ||
+        fail "$command without libpq: exit $rc, $(cat "$dir/err")"
+done
+[[ ! -e $HOME/local.db ]] || fail "without libpq the chain sent a secret to the local vault"
+ok "without libpq: a file vault works; the fleet backend and tresor vault exit 5 naming libpq.so.5"
+
 echo "fleet_test: $checks passed, 0 failed"

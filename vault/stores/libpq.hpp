@@ -1,0 +1,54 @@
+// vault/stores/libpq.hpp — libpq, loaded when the fleet store first needs
+// it rather than when the process starts.
+//
+// The CLI holds the fleet store's code for `tresor vault` on a postgres
+// backend; linked as a dependency, libpq and the twenty libraries it brings
+// (OpenSSL, GnuTLS, Kerberos, LDAP, SASL) were loaded by every `tresor get`,
+// and cost it more than all its own work (docs/PERFORMANCE.md). Through this
+// table only a process that talks to PostgreSQL loads them.
+//
+// Thread safety: libpq() may be called from any thread; the table it returns
+// never changes.
+#pragma once
+
+#include <libpq-fe.h>
+
+namespace tresor::vault {
+
+// The functions of libpq the fleet store calls, each named as in libpq.
+#define TRESOR_LIBPQ_FUNCTIONS(X) \
+    X(PQclear)                    \
+    X(PQcmdTuples)                \
+    X(PQconnectdbParams)          \
+    X(PQdb)                       \
+    X(PQerrorMessage)             \
+    X(PQescapeLiteral)            \
+    X(PQexec)                     \
+    X(PQexecParams)               \
+    X(PQexecPrepared)             \
+    X(PQfinish)                   \
+    X(PQfreemem)                  \
+    X(PQgetisnull)                \
+    X(PQgetlength)                \
+    X(PQgetvalue)                 \
+    X(PQhost)                     \
+    X(PQntuples)                  \
+    X(PQport)                     \
+    X(PQprepare)                  \
+    X(PQresultErrorField)         \
+    X(PQresultErrorMessage)       \
+    X(PQresultStatus)             \
+    X(PQstatus)                   \
+    X(PQunescapeBytea)
+
+struct LibPq {
+#define TRESOR_LIBPQ_MEMBER(name) decltype(&::name) name;
+    TRESOR_LIBPQ_FUNCTIONS(TRESOR_LIBPQ_MEMBER)
+#undef TRESOR_LIBPQ_MEMBER
+};
+
+// libpq, loaded by the first call. Throws Error{plugin_abi} when libpq.so.5
+// cannot be loaded or lacks one of the functions, naming it.
+[[nodiscard]] const LibPq& libpq();
+
+}  // namespace tresor::vault
