@@ -1,12 +1,15 @@
-// vault/detail/crypto.hpp — the vault's primitives: Argon2id, HKDF-SHA-256,
-// HMAC-SHA-256, SHA-256 and XChaCha20-Poly1305 (IETF, 24-byte nonce), from
-// libsodium (crypto.cpp; HKDF is RFC 5869 over its HMAC), and Argon2id from
-// the provider chosen at build time (argon2id.cpp). Each one gives the bytes
-// Botan 2 gives (tests/unit/vault/crypto_test.cpp cross-checks them).
+// vault/detail/crypto.hpp — the vault's primitives. HKDF-SHA-256,
+// HMAC-SHA-256, SHA-256, XChaCha20-Poly1305 (IETF, 24-byte nonce), random
+// bytes and constant-time comparison come from libsodium (crypto.cpp; HKDF
+// is RFC 5869 over its HMAC); Argon2id from libsodium for KDF 2
+// (argon2id_sodium.cpp) or the provider chosen at build time for KDF 1
+// (argon2id.cpp). Each one gives the bytes Botan 2 gives
+// (tests/unit/vault/crypto_cross_check_test.cpp).
 //
 // Keys and plaintexts are SecureBytes (zeroed on release). aead_open never
-// returns unauthenticated bytes: on a bad tag its buffer is wiped and it
-// returns empty.
+// returns unauthenticated bytes: the tag is checked before anything is
+// decrypted, and a bad one gives empty. A key or nonce of the wrong size is
+// Error{invalid_argument}.
 #pragma once
 
 #include <optional>
