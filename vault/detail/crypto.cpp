@@ -26,7 +26,10 @@ static_assert(kMacBytes == crypto_auth_hmacsha256_BYTES);
 class Hmac {
   public:
     explicit Hmac(std::span<const std::uint8_t> key) {
-        crypto_auth_hmacsha256_init(&state_, key.data(), key.size());
+        // libsodium declares the key non-null, even an empty one (whose span
+        // may hold nullptr).
+        static const std::uint8_t kEmpty = 0;
+        crypto_auth_hmacsha256_init(&state_, key.empty() ? &kEmpty : key.data(), key.size());
     }
     ~Hmac() { sodium_memzero(&state_, sizeof(state_)); }
     Hmac(const Hmac&) = delete;
@@ -153,7 +156,9 @@ std::optional<SecureBytes> aead_open(std::span<const std::uint8_t> key,
 Bytes random_bytes(std::size_t n) {
     initialize_sodium();
     Bytes out(n);
-    randombytes_buf(out.data(), out.size());
+    if (n != 0) {  // the buffer is declared non-null
+        randombytes_buf(out.data(), out.size());
+    }
     return out;
 }
 
