@@ -32,14 +32,14 @@ constexpr int kKeys = 1000;
 // The memory plugin's lookup without the ABI: the same ordered map of
 // (service, name) to a wiped value, copied out into wiped memory.
 void BM_DirectGet(benchmark::State& state) {
-    std::map<std::pair<std::string, std::string>, Botan::secure_vector<std::uint8_t>> records;
+    std::map<std::pair<std::string, std::string>, SecureBytes> records;
     for (int i = 0; i < kKeys; ++i) {
         records[{"bench", name_of(i)}].assign(kValue.begin(), kValue.end());
     }
     std::int64_t step = 0;
     for (auto _ : state) {
         auto it = records.find({"bench", name_of(scattered(step++, kKeys))});
-        Botan::secure_vector<std::uint8_t> copy(it->second.begin(), it->second.end());
+        SecureBytes copy(it->second.begin(), it->second.end());
         benchmark::DoNotOptimize(copy);
     }
 }

@@ -4,8 +4,6 @@
 // plugin".
 #pragma once
 
-#include <botan/secmem.h>
-
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -13,6 +11,7 @@
 
 #include "core/plugin_loader.hpp"
 #include "tresor/plugin.h"
+#include "tresor/secret.hpp"
 
 namespace tresor::bench {
 
@@ -49,9 +48,9 @@ class PluginSession {
     }
 
     // The value is copied into wiped memory, as the host does.
-    Botan::secure_vector<std::uint8_t> get(const char* service, const char* name) {
+    SecureBytes get(const char* service, const char* name) {
         const tresor_key key{service, name};
-        Botan::secure_vector<std::uint8_t> value;
+        SecureBytes value;
         tresor_diag diag{};
         expect(table_->get(ctx_, &key, &take, &value, &diag), diag);
         return value;
@@ -67,7 +66,7 @@ class PluginSession {
 
   private:
     static int take(void* ctx, const std::uint8_t* bytes, std::size_t length) {
-        static_cast<Botan::secure_vector<std::uint8_t>*>(ctx)->assign(bytes, bytes + length);
+        static_cast<SecureBytes*>(ctx)->assign(bytes, bytes + length);
         return 0;
     }
     static void expect(tresor_status status, const tresor_diag& diag) {

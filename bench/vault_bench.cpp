@@ -20,6 +20,7 @@ namespace tresor::bench {
 namespace {
 
 using namespace tresor::vault;
+namespace detail = tresor::vault::detail;  // not tresor::detail (the allocator)
 namespace fs = std::filesystem;
 
 const Credential kPassword{Credential::Kind::password, SecureBytes{'b', 'e', 'n', 'c', 'h'}};

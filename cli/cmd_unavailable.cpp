@@ -1,5 +1,5 @@
 // tresor vault | kdf | exec | serve | token in a build without the file vault (the Windows
-// build: Debian has no mingw Botan or SQLite, docs/BACKENDS.md). The commands
+// build: Debian has no mingw libsodium or SQLite, docs/BACKENDS.md). The commands
 // still exist, so a script gets a clear reason and exit status 3 instead of
 // a usage error that suggests a typo.
 #include "cli/commands.hpp"
@@ -20,7 +20,8 @@ void add_unavailable(CLI::App& app, const std::string& name, const std::string& 
 }  // namespace
 
 void add_vault_commands(CLI::App& app, Context&) {
-    add_unavailable(app, "vault", "it has no file vault (no Botan and SQLite for this platform)");
+    add_unavailable(app, "vault",
+                    "it has no file vault (no libsodium and SQLite for this platform)");
 }
 
 void add_kdf_commands(CLI::App& app, Context&) {

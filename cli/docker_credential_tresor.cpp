@@ -22,7 +22,6 @@
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
 #include "platform/process.hpp"
-#include "platform/secure_memory.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -185,7 +184,6 @@ int run(Context& ctx, std::string_view action) {
 int main(int argc, char** argv) {
     using namespace tresor::cli;
     tresor::platform::forbid_core_dumps();
-    tresor::platform::size_secure_memory_pool();
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
     if (action.empty()) {

@@ -4,7 +4,6 @@
 
 #include "cli/commands.hpp"
 #include "platform/process.hpp"
-#include "platform/secure_memory.hpp"
 
 namespace {
 
@@ -18,7 +17,6 @@ constexpr const char* kExitStatuses =
 int main(int argc, char** argv) {
     // A crash must not leave a core file holding decrypted secrets or keys.
     tresor::platform::forbid_core_dumps();
-    tresor::platform::size_secure_memory_pool();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
     app.require_subcommand(1);

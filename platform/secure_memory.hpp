@@ -1,10 +1,14 @@
 // platform/secure_memory.hpp — memory for secrets. The allocator behind
 // tresor::Secret (tresor::detail::secure_allocate/deallocate, declared in
-// tresor/secret.hpp) is defined by the same file as these helpers:
-//  - secure_memory_botan.cpp (Linux): Botan's secure allocator, an mlock'ed
-//    pool excluded from core dumps, zeroed before release;
-//  - secure_memory_windows.cpp (no Botan there): VirtualAlloc'ed pages locked
-//    with VirtualLock where the quota allows, SecureZeroMemory before release.
+// tresor/secret.hpp) is defined by the same file as wipe():
+//  - secure_memory_posix.cpp (Linux): a 64 KiB pool made on first use,
+//    mlock'ed where RLIMIT_MEMLOCK allows and excluded from core dumps, for
+//    allocations of up to 256 bytes; calloc beyond that or once it is full;
+//  - secure_memory_windows.cpp: VirtualAlloc'ed pages locked with
+//    VirtualLock where the quota allows.
+// Either way every byte is zeroed before it is released, and the allocator
+// is thread-safe and usable until the process ends (static destructors
+// included).
 #pragma once
 
 #include <cstddef>
@@ -18,10 +22,5 @@ void wipe(void* data, std::size_t size) noexcept;
 // Compares in time that depends on size only, not on the contents.
 [[nodiscard]] bool constant_time_equal(const std::uint8_t* a, const std::uint8_t* b,
                                        std::size_t size) noexcept;
-
-// Sizes the pool of locked memory to what one short process (a CLI command)
-// needs, before anything allocates a secret. Call first in main, while the
-// process has one thread. A library never calls it: the program decides.
-void size_secure_memory_pool();
 
 }  // namespace tresor::platform

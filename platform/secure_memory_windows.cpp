@@ -1,4 +1,4 @@
-// platform/secure_memory.hpp on Windows, where there is no Botan: each
+// platform/secure_memory.hpp on Windows: each
 // allocation gets pages of its own from VirtualAlloc, locked in memory with
 // VirtualLock while the working-set quota allows (a page that is locked is
 // never written to the page file), and zeroed with SecureZeroMemory before
@@ -22,7 +22,7 @@ void* secure_allocate(std::size_t bytes) {
     if (p == nullptr) {
         throw std::bad_alloc();
     }
-    // Best effort, like Botan's mlock pool: without quota the memory is still
+    // Best effort, like mlock on Linux: without quota the memory is still
     // wiped, only not pinned.
     (void)::VirtualLock(p, size);
     return p;  // VirtualAlloc's pages start zeroed
@@ -45,18 +45,6 @@ namespace platform {
 void wipe(void* data, std::size_t size) noexcept {
     ::SecureZeroMemory(data, size);
 }
-
-bool constant_time_equal(const std::uint8_t* a, const std::uint8_t* b, std::size_t size) noexcept {
-    volatile std::uint8_t difference = 0;
-    for (std::size_t i = 0; i < size; ++i) {
-        difference = difference | static_cast<std::uint8_t>(a[i] ^ b[i]);
-    }
-    return difference == 0;
-}
-
-// Each secret's pages are locked one allocation at a time (above): there is
-// no pool to size.
-void size_secure_memory_pool() {}
 
 }  // namespace platform
 }  // namespace tresor

@@ -1,13 +1,12 @@
 #include "serve/credentials_api.hpp"
 
-#include <botan/mem_ops.h>
-
 #include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "platform/secure_memory.hpp"
 #include "serve/session_tokens.hpp"
 
 namespace tresor::serve {
@@ -136,7 +135,7 @@ SetOptions options_from(const json& body, SecretType fallback_type) {
 Secret value_of(json& body) {
     std::string text = trimmed(body, body.contains("key") ? "key" : "value");
     Secret value(text);
-    Botan::secure_scrub_memory(text.data(), text.size());
+    platform::wipe(text.data(), text.size());
     return value;
 }
 

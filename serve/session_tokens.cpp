@@ -1,10 +1,9 @@
 #include "serve/session_tokens.hpp"
 
-#include <botan/hash.h>
-#include <botan/hex.h>
-#include <botan/system_rng.h>
+#include <sodium.h>
 
 #include <algorithm>
+#include <span>
 
 namespace tresor::serve {
 namespace {
@@ -13,11 +12,23 @@ constexpr std::string_view kPrefix = "tresor_sess_";
 constexpr std::size_t kIdBytes = 8;
 constexpr std::size_t kSecretBytes = 32;
 
+// libsodium's SHA-256, random bytes and hex need no sodium_init(): the RNG
+// opens itself on first use.
 SecureBytes sha256(std::string_view text) {
-    auto hash = Botan::HashFunction::create_or_throw("SHA-256");
-    hash->update(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-    const auto digest = hash->final();
-    return SecureBytes(digest.begin(), digest.end());
+    SecureBytes digest(crypto_hash_sha256_BYTES);
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const std::uint8_t*>(text.data()),
+                       text.size());
+    return digest;
+}
+
+// Lowercase hex of `bytes`, appended to `out` (a std::string or SecureBytes).
+template <typename Out>
+void append_hex(Out& out, std::span<const std::uint8_t> bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (const std::uint8_t b : bytes) {
+        out.push_back(static_cast<typename Out::value_type>(kDigits[b >> 4]));
+        out.push_back(static_cast<typename Out::value_type>(kDigits[b & 0x0f]));
+    }
 }
 
 bool is_hex(std::string_view s) {
@@ -56,10 +67,22 @@ std::vector<std::string> parse_api_scopes(std::string_view comma_separated) {
 
 Secret create_token(Store& store, const std::vector<std::string>& scopes,
                     std::optional<std::chrono::seconds> lifetime) {
-    Botan::System_RNG rng;
-    const std::string id = Botan::hex_encode(rng.random_vec(kIdBytes), false);
-    const Botan::secure_vector<std::uint8_t> secret_bytes = rng.random_vec(kSecretBytes);
-    std::string secret = Botan::hex_encode(secret_bytes.data(), secret_bytes.size(), false);
+    std::uint8_t id_bytes[kIdBytes];
+    randombytes_buf(id_bytes, sizeof(id_bytes));
+    std::string id;
+    append_hex(id, id_bytes);
+    SecureBytes secret_bytes(kSecretBytes);
+    randombytes_buf(secret_bytes.data(), secret_bytes.size());
+    // The whole token is built in wiped memory: no copy of the secret is
+    // left behind in a std::string.
+    Secret token;
+    SecureBytes& text = token.storage();
+    text.assign(kPrefix.begin(), kPrefix.end());
+    text.insert(text.end(), id.begin(), id.end());
+    text.push_back('_');
+    const std::size_t secret_at = text.size();
+    append_hex(text, secret_bytes);
+    const std::string_view secret = token.view().substr(secret_at);
     SetOptions options;
     for (const std::string& scope : scopes) {
         options.label += (options.label.empty() ? "" : ",") + scope;
@@ -70,8 +93,6 @@ Secret create_token(Store& store, const std::vector<std::string>& scopes,
             std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + *lifetime;
     }
     store.set({std::string(kSessionService), id}, Secret(sha256(secret)), options);
-    Secret token(std::string(kPrefix) + id + "_" + secret);
-    std::fill(secret.begin(), secret.end(), '\0');
     return token;
 }
 

@@ -23,8 +23,6 @@
 // Messages never contain a secret, a password or a key.
 #pragma once
 
-#include <botan/secmem.h>
-
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -36,11 +34,13 @@
 #include <string_view>
 #include <vector>
 
+#include "tresor/secret.hpp"
 #include "vault/record_store.hpp"
 
 namespace tresor::vault {
 
-using SecureBytes = Botan::secure_vector<std::uint8_t>;
+// Wiped memory for passwords, keys and values (tresor/secret.hpp).
+using SecureBytes = tresor::SecureBytes;
 
 // Argon2id parameters used when writing a slot (new vault, new password).
 struct KdfPolicy {

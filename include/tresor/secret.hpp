@@ -1,8 +1,9 @@
 // tresor/secret.hpp — a secret value in memory that is wiped when released.
 //
-// Secret owns its bytes in Botan's secure allocator: the pages are locked
-// where the system allows, excluded from core dumps, and zeroed before they
-// are freed, including on every reallocation. Values are binary-safe: empty
+// Secret owns its bytes in tresor's secure allocator (platform/): small
+// values sit in pages locked where the system allows and excluded from core
+// dumps; every byte is zeroed before it is freed, including on every
+// reallocation. Values are binary-safe: empty
 // values and embedded NUL bytes round-trip.
 //
 // Thread safety: like std::vector. Copying a Secret copies the secret; move it
@@ -23,7 +24,7 @@ namespace detail {
 TRESOR_EXPORT void* secure_allocate(std::size_t bytes);
 TRESOR_EXPORT void secure_deallocate(void* p, std::size_t bytes) noexcept;
 
-// Memory from Botan's secure pool; zeroed before it is given back.
+// Memory from tresor's secure allocator; zeroed before it is given back.
 template <typename T>
 struct WipingAllocator {
     using value_type = T;

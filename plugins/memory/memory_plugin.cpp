@@ -1,9 +1,8 @@
 // plugins/memory — an in-process, ephemeral backend: each opened context is a
 // fresh, empty store that lives until it is closed. For tests, and for
 // programs that want the tresor API without persistence. Values sit in
-// Botan secure memory and are wiped when replaced, removed or closed.
-#include <botan/secmem.h>
-
+// tresor's secure memory (platform/secure_memory.hpp, linked into this
+// module) and are wiped when replaced, removed or closed.
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -11,6 +10,7 @@
 #include <utility>
 
 #include "plugins/common/plugin_support.hpp"
+#include "tresor/secret.hpp"
 
 namespace {
 
@@ -18,7 +18,7 @@ using tresor::plugin::guarded;
 using tresor::plugin::Params;
 
 struct Record {
-    Botan::secure_vector<std::uint8_t> value;
+    tresor::SecureBytes value;
     std::string id;
     std::uint32_t type = TRESOR_TYPE_PASSWORD;
     std::string label;

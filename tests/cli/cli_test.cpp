@@ -357,13 +357,6 @@ BOOST_AUTO_TEST_CASE(exec_hides_the_default_unlock_variable_from_the_child) {
     BOOST_TEST(!contains(out, "cli test password"), out);
 }
 
-// Issue 14: the CLI sizes Botan's locked pool through BOTAN_MLOCK_POOL_SIZE
-// only while the pool is made; the child must not inherit the setting.
-BOOST_AUTO_TEST_CASE(exec_does_not_pass_on_the_locked_pool_size) {
-    const std::string out = child_environment(Cli(kVault), kPassword);
-    BOOST_TEST(!sets_variable(out, "BOTAN_MLOCK_POOL_SIZE"), out);
-}
-
 BOOST_AUTO_TEST_CASE(exec_hides_the_configured_unlock_variable_unless_bound) {
     Cli cli(kVault + "unlock = \"env:PW\"\n");
     const Env env = {{"PW", "pw of the config"}, {"TRESOR_VAULT_PASSWORD", "also hidden"}};

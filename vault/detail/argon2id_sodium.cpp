@@ -13,11 +13,8 @@ SecureBytes argon2id_one_lane(std::span<const std::uint8_t> password,
     if (salt_16_bytes.size() != crypto_pwhash_argon2id_SALTBYTES) {
         throw Error(ErrorCode::invalid_argument, "Argon2id of one lane takes a 16-byte salt");
     }
-    // Picks the fastest code for this CPU (else the portable one runs);
-    // idempotent and thread-safe.
-    if (sodium_init() < 0) {
-        throw Error(ErrorCode::io, "libsodium could not initialise");
-    }
+    // Else the portable code runs, not the AVX2 or AVX-512 one.
+    initialize_sodium();
     // libsodium declares the password non-null, even an empty one (whose
     // span may hold nullptr).
     static const char kEmpty = 0;

@@ -3,8 +3,6 @@
 // input: every read is checked and a short input is a typed error.
 #pragma once
 
-#include <botan/secmem.h>
-
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -13,11 +11,13 @@
 #include <vector>
 
 #include "tresor/error.hpp"
+#include "tresor/secret.hpp"
 
 namespace tresor::vault::detail {
 
 using Bytes = std::vector<std::uint8_t>;
-using SecureBytes = Botan::secure_vector<std::uint8_t>;
+// Wiped memory (tresor/secret.hpp) for keys, plaintexts and passwords.
+using SecureBytes = tresor::SecureBytes;
 
 template <typename Buffer>
 class Writer {

@@ -1,9 +1,15 @@
-// vault/detail/crypto.hpp — the vault's primitives, each one Botan call:
-// Argon2id, HKDF-SHA-256, HMAC-SHA-256 and XChaCha20-Poly1305.
+// vault/detail/crypto.hpp — the vault's primitives. HKDF-SHA-256,
+// HMAC-SHA-256, SHA-256, XChaCha20-Poly1305 (IETF, 24-byte nonce), random
+// bytes and constant-time comparison come from libsodium (crypto.cpp; HKDF
+// is RFC 5869 over its HMAC); Argon2id from libsodium for KDF 2
+// (argon2id_sodium.cpp) or the provider chosen at build time for KDF 1
+// (argon2id.cpp). Each one gives the bytes Botan 2 gives
+// (tests/unit/vault/crypto_cross_check_test.cpp).
 //
 // Keys and plaintexts are SecureBytes (zeroed on release). aead_open never
-// returns unauthenticated bytes: on a bad tag its buffer is wiped and it
-// returns empty.
+// returns unauthenticated bytes: the tag is checked before anything is
+// decrypted, and a bad one gives empty. A key or nonce of the wrong size is
+// Error{invalid_argument}.
 #pragma once
 
 #include <optional>
@@ -15,7 +21,7 @@
 namespace tresor::vault::detail {
 
 constexpr std::size_t kKeyBytes = 32;
-constexpr std::size_t kNonceBytes = 24;  // 24 bytes = XChaCha20 in Botan
+constexpr std::size_t kNonceBytes = 24;  // XChaCha20
 constexpr std::size_t kTagBytes = 16;
 constexpr std::size_t kMacBytes = 32;
 
@@ -41,6 +47,13 @@ struct Argon2Params {
                                             std::span<const std::uint8_t> salt_16_bytes,
                                             std::uint32_t memory_kib, std::uint32_t iterations);
 
+// Makes libsodium ready (its fastest code for this CPU, its RNG): called by
+// every primitive here, idempotent and thread-safe. Throws Error{io} when
+// libsodium cannot start.
+void initialize_sodium();
+
+// RFC 5869 with SHA-256; the label is HKDF's info. Throws
+// Error{invalid_argument} above 255 × 32 output bytes.
 [[nodiscard]] SecureBytes hkdf_sha256(std::span<const std::uint8_t> key,
                                       std::span<const std::uint8_t> salt, std::string_view label,
                                       std::size_t output_bytes = kKeyBytes);
@@ -70,6 +83,7 @@ struct Argon2Params {
 [[nodiscard]] Bytes random_bytes(std::size_t n);
 [[nodiscard]] SecureBytes random_key();
 
+// Lengths are not secret; the contents are compared in constant time.
 [[nodiscard]] bool equal_in_constant_time(std::span<const std::uint8_t> a,
                                           std::span<const std::uint8_t> b);
 

@@ -1,7 +1,6 @@
 #include "vault/slots/host_key.hpp"
 
-#include <botan/curve25519.h>
-#include <botan/hex.h>
+#include <sodium.h>
 
 #include <algorithm>
 
@@ -14,6 +13,7 @@ constexpr std::string_view kPublicPrefix = "tresor-pub-";
 constexpr std::string_view kPrivatePrefix = "tresor-key-";
 constexpr std::size_t kCheckBytes = 4;
 constexpr std::size_t kHexBytes = 2 * (kHostKeyBytes + kCheckBytes);
+static_assert(kHostKeyBytes == crypto_scalarmult_curve25519_BYTES);
 
 template <typename Out>
 Out encode(std::string_view prefix, std::span<const std::uint8_t> key) {
@@ -43,8 +43,13 @@ std::optional<SecureBytes> decode(std::string_view prefix, std::span<const std::
     if (!lower_hex) {
         return std::nullopt;
     }
-    SecureBytes body =
-        Botan::hex_decode_locked(reinterpret_cast<const char*>(hex.data()), hex.size(), false);
+    SecureBytes body(kHostKeyBytes + kCheckBytes);
+    std::size_t decoded_bytes = 0;
+    if (sodium_hex2bin(body.data(), body.size(), reinterpret_cast<const char*>(hex.data()),
+                       hex.size(), nullptr, &decoded_bytes, nullptr) != 0 ||
+        decoded_bytes != body.size()) {
+        return std::nullopt;
+    }
     SecureBytes key(body.begin(), body.begin() + kHostKeyBytes);
     const detail::Bytes digest = detail::sha256(key);
     if (!detail::equal_in_constant_time({digest.data(), kCheckBytes},
@@ -66,8 +71,12 @@ std::vector<std::uint8_t> host_public_key(std::span<const std::uint8_t> private_
     if (private_key.size() != kHostKeyBytes) {
         throw Error(ErrorCode::invalid_argument, "a host private key is 32 bytes");
     }
+    detail::initialize_sodium();
     std::vector<std::uint8_t> out(kHostKeyBytes);
-    Botan::curve25519_basepoint(out.data(), private_key.data());
+    // -1 would mean an all-zero result, which no clamped scalar gives.
+    if (crypto_scalarmult_curve25519_base(out.data(), private_key.data()) != 0) {
+        throw Error(ErrorCode::invalid_argument, "a host private key gives no public key");
+    }
     return out;
 }
 
@@ -76,14 +85,12 @@ std::optional<SecureBytes> x25519(std::span<const std::uint8_t> private_key,
     if (private_key.size() != kHostKeyBytes || public_key.size() != kHostKeyBytes) {
         throw Error(ErrorCode::invalid_argument, "X25519 keys are 32 bytes");
     }
+    detail::initialize_sodium();
     SecureBytes shared(kHostKeyBytes);
-    Botan::curve25519_donna(shared.data(), private_key.data(), public_key.data());
-    // OR of every byte: no early exit, so the time says nothing of the secret.
-    std::uint8_t any = 0;
-    for (const std::uint8_t b : shared) {
-        any |= b;
-    }
-    if (any == 0) {
+    // libsodium refuses a low-order public key (-1), and checks in constant
+    // time that the result is not all zero; the refused output, wiped with
+    // `shared`, is never used.
+    if (crypto_scalarmult_curve25519(shared.data(), private_key.data(), public_key.data()) != 0) {
         return std::nullopt;
     }
     return shared;

@@ -147,6 +147,42 @@ BOOST_AUTO_TEST_CASE(libsodiums_one_lane_argon2id_gives_libargon2s_bytes) {
                boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(hkdf_sha256_matches_rfc_5869) {
+    auto v = known_answers();
+    for (const std::string n : {"1", "2", "3"}) {
+        const std::string prefix = "rfc5869." + n + ".";
+        const Bytes& info = v[prefix + "info"];
+        const Bytes& okm = v[prefix + "okm"];
+        const SecureBytes out =
+            hkdf_sha256(v[prefix + "ikm"], v[prefix + "salt"],
+                        {reinterpret_cast<const char*>(info.data()), info.size()}, okm.size());
+        BOOST_TEST(Bytes(out.begin(), out.end()) == okm, boost::test_tools::per_element());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(hkdf_sha256_refuses_more_than_255_blocks) {
+    const Bytes key(32, 7);
+    BOOST_TEST(hkdf_sha256(key, {}, "x", 255 * 32).size() == 255u * 32u);
+    BOOST_CHECK_THROW((void)hkdf_sha256(key, {}, "x", 255 * 32 + 1), tresor::Error);
+}
+
+BOOST_AUTO_TEST_CASE(aead_refuses_a_key_or_nonce_of_another_size) {
+    const Bytes key(32, 7), nonce(24, 1);
+    BOOST_CHECK_THROW((void)aead_seal_with_nonce(Bytes(31, 7), nonce, {}, {}), tresor::Error);
+    BOOST_CHECK_THROW((void)aead_seal_with_nonce(key, Bytes(12, 1), {}, {}), tresor::Error);
+    const Bytes sealed = aead_seal_with_nonce(key, nonce, text("value"), {});
+    BOOST_CHECK_THROW((void)aead_open(Bytes(16, 7), sealed, {}), tresor::Error);
+}
+
+BOOST_AUTO_TEST_CASE(equal_in_constant_time_compares_length_and_every_byte) {
+    const Bytes a = text("abcdef");
+    BOOST_TEST(equal_in_constant_time(a, text("abcdef")));
+    BOOST_TEST(!equal_in_constant_time(a, text("abcdeg")));
+    BOOST_TEST(!equal_in_constant_time(a, text("bbcdef")));
+    BOOST_TEST(!equal_in_constant_time(a, text("abcde")));
+    BOOST_TEST(equal_in_constant_time({}, {}));
+}
+
 BOOST_AUTO_TEST_CASE(hkdf_labels_give_independent_keys) {
     const Bytes key(32, 7), salt(16, 9);
     BOOST_TEST(hkdf_sha256(key, salt, "tresor/v1/record") !=

@@ -26,7 +26,8 @@ std::map<std::string, std::string> example() {
 }
 
 SecureBytes unhex(const std::string& hex) {
-    return Botan::hex_decode_locked(hex);
+    const auto b = Botan::hex_decode_locked(hex);
+    return {b.begin(), b.end()};
 }
 
 const std::string kWorkedExampleManifest =
