@@ -35,6 +35,7 @@ using tresor::secret_service::Deadline;
 using tresor::secret_service::Ref;
 using tresor::secret_service::require_secret_service;
 using tresor::secret_service::require_session_bus;
+using tresor::secret_service::take_probed_bus;
 using tresor::secret_service::throw_if_error;
 
 // Lookups ignore the schema name: items from other programs match too.
@@ -212,6 +213,7 @@ tresor_status ss_open(const tresor_param* params, size_t count, const tresor_hos
         auto context = std::make_unique<Context>();
         context->options = read_options(params, count);
         require_session_bus();
+        const Ref<GDBusConnection> probed_bus(take_probed_bus());
         Deadline deadline(context->options.timeout);
         GError* error = nullptr;
         context->service = Ref<SecretService>(
