@@ -20,7 +20,7 @@ Deadline::~Deadline() {
     g_object_unref(cancellable_);
 }
 
-void throw_if_error(GError* error, const Deadline& deadline, const std::string& doing,
+void throw_if_error(GError* error, bool timed_out, const std::string& doing,
                     tresor_status unavailable_status) {
     if (error == nullptr) {
         return;
@@ -33,7 +33,7 @@ void throw_if_error(GError* error, const Deadline& deadline, const std::string& 
     // Locked after open (a screen lock, `secret-tool lock`): refused, never a fallback.
     const bool locked = g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED);
     g_error_free(error);
-    if (deadline.expired()) {
+    if (timed_out) {
         plugin::fail(unavailable_status,
                      "the Secret Service did not answer in time while " + doing);
     }

@@ -59,7 +59,13 @@ class Deadline {
 // Throws plugin::Failure for a GError (and frees it): a timeout, an
 // unreachable bus or a missing service is `unavailable_status`, a locked
 // collection or item TRESOR_LOCKED, anything else TRESOR_IO.
-void throw_if_error(GError* error, const Deadline& deadline, const std::string& doing,
+void throw_if_error(GError* error, bool timed_out, const std::string& doing,
                     tresor_status unavailable_status = TRESOR_IO);
+
+// The same for a call cancelled by deadline.
+inline void throw_if_error(GError* error, const Deadline& deadline, const std::string& doing,
+                           tresor_status unavailable_status = TRESOR_IO) {
+    throw_if_error(error, deadline.expired(), doing, unavailable_status);
+}
 
 }  // namespace tresor::secret_service
