@@ -96,6 +96,8 @@ constexpr const char* kServicePath = "/org/freedesktop/secrets";
 constexpr const char* kServiceInterface = "org.freedesktop.Secret.Service";
 constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
 
+using VariantRef = std::unique_ptr<GVariant, decltype(&g_variant_unref)>;
+
 class Attributes {
   public:
     Attributes() : table_(g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)) {}
@@ -223,6 +225,13 @@ tresor_status ss_probe(const tresor_param* params, size_t count, tresor_diag* di
     });
 }
 
+// The value in a Properties.Get reply.
+GVariant* unboxed(GVariant* reply) {
+    GVariant* value = nullptr;
+    g_variant_get(reply, "(v)", &value);
+    return value;
+}
+
 // The collection behind an alias, by path: ReadAlias and the collection's
 // properties are two plain calls, where a SecretCollection proxy would cost
 // two more round trips and signal subscriptions made and dropped.
@@ -240,18 +249,28 @@ void find_collection(Context& context) {
     if (context.collection_path == "/") {
         fail(TRESOR_UNAVAILABLE, "the Secret Service has no collection '" + alias + "'");
     }
-    GVariant* properties = call(context.service.get(), context.collection_path, kProperties,
-                                "GetAll", g_variant_new("(s)", "org.freedesktop.Secret.Collection"),
-                                "(a{sv})", timeout, doing, TRESOR_UNAVAILABLE);
-    GVariant* values = g_variant_get_child_value(properties, 0);
-    const gchar* label = "";
-    g_variant_lookup(values, "Label", "&s", &label);
+    // Two properties asked for at once, not GetAll: that would also list
+    // every item of the collection.
+    auto property = [&](const char* name) {
+        return std::make_unique<PendingCall>(
+            context.service.get(), context.collection_path, kProperties, "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", name), "(v)", timeout,
+            doing);
+    };
+    auto label_call = property("Label");
+    auto locked_call = property("Locked");
+    const VariantRef label_reply(label_call->take(TRESOR_UNAVAILABLE), &g_variant_unref);
+    const VariantRef locked_reply(locked_call->take(TRESOR_UNAVAILABLE), &g_variant_unref);
+    const VariantRef label_value(unboxed(label_reply.get()), &g_variant_unref);
+    const VariantRef locked_value(unboxed(locked_reply.get()), &g_variant_unref);
+    const char* label = g_variant_is_of_type(label_value.get(), G_VARIANT_TYPE_STRING)
+                            ? g_variant_get_string(label_value.get(), nullptr)
+                            : "";
+    // A collection that does not say it is open is taken as locked.
+    const bool locked = !g_variant_is_of_type(locked_value.get(), G_VARIANT_TYPE_BOOLEAN) ||
+                        g_variant_get_boolean(locked_value.get()) != FALSE;
     context.collection_name = std::string(label) + " (alias " + alias + ")";
-    gboolean locked = TRUE;  // a collection that does not say is not trusted to be open
-    g_variant_lookup(values, "Locked", "b", &locked);
-    g_variant_unref(values);
-    g_variant_unref(properties);
-    if (locked == FALSE) {
+    if (!locked) {
         return;
     }
     const std::string& name = context.collection_name;
@@ -328,11 +347,11 @@ std::vector<std::string> item_paths(const Context& c, const tresor_key* key) {
 
 // An item's tresor-expires attribute (0: none) from a Properties.Get reply.
 std::int64_t expires_at(GVariant* reply) {
-    GVariant* attributes = nullptr;
-    g_variant_get(reply, "(v)", &attributes);
+    GVariant* attributes = unboxed(reply);
     const char* expires = nullptr;
     std::int64_t at = 0;
-    if (g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
+    if (g_variant_is_of_type(attributes, G_VARIANT_TYPE("a{ss}")) &&
+        g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
         at = std::strtoll(expires, nullptr, 10);
     }
     g_variant_unref(attributes);
@@ -340,7 +359,6 @@ std::int64_t expires_at(GVariant* reply) {
 }
 
 using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref)>;
-using VariantRef = std::unique_ptr<GVariant, decltype(&g_variant_unref)>;
 
 [[noreturn]] void fail_locked(const Context& c, const tresor_key* key) {
     fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
