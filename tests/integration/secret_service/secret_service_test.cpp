@@ -10,9 +10,11 @@
 #include <chrono>
 #include <cstring>
 
+#include "integration/secret_service/own_bus_connection.hpp"
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
+using tresor::test::own_session_bus_connection;
 using tresor::test::ProcessResult;
 using tresor::test::run_process;
 using tresor::test::TempDir;
@@ -48,13 +50,7 @@ bool contains(const std::string& text, const std::string& part) {
 class NewBusConnections {
   public:
     NewBusConnections() {
-        GError* error = nullptr;
-        bus_ = g_dbus_connection_new_for_address_sync(
-            std::getenv("DBUS_SESSION_BUS_ADDRESS"),
-            static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-            nullptr, nullptr, &error);
-        BOOST_REQUIRE_MESSAGE(bus_ != nullptr, (error ? error->message : "no connection"));
+        bus_ = own_session_bus_connection();
         g_dbus_connection_add_filter(bus_, &count, this, nullptr);
         ask_bus("AddMatch", g_variant_new("(s)",
                                           "type='signal',sender='org.freedesktop.DBus',"
