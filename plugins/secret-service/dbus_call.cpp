@@ -7,15 +7,28 @@ namespace tresor::secret_service {
 PendingCall::PendingCall(SecretService* service, const std::string& path, const char* interface,
                          const char* method, GVariant* arguments, const char* reply_type,
                          std::chrono::milliseconds timeout, std::string doing)
+    : PendingCall(g_dbus_proxy_get_connection(G_DBUS_PROXY(service)), path, interface, method,
+                  arguments, reply_type, timeout, std::move(doing)) {}
+
+PendingCall::PendingCall(GDBusConnection* bus, const std::string& path, const char* interface,
+                         const char* method, GVariant* arguments, const char* reply_type,
+                         std::chrono::milliseconds timeout, std::string doing)
     : context_(g_main_context_new()), doing_(std::move(doing)) {
-    GDBusProxy* proxy = G_DBUS_PROXY(service);
+    // GDBus would refuse the call without ever answering it.
+    if (!g_variant_is_object_path(path.c_str())) {
+        g_variant_unref(g_variant_ref_sink(arguments));
+        error_ = g_error_new(G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                             "'%s' is no D-Bus object path", path.c_str());
+        done_ = true;
+        return;
+    }
     // The answer is dispatched in this call's own context, which only wait()
     // iterates: no other source of the program runs meanwhile.
     g_main_context_push_thread_default(context_);
-    g_dbus_connection_call(g_dbus_proxy_get_connection(proxy), g_dbus_proxy_get_name(proxy),
-                           path.c_str(), interface, method, arguments, G_VARIANT_TYPE(reply_type),
-                           G_DBUS_CALL_FLAGS_NONE, static_cast<int>(timeout.count()), nullptr,
-                           &PendingCall::answered, this);
+    g_dbus_connection_call(bus, "org.freedesktop.secrets", path.c_str(), interface, method,
+                           arguments, G_VARIANT_TYPE(reply_type), G_DBUS_CALL_FLAGS_NONE,
+                           static_cast<int>(timeout.count()), nullptr, &PendingCall::answered,
+                           this);
     g_main_context_pop_thread_default(context_);
 }
 
@@ -36,6 +49,14 @@ GVariant* PendingCall::take(tresor_status unavailable_status) {
     const bool timed_out = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
     throw_if_error(error, timed_out, doing_, unavailable_status);
     return std::exchange(reply_, nullptr);
+}
+
+GVariant* PendingCall::take_if_answered(tresor_status unavailable_status) {
+    wait();
+    if (error_ != nullptr && !g_error_matches(error_, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        return nullptr;
+    }
+    return take(unavailable_status);
 }
 
 void PendingCall::answered(GObject* connection, GAsyncResult* result, gpointer self) {

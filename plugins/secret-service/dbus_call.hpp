@@ -16,6 +16,12 @@ namespace tresor::secret_service {
 // both).
 class PendingCall {
   public:
+    // To org.freedesktop.secrets on bus (GLib's shared session bus, the one
+    // libsecret uses).
+    PendingCall(GDBusConnection* bus, const std::string& path, const char* interface,
+                const char* method, GVariant* arguments, const char* reply_type,
+                std::chrono::milliseconds timeout, std::string doing);
+    // On the service's connection.
     PendingCall(SecretService* service, const std::string& path, const char* interface,
                 const char* method, GVariant* arguments, const char* reply_type,
                 std::chrono::milliseconds timeout, std::string doing);
@@ -26,6 +32,9 @@ class PendingCall {
     // The reply (the caller unrefs it), or plugin::Failure as throw_if_error
     // says: a timeout or a missing service is unavailable_status.
     GVariant* take(tresor_status unavailable_status = TRESOR_IO);
+    // The same, but nullptr when the service answered with an error (a
+    // timeout still throws).
+    GVariant* take_if_answered(tresor_status unavailable_status = TRESOR_IO);
 
   private:
     static void answered(GObject* connection, GAsyncResult* result, gpointer self);

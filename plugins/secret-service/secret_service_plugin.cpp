@@ -87,6 +87,7 @@ struct Context {
     Ref<SecretService> service;
     std::string collection_path;
     std::string collection_name;  // "Login (alias default)", for messages
+    bool collection_locked = true;
     // Built on the first search that needs item proxies (list, stat,
     // remove): get and set go by D-Bus path and never pay for it.
     Ref<SecretCollection> collection;
@@ -232,47 +233,74 @@ GVariant* unboxed(GVariant* reply) {
     return value;
 }
 
-// The collection behind an alias, by path: ReadAlias and the collection's
-// properties are two plain calls, where a SecretCollection proxy would cost
-// two more round trips and signal subscriptions made and dropped.
-void find_collection(Context& context) {
-    const std::string& alias = context.options.collection;
-    const auto timeout = context.options.timeout;
-    const std::string doing = "finding collection '" + alias + "'";
-    GVariant* found =
-        call(context.service.get(), kServicePath, kServiceInterface, "ReadAlias",
-             g_variant_new("(s)", alias.c_str()), "(o)", timeout, doing, TRESOR_UNAVAILABLE);
-    const gchar* path = nullptr;
-    g_variant_get(found, "(&o)", &path);
-    context.collection_path = path;
-    g_variant_unref(found);
-    if (context.collection_path == "/") {
-        fail(TRESOR_UNAVAILABLE, "the Secret Service has no collection '" + alias + "'");
+// The collection behind the alias, asked for in one go: ReadAlias, and its
+// Label and Locked read through the alias's own object path
+// (/org/freedesktop/secrets/aliases/NAME, which the specification gives
+// every alias). Plain calls: a SecretCollection proxy would cost two more
+// round trips and signal subscriptions. Sent before the session is opened,
+// on the probe's connection, they are answered while it is.
+class CollectionLookup {
+  public:
+    CollectionLookup(GDBusConnection* bus, const Options& options)
+        : bus_(bus),
+          options_(options),
+          doing_("finding collection '" + options.collection + "'"),
+          path_(bus, kServicePath, kServiceInterface, "ReadAlias",
+                g_variant_new("(s)", options.collection.c_str()), "(o)", options.timeout, doing_),
+          label_(property("/org/freedesktop/secrets/aliases/" + options.collection, "Label")),
+          locked_(property("/org/freedesktop/secrets/aliases/" + options.collection, "Locked")) {}
+
+    void finish(Context& context) {
+        const VariantRef found(path_.take(TRESOR_UNAVAILABLE), &g_variant_unref);
+        const gchar* path = nullptr;
+        g_variant_get(found.get(), "(&o)", &path);
+        context.collection_path = path;
+        if (context.collection_path == "/") {
+            fail(TRESOR_UNAVAILABLE,
+                 "the Secret Service has no collection '" + options_.collection + "'");
+        }
+        VariantRef label(label_->take_if_answered(TRESOR_UNAVAILABLE), &g_variant_unref);
+        VariantRef locked(locked_->take_if_answered(TRESOR_UNAVAILABLE), &g_variant_unref);
+        if (label == nullptr || locked == nullptr) {  // no alias paths: by the collection's own
+            label_ = property(context.collection_path, "Label");
+            locked_ = property(context.collection_path, "Locked");
+            label.reset(label_->take(TRESOR_UNAVAILABLE));
+            locked.reset(locked_->take(TRESOR_UNAVAILABLE));
+        }
+        const VariantRef label_value(unboxed(label.get()), &g_variant_unref);
+        const VariantRef locked_value(unboxed(locked.get()), &g_variant_unref);
+        const char* text = g_variant_is_of_type(label_value.get(), G_VARIANT_TYPE_STRING)
+                               ? g_variant_get_string(label_value.get(), nullptr)
+                               : "";
+        context.collection_name = std::string(text) + " (alias " + options_.collection + ")";
+        // A collection that does not say it is open is taken as locked.
+        context.collection_locked =
+            !g_variant_is_of_type(locked_value.get(), G_VARIANT_TYPE_BOOLEAN) ||
+            g_variant_get_boolean(locked_value.get()) != FALSE;
     }
-    // Two properties asked for at once, not GetAll: that would also list
-    // every item of the collection.
-    auto property = [&](const char* name) {
+
+  private:
+    std::unique_ptr<PendingCall> property(const std::string& path, const char* name) const {
         return std::make_unique<PendingCall>(
-            context.service.get(), context.collection_path, kProperties, "Get",
-            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", name), "(v)", timeout,
-            doing);
-    };
-    auto label_call = property("Label");
-    auto locked_call = property("Locked");
-    const VariantRef label_reply(label_call->take(TRESOR_UNAVAILABLE), &g_variant_unref);
-    const VariantRef locked_reply(locked_call->take(TRESOR_UNAVAILABLE), &g_variant_unref);
-    const VariantRef label_value(unboxed(label_reply.get()), &g_variant_unref);
-    const VariantRef locked_value(unboxed(locked_reply.get()), &g_variant_unref);
-    const char* label = g_variant_is_of_type(label_value.get(), G_VARIANT_TYPE_STRING)
-                            ? g_variant_get_string(label_value.get(), nullptr)
-                            : "";
-    // A collection that does not say it is open is taken as locked.
-    const bool locked = !g_variant_is_of_type(locked_value.get(), G_VARIANT_TYPE_BOOLEAN) ||
-                        g_variant_get_boolean(locked_value.get()) != FALSE;
-    context.collection_name = std::string(label) + " (alias " + alias + ")";
-    if (!locked) {
+            bus_, path, kProperties, "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", name), "(v)",
+            options_.timeout, doing_);
+    }
+
+    GDBusConnection* bus_;
+    const Options& options_;
+    std::string doing_;
+    PendingCall path_;
+    std::unique_ptr<PendingCall> label_, locked_;
+};
+
+// A locked collection is refused, or unlocked through the daemon's prompt
+// where the configuration allows one.
+void require_unlocked(const Context& context) {
+    if (!context.collection_locked) {
         return;
     }
+    const auto timeout = context.options.timeout;
     const std::string& name = context.collection_name;
     if (!context.options.allow_prompt) {
         fail(TRESOR_LOCKED, "Secret Service collection " + name +
@@ -299,6 +327,10 @@ tresor_status ss_open(const tresor_param* params, size_t count, const tresor_hos
         context->options = read_options(params, count);
         require_session_bus();
         const Ref<GDBusConnection> probed_bus(take_probed_bus());
+        std::optional<CollectionLookup> lookup;
+        if (probed_bus.get() != nullptr) {
+            lookup.emplace(probed_bus.get(), context->options);
+        }
         {
             Deadline deadline(context->options.timeout);
             GError* error = nullptr;
@@ -309,7 +341,12 @@ tresor_status ss_open(const tresor_param* params, size_t count, const tresor_hos
         // Registers the Secret Service's D-Bus error names, so that a plain
         // call refused with IsLocked reads as SECRET_ERROR_IS_LOCKED.
         (void)secret_error_get_quark();
-        find_collection(*context);
+        if (!lookup) {  // opened without a probe: asked for now
+            lookup.emplace(g_dbus_proxy_get_connection(G_DBUS_PROXY(context->service.get())),
+                           context->options);
+        }
+        lookup->finish(*context);
+        require_unlocked(*context);
         *ctx = context.release();
         return TRESOR_OK;
     });
