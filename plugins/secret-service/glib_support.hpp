@@ -6,10 +6,8 @@
 #include <libsecret/secret.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <map>
 #include <string>
-#include <thread>
 
 #include "plugins/common/plugin_support.hpp"
 
@@ -38,6 +36,8 @@ class Ref {
 
 // Cancels its GCancellable when the time runs out; the libsecret call then
 // returns G_IO_ERROR_CANCELLED instead of waiting on a dead or slow daemon.
+// Every deadline of the process is watched by one thread, started with the
+// first: a deadline costs no thread of its own to start and join.
 class Deadline {
   public:
     explicit Deadline(std::chrono::milliseconds timeout);
@@ -50,16 +50,19 @@ class Deadline {
 
   private:
     GCancellable* cancellable_;
-    std::mutex mutex_;
-    std::condition_variable done_changed_;
-    bool done_ = false;
-    std::thread watchdog_;
+    std::multimap<std::chrono::steady_clock::time_point, GCancellable*>::iterator watched_;
 };
 
 // Throws plugin::Failure for a GError (and frees it): a timeout, an
 // unreachable bus or a missing service is `unavailable_status`, a locked
 // collection or item TRESOR_LOCKED, anything else TRESOR_IO.
-void throw_if_error(GError* error, const Deadline& deadline, const std::string& doing,
+void throw_if_error(GError* error, bool timed_out, const std::string& doing,
                     tresor_status unavailable_status = TRESOR_IO);
+
+// The same for a call cancelled by deadline.
+inline void throw_if_error(GError* error, const Deadline& deadline, const std::string& doing,
+                           tresor_status unavailable_status = TRESOR_IO) {
+    throw_if_error(error, deadline.expired(), doing, unavailable_status);
+}
 
 }  // namespace tresor::secret_service

@@ -23,6 +23,7 @@
 #include <optional>
 #include <utility>
 
+#include "plugins/secret-service/dbus_call.hpp"
 #include "plugins/secret-service/glib_support.hpp"
 #include "plugins/secret-service/session_bus.hpp"
 
@@ -31,10 +32,13 @@ namespace {
 using tresor::plugin::fail;
 using tresor::plugin::guarded;
 using tresor::plugin::Params;
+using tresor::secret_service::call;
 using tresor::secret_service::Deadline;
+using tresor::secret_service::PendingCall;
 using tresor::secret_service::Ref;
 using tresor::secret_service::require_secret_service;
 using tresor::secret_service::require_session_bus;
+using tresor::secret_service::take_probed_bus;
 using tresor::secret_service::throw_if_error;
 
 // Lookups ignore the schema name: items from other programs match too.
@@ -81,9 +85,19 @@ Options read_options(const tresor_param* params, size_t count) {
 struct Context {
     Options options;
     Ref<SecretService> service;
-    Ref<SecretCollection> collection;
+    std::string collection_path;
     std::string collection_name;  // "Login (alias default)", for messages
+    bool collection_locked = true;
+    // Built on the first search that needs item proxies (list, stat,
+    // remove): get and set go by D-Bus path and never pay for it.
+    Ref<SecretCollection> collection;
 };
+
+constexpr const char* kServicePath = "/org/freedesktop/secrets";
+constexpr const char* kServiceInterface = "org.freedesktop.Secret.Service";
+constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
+
+using VariantRef = std::unique_ptr<GVariant, decltype(&g_variant_unref)>;
 
 class Attributes {
   public:
@@ -153,10 +167,16 @@ Item describe(SecretItem* secret_item) {
 
 // The matching items of the configured collection only: the backend is that
 // collection, as secret-tool's default is the default collection.
-std::vector<Item> search(const Context& ctx, const SecretSchema& schema, const Attributes& query,
+std::vector<Item> search(Context& ctx, const SecretSchema& schema, const Attributes& query,
                          SecretSearchFlags flags) {
     Deadline deadline(ctx.options.timeout);
     GError* error = nullptr;
+    if (ctx.collection.get() == nullptr) {
+        ctx.collection = Ref<SecretCollection>(secret_collection_new_for_dbus_path_sync(
+            ctx.service.get(), ctx.collection_path.c_str(), SECRET_COLLECTION_NONE,
+            deadline.cancellable(), &error));
+        throw_if_error(error, deadline, "opening collection " + ctx.collection_name);
+    }
     GList* found = secret_collection_search_sync(ctx.collection.get(), &schema, query.get(), flags,
                                                  deadline.cancellable(), &error);
     throw_if_error(error, deadline, "searching collection " + ctx.collection_name);
@@ -171,14 +191,14 @@ std::vector<Item> search(const Context& ctx, const SecretSchema& schema, const A
     return items;
 }
 
-std::vector<Item> items_of(const Context& ctx, const tresor_key* key) {
+std::vector<Item> items_of(Context& ctx, const tresor_key* key) {
     Attributes query;
     query.add("service", key->service).add("account", key->name);
     return search(ctx, kSchema, query, SECRET_SEARCH_ALL);
 }
 
 // The entry's live item, with its metadata (no secret loaded).
-std::optional<Item> find(const Context& ctx, const tresor_key* key) {
+std::optional<Item> find(Context& ctx, const tresor_key* key) {
     for (auto& item : items_of(ctx, key)) {
         if (!item.expired()) {
             return std::move(item);
@@ -206,49 +226,127 @@ tresor_status ss_probe(const tresor_param* params, size_t count, tresor_diag* di
     });
 }
 
+// The value in a Properties.Get reply.
+GVariant* unboxed(GVariant* reply) {
+    GVariant* value = nullptr;
+    g_variant_get(reply, "(v)", &value);
+    return value;
+}
+
+// The collection behind the alias, asked for in one go: ReadAlias, and its
+// Label and Locked read through the alias's own object path
+// (/org/freedesktop/secrets/aliases/NAME, which the specification gives
+// every alias). Plain calls: a SecretCollection proxy would cost two more
+// round trips and signal subscriptions. Sent before the session is opened,
+// on the probe's connection, they are answered while it is.
+class CollectionLookup {
+  public:
+    CollectionLookup(GDBusConnection* bus, const Options& options)
+        : bus_(bus),
+          options_(options),
+          doing_("finding collection '" + options.collection + "'"),
+          path_(bus, kServicePath, kServiceInterface, "ReadAlias",
+                g_variant_new("(s)", options.collection.c_str()), "(o)", options.timeout, doing_),
+          label_(property("/org/freedesktop/secrets/aliases/" + options.collection, "Label")),
+          locked_(property("/org/freedesktop/secrets/aliases/" + options.collection, "Locked")) {}
+
+    void finish(Context& context) {
+        const VariantRef found(path_.take(TRESOR_UNAVAILABLE), &g_variant_unref);
+        const gchar* path = nullptr;
+        g_variant_get(found.get(), "(&o)", &path);
+        context.collection_path = path;
+        if (context.collection_path == "/") {
+            fail(TRESOR_UNAVAILABLE,
+                 "the Secret Service has no collection '" + options_.collection + "'");
+        }
+        VariantRef label(label_->take_if_answered(TRESOR_UNAVAILABLE), &g_variant_unref);
+        VariantRef locked(locked_->take_if_answered(TRESOR_UNAVAILABLE), &g_variant_unref);
+        if (label == nullptr || locked == nullptr) {  // no alias paths: by the collection's own
+            label_ = property(context.collection_path, "Label");
+            locked_ = property(context.collection_path, "Locked");
+            label.reset(label_->take(TRESOR_UNAVAILABLE));
+            locked.reset(locked_->take(TRESOR_UNAVAILABLE));
+        }
+        const VariantRef label_value(unboxed(label.get()), &g_variant_unref);
+        const VariantRef locked_value(unboxed(locked.get()), &g_variant_unref);
+        const char* text = g_variant_is_of_type(label_value.get(), G_VARIANT_TYPE_STRING)
+                               ? g_variant_get_string(label_value.get(), nullptr)
+                               : "";
+        context.collection_name = std::string(text) + " (alias " + options_.collection + ")";
+        // A collection that does not say it is open is taken as locked.
+        context.collection_locked =
+            !g_variant_is_of_type(locked_value.get(), G_VARIANT_TYPE_BOOLEAN) ||
+            g_variant_get_boolean(locked_value.get()) != FALSE;
+    }
+
+  private:
+    std::unique_ptr<PendingCall> property(const std::string& path, const char* name) const {
+        return std::make_unique<PendingCall>(
+            bus_, path, kProperties, "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", name), "(v)",
+            options_.timeout, doing_);
+    }
+
+    GDBusConnection* bus_;
+    const Options& options_;
+    std::string doing_;
+    PendingCall path_;
+    std::unique_ptr<PendingCall> label_, locked_;
+};
+
+// A locked collection is refused, or unlocked through the daemon's prompt
+// where the configuration allows one.
+void require_unlocked(const Context& context) {
+    if (!context.collection_locked) {
+        return;
+    }
+    const auto timeout = context.options.timeout;
+    const std::string& name = context.collection_name;
+    if (!context.options.allow_prompt) {
+        fail(TRESOR_LOCKED, "Secret Service collection " + name +
+                                " is locked; unlock it, or set allow_prompt = true");
+    }
+    Deadline deadline(timeout);
+    GError* error = nullptr;
+    const gchar* paths[] = {context.collection_path.c_str(), nullptr};
+    // The count, not a Locked property read again: the prompt's answer.
+    const gint unlocked = secret_service_unlock_dbus_paths_sync(
+        context.service.get(), paths, deadline.cancellable(), nullptr, &error);
+    throw_if_error(error, deadline, "unlocking collection " + name, TRESOR_LOCKED);
+    if (unlocked < 1) {
+        fail(TRESOR_LOCKED, "Secret Service collection " + name +
+                                " stayed locked: the unlock prompt was dismissed or "
+                                "could not be shown");
+    }
+}
+
 tresor_status ss_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
                       tresor_diag* diag) {
     return guarded(diag, [&] {
         auto context = std::make_unique<Context>();
         context->options = read_options(params, count);
         require_session_bus();
-        Deadline deadline(context->options.timeout);
-        GError* error = nullptr;
-        context->service = Ref<SecretService>(
-            secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error));
-        throw_if_error(error, deadline, "opening a session", TRESOR_UNAVAILABLE);
-        const std::string& alias = context->options.collection;
-        context->collection = Ref<SecretCollection>(secret_collection_for_alias_sync(
-            context->service.get(), alias.c_str(), SECRET_COLLECTION_NONE, deadline.cancellable(),
-            &error));
-        throw_if_error(error, deadline, "finding collection '" + alias + "'", TRESOR_UNAVAILABLE);
-        SecretCollection* collection = context->collection.get();
-        if (collection == nullptr) {
-            fail(TRESOR_UNAVAILABLE, "the Secret Service has no collection '" + alias + "'");
+        const Ref<GDBusConnection> probed_bus(take_probed_bus());
+        std::optional<CollectionLookup> lookup;
+        if (probed_bus.get() != nullptr) {
+            lookup.emplace(probed_bus.get(), context->options);
         }
-        gchar* label = secret_collection_get_label(collection);
-        context->collection_name =
-            std::string(label != nullptr ? label : "") + " (alias " + alias + ")";
-        g_free(label);
-        const std::string& name = context->collection_name;
-        if (secret_collection_get_locked(collection)) {
-            if (!context->options.allow_prompt) {
-                fail(TRESOR_LOCKED, "Secret Service collection " + name +
-                                        " is locked; unlock it, or set allow_prompt = true");
-            }
-            GList* objects = g_list_append(nullptr, collection);
-            // The count, not the proxy's Locked property: that is refreshed
-            // by a signal no main loop of ours dispatches.
-            const gint unlocked = secret_service_unlock_sync(
-                context->service.get(), objects, deadline.cancellable(), nullptr, &error);
-            g_list_free(objects);
-            throw_if_error(error, deadline, "unlocking collection " + name, TRESOR_LOCKED);
-            if (unlocked < 1) {
-                fail(TRESOR_LOCKED, "Secret Service collection " + name +
-                                        " stayed locked: the unlock prompt was dismissed or "
-                                        "could not be shown");
-            }
+        {
+            Deadline deadline(context->options.timeout);
+            GError* error = nullptr;
+            context->service = Ref<SecretService>(secret_service_get_sync(
+                SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error));
+            throw_if_error(error, deadline, "opening a session", TRESOR_UNAVAILABLE);
         }
+        // Registers the Secret Service's D-Bus error names, so that a plain
+        // call refused with IsLocked reads as SECRET_ERROR_IS_LOCKED.
+        (void)secret_error_get_quark();
+        if (!lookup) {  // opened without a probe: asked for now
+            lookup.emplace(g_dbus_proxy_get_connection(G_DBUS_PROXY(context->service.get())),
+                           context->options);
+        }
+        lookup->finish(*context);
+        require_unlocked(*context);
         *ctx = context.release();
         return TRESOR_OK;
     });
@@ -262,90 +360,40 @@ Context& as_context(void* ctx) {
     return *static_cast<Context*>(ctx);
 }
 
-// The fast path of get: item paths only, no SecretItem proxies (building one
-// costs a round trip to the daemon and signal subscriptions on the bus).
+// The entry's item paths: one SearchItems on the collection, no SecretItem
+// proxies (building one costs a round trip and signal subscriptions).
 std::vector<std::string> item_paths(const Context& c, const tresor_key* key) {
-    Attributes query;
-    query.add("service", key->service).add("account", key->name);
-    Deadline deadline(c.options.timeout);
-    GError* error = nullptr;
-    gchar** paths = secret_collection_search_for_dbus_paths_sync(
-        c.collection.get(), &kSchema, query.get(), deadline.cancellable(), &error);
-    throw_if_error(error, deadline, "searching collection " + c.collection_name);
+    GVariantBuilder query;
+    g_variant_builder_init(&query, G_VARIANT_TYPE("a{ss}"));
+    g_variant_builder_add(&query, "{ss}", "service", key->service);
+    g_variant_builder_add(&query, "{ss}", "account", key->name);
+    GVariant* reply = call(c.service.get(), c.collection_path, "org.freedesktop.Secret.Collection",
+                           "SearchItems", g_variant_new("(a{ss})", &query), "(ao)",
+                           c.options.timeout, "searching collection " + c.collection_name);
+    GVariantIter* paths = nullptr;
+    const gchar* path = nullptr;
+    g_variant_get(reply, "(ao)", &paths);
     std::vector<std::string> out;
-    for (gchar** p = paths; p != nullptr && *p != nullptr; ++p) {
-        out.emplace_back(*p);
+    while (g_variant_iter_next(paths, "&o", &path)) {
+        out.emplace_back(path);
     }
-    g_strfreev(paths);
+    g_variant_iter_free(paths);
+    g_variant_unref(reply);
     return out;
 }
 
-// An item's tresor-expires attribute (0: none), asked for with one
-// Properties.Get that is sent at once and read later: its round trip
-// overlaps the secret's (the connection keeps the order, the daemon answers
-// both).
-class PendingExpiry {
-  public:
-    PendingExpiry(const Context& c, const std::string& path, const Deadline& deadline)
-        : context_(g_main_context_new()),
-          deadline_(deadline),
-          doing_("reading an item's attributes in " + c.collection_name) {
-        GDBusProxy* service = G_DBUS_PROXY(c.service.get());
-        g_main_context_push_thread_default(context_);
-        g_dbus_connection_call(g_dbus_proxy_get_connection(service), g_dbus_proxy_get_name(service),
-                               path.c_str(), "org.freedesktop.DBus.Properties", "Get",
-                               g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"),
-                               G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                               deadline.cancellable(), &PendingExpiry::answered, this);
-        g_main_context_pop_thread_default(context_);
+// An item's tresor-expires attribute (0: none) from a Properties.Get reply.
+std::int64_t expires_at(GVariant* reply) {
+    GVariant* attributes = unboxed(reply);
+    const char* expires = nullptr;
+    std::int64_t at = 0;
+    if (g_variant_is_of_type(attributes, G_VARIANT_TYPE("a{ss}")) &&
+        g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
+        at = std::strtoll(expires, nullptr, 10);
     }
-    ~PendingExpiry() {
-        wait();  // the callback must not outlive this object
-        if (reply_ != nullptr) {
-            g_variant_unref(reply_);
-        }
-        if (error_ != nullptr) {
-            g_error_free(error_);
-        }
-        g_main_context_unref(context_);
-    }
-    PendingExpiry(const PendingExpiry&) = delete;
-    PendingExpiry& operator=(const PendingExpiry&) = delete;
-
-    std::int64_t expires_at() {
-        wait();
-        throw_if_error(std::exchange(error_, nullptr), deadline_, doing_);
-        GVariant* attributes = nullptr;
-        g_variant_get(reply_, "(v)", &attributes);
-        const char* expires = nullptr;
-        std::int64_t at = 0;
-        if (g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
-            at = std::strtoll(expires, nullptr, 10);
-        }
-        g_variant_unref(attributes);
-        return at;
-    }
-
-  private:
-    static void answered(GObject* connection, GAsyncResult* result, gpointer self) {
-        auto* pending = static_cast<PendingExpiry*>(self);
-        pending->reply_ =
-            g_dbus_connection_call_finish(G_DBUS_CONNECTION(connection), result, &pending->error_);
-        pending->done_ = true;
-    }
-    void wait() {
-        while (!done_) {
-            g_main_context_iteration(context_, TRUE);
-        }
-    }
-
-    GMainContext* context_;
-    const Deadline& deadline_;
-    std::string doing_;
-    bool done_ = false;
-    GVariant* reply_ = nullptr;
-    GError* error_ = nullptr;
-};
+    g_variant_unref(attributes);
+    return at;
+}
 
 using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref)>;
 
@@ -354,28 +402,49 @@ using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref
                             " is locked: cannot read " + key->service + "/" + key->name);
 }
 
+// The item's secret through the transfer session secret_service_get_sync
+// opened (encrypted where the daemon agreed to it), as secret-tool reads it:
+// one GetSecrets, whose answer leaves out an item that is locked.
+SecretValueRef decode_secret(const Context& c, const tresor_key* key, GVariant* reply,
+                             const std::string& path) {
+    GVariant* secrets = g_variant_get_child_value(reply, 0);
+    GVariant* encoded = g_variant_lookup_value(secrets, path.c_str(), G_VARIANT_TYPE("(oayays)"));
+    g_variant_unref(secrets);
+    if (encoded == nullptr) {
+        fail_locked(c, key);
+    }
+    SecretValueRef value(secret_service_decode_dbus_secret(c.service.get(), encoded),
+                         &secret_value_unref);
+    g_variant_unref(encoded);
+    if (value == nullptr) {
+        fail(TRESOR_IO, "the Secret Service sent a secret this session cannot decode (collection " +
+                            c.collection_name + ")");
+    }
+    return value;
+}
+
 tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
                      tresor_diag* diag) {
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
+        const std::string doing = "reading an item of collection " + c.collection_name;
         for (const std::string& path : item_paths(c, key)) {
-            // One deadline for the two overlapping exchanges.
-            Deadline deadline(c.options.timeout);
-            PendingExpiry expiry(c, path, deadline);
-            GError* error = nullptr;
-            SecretValueRef value(secret_service_get_secret_for_dbus_path_sync(
-                                     c.service.get(), path.c_str(), deadline.cancellable(), &error),
-                                 &secret_value_unref);
-            if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)) {
-                g_error_free(error);
-                fail_locked(c, key);
-            }
-            throw_if_error(error, deadline, "reading an item of collection " + c.collection_name);
-            if (value == nullptr) {
-                fail_locked(c, key);
-            }
-            const std::int64_t expires_at = expiry.expires_at();
-            if (expires_at != 0 && tresor::plugin::unix_now() >= expires_at) {
+            // The attributes and the secret asked for at once: the two round
+            // trips overlap.
+            PendingCall attributes(
+                c.service.get(), path, kProperties, "Get",
+                g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), "(v)",
+                c.options.timeout, doing);
+            const gchar* paths[] = {path.c_str(), nullptr};
+            PendingCall secret(c.service.get(), kServicePath, kServiceInterface, "GetSecrets",
+                               g_variant_new("(^aoo)", paths,
+                                             secret_service_get_session_dbus_path(c.service.get())),
+                               "(a{o(oayays)})", c.options.timeout, doing);
+            const VariantRef secret_reply(secret.take(), &g_variant_unref);
+            const VariantRef attributes_reply(attributes.take(), &g_variant_unref);
+            const SecretValueRef value = decode_secret(c, key, secret_reply.get(), path);
+            const std::int64_t expires = expires_at(attributes_reply.get());
+            if (expires != 0 && tresor::plugin::unix_now() >= expires) {
                 continue;  // libsecret wipes the value it holds
             }
             gsize length = 0;
@@ -390,7 +459,7 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
 
 tresor_status ss_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
     return guarded(diag, [&] {
-        const Context& c = as_context(ctx);
+        Context& c = as_context(ctx);
         *removed = 0;
         for (const Item& item : items_of(c, key)) {
             delete_item_path(c, item.path);
@@ -446,8 +515,8 @@ tresor_status ss_set(void* ctx, const tresor_key* key, const uint8_t* bytes, siz
         Deadline deadline(c.options.timeout);
         GError* error = nullptr;
         gchar* stored = secret_service_create_item_dbus_path_sync(
-            c.service.get(), g_dbus_proxy_get_object_path(G_DBUS_PROXY(c.collection.get())),
-            properties, value, SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
+            c.service.get(), c.collection_path.c_str(), properties, value,
+            SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
         secret_value_unref(value);
         g_hash_table_unref(properties);
         throw_if_error(error, deadline, "storing an item in collection " + c.collection_name);

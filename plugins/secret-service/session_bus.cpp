@@ -2,11 +2,16 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <utility>
 
 #include "plugins/secret-service/glib_support.hpp"
 
 namespace tresor::secret_service {
 namespace {
+
+std::mutex probed_bus_mutex;
+GDBusConnection* probed_bus = nullptr;  // owned; see take_probed_bus()
 
 // Asks the bus daemon whether org.freedesktop.secrets is owned
 // ("NameHasOwner") or can be started ("ListActivatableNames").
@@ -61,6 +66,16 @@ void require_secret_service(std::chrono::milliseconds timeout) {
         plugin::fail(TRESOR_UNAVAILABLE,
                      "no Secret Service on the session bus (org.freedesktop.secrets)");
     }
+    std::lock_guard lock(probed_bus_mutex);
+    GDBusConnection* kept = std::exchange(probed_bus, G_DBUS_CONNECTION(g_object_ref(bus.get())));
+    if (kept != nullptr) {
+        g_object_unref(kept);
+    }
+}
+
+GDBusConnection* take_probed_bus() {
+    std::lock_guard lock(probed_bus_mutex);
+    return std::exchange(probed_bus, nullptr);
 }
 
 }  // namespace tresor::secret_service

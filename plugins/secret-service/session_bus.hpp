@@ -3,6 +3,8 @@
 // started, no bus is autolaunched, and no answer is awaited past a deadline.
 #pragma once
 
+#include <gio/gio.h>
+
 #include <chrono>
 
 namespace tresor::secret_service {
@@ -13,7 +15,14 @@ void require_session_bus();
 
 // Fails with TRESOR_UNAVAILABLE unless org.freedesktop.secrets is owned on
 // the session bus or can be started there by D-Bus activation, or when the
-// bus does not answer within timeout.
+// bus does not answer within timeout. On success the connection is kept for
+// take_probed_bus().
 void require_secret_service(std::chrono::milliseconds timeout);
+
+// The last successful probe's connection (nullptr if none), handed to the
+// caller, who drops it when done. Held through secret_service_get_sync, it
+// keeps GLib's shared session bus alive, so libsecret talks on the
+// connection the probe made instead of connecting and authenticating again.
+GDBusConnection* take_probed_bus();
 
 }  // namespace tresor::secret_service

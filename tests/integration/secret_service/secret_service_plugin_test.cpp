@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "integration/behaviour/plugin_client.hpp"
+#include "integration/secret_service/own_bus_connection.hpp"
 #include "support/run_process.hpp"
 
 using namespace std::chrono_literals;
 using tresor::test::Outcome;
+using tresor::test::own_session_bus_connection;
 using tresor::test::PluginClient;
 using tresor::test::run_process;
 using tresor::test::ScopedEnv;
@@ -39,15 +41,10 @@ std::string unique(const std::string& what) {
 class StalledSecretService {
   public:
     StalledSecretService() {
-        GError* error = nullptr;
-        bus_ = g_dbus_connection_new_for_address_sync(
-            std::getenv("DBUS_SESSION_BUS_ADDRESS"),
-            static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-            nullptr, nullptr, &error);
-        BOOST_REQUIRE_MESSAGE(bus_ != nullptr, (error ? error->message : "no connection"));
+        bus_ = own_session_bus_connection();
         // Filters run on GDBus's own thread: no main loop is needed to drop.
         g_dbus_connection_add_filter(bus_, &drop_calls, nullptr, nullptr);
+        GError* error = nullptr;
         GVariant* reply = g_dbus_connection_call_sync(
             bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
             "RequestName", g_variant_new("(su)", "org.freedesktop.secrets", 4u), nullptr,

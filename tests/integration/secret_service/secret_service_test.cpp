@@ -4,11 +4,17 @@
 #define BOOST_TEST_MODULE secret_service
 #include <boost/test/unit_test.hpp>
 
-#include <chrono>
+#include <gio/gio.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstring>
+
+#include "integration/secret_service/own_bus_connection.hpp"
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
+using tresor::test::own_session_bus_connection;
 using tresor::test::ProcessResult;
 using tresor::test::run_process;
 using tresor::test::TempDir;
@@ -37,6 +43,60 @@ struct Chain {
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
+
+// Counts the connections made to the session bus while it lives: the bus
+// daemon announces each new unique name with NameOwnerChanged. Watched on a
+// connection of its own, by a filter (run on GDBus's thread: no main loop).
+class NewBusConnections {
+  public:
+    NewBusConnections() {
+        bus_ = own_session_bus_connection();
+        g_dbus_connection_add_filter(bus_, &count, this, nullptr);
+        ask_bus("AddMatch", g_variant_new("(s)",
+                                          "type='signal',sender='org.freedesktop.DBus',"
+                                          "member='NameOwnerChanged'"));
+    }
+    ~NewBusConnections() {
+        g_dbus_connection_close_sync(bus_, nullptr, nullptr);
+        g_object_unref(bus_);
+    }
+    NewBusConnections(const NewBusConnections&) = delete;
+    NewBusConnections& operator=(const NewBusConnections&) = delete;
+
+    // The daemon answers in order: once this reply is in, every signal sent
+    // before it has passed the filter.
+    int made() {
+        ask_bus("GetId", nullptr);
+        return made_;
+    }
+
+  private:
+    void ask_bus(const char* method, GVariant* arguments) {
+        GError* error = nullptr;
+        GVariant* reply = g_dbus_connection_call_sync(
+            bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", method,
+            arguments, nullptr, G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, &error);
+        BOOST_REQUIRE_MESSAGE(reply != nullptr, (error ? error->message : method));
+        g_variant_unref(reply);
+    }
+    static GDBusMessage* count(GDBusConnection*, GDBusMessage* message, gboolean incoming,
+                               gpointer self) {
+        const char* member = g_dbus_message_get_member(message);
+        GVariant* body = g_dbus_message_get_body(message);
+        if (incoming && member != nullptr && std::strcmp(member, "NameOwnerChanged") == 0 &&
+            body != nullptr && g_variant_is_of_type(body, G_VARIANT_TYPE("(sss)"))) {
+            const char *name = nullptr, *old_owner = nullptr, *new_owner = nullptr;
+            g_variant_get(body, "(&s&s&s)", &name, &old_owner, &new_owner);
+            if (name[0] == ':' && *old_owner == '\0' && *new_owner != '\0') {
+                ++static_cast<NewBusConnections*>(self)->made_;
+            }
+        }
+        return message;
+    }
+
+    GDBusConnection* bus_;
+    std::atomic<int> made_{0};
+};
 
 }  // namespace
 
@@ -85,6 +145,17 @@ BOOST_AUTO_TEST_CASE(binary_values_metadata_and_remove_round_trip) {
     BOOST_TEST(chain.tresor({"get", "tresor-bin", "b"}).exit_status == 1);
 }
 
+// The chain probes the Secret Service, then opens it on the connection the
+// probe made: a get connects to the bus once, as secret-tool does.
+BOOST_AUTO_TEST_CASE(a_get_connects_to_the_session_bus_once) {
+    Chain chain;
+    BOOST_REQUIRE(chain.tresor({"set", "tresor-test", "once"}, "one connection\n").exit_status ==
+                  0);
+    NewBusConnections connections;
+    BOOST_TEST(chain.tresor({"get", "tresor-test", "once"}).out == "one connection\n");
+    BOOST_TEST(connections.made() == 1);
+}
+
 BOOST_AUTO_TEST_CASE(without_a_session_bus_the_vault_serves_and_backends_says_why) {
     Chain chain;
     const Env no_bus = {{"DBUS_SESSION_BUS_ADDRESS", std::nullopt}};
@@ -113,6 +184,14 @@ BOOST_AUTO_TEST_CASE(locked_collection_is_an_error_naming_it_with_no_fallback) {
     BOOST_TEST(r.exit_status == 3);
     BOOST_TEST(contains(r.err, "collection Login (alias default) is locked"), r.err);
     BOOST_TEST(!std::filesystem::exists(chain.dir / "vault.db"));
+}
+
+BOOST_AUTO_TEST_CASE(a_get_from_a_locked_collection_is_locked_not_a_fallback) {
+    Chain chain;
+    const ProcessResult r = chain.tresor({"get", "s", "n"});
+    BOOST_TEST(r.exit_status == 3);
+    BOOST_TEST(contains(r.err, "collection Login (alias default) is locked"), r.err);
+    BOOST_TEST(r.out.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
