@@ -48,8 +48,12 @@ class Watchdog {
         for (;;) {
             if (due_.empty()) {
                 due_changed_.wait(lock);
-            } else if (due_changed_.wait_until(lock, due_.begin()->first) ==
-                       std::cv_status::timeout) {
+                continue;
+            }
+            // A copy: wait_until reads the time again after each wake-up,
+            // and forget() may have erased the entry meanwhile.
+            const auto next_due = due_.begin()->first;
+            if (due_changed_.wait_until(lock, next_due) == std::cv_status::timeout) {
                 const auto now = std::chrono::steady_clock::now();
                 // Under the lock: forget() waits, so the cancellable lives.
                 for (auto it = due_.begin(); it != due_.end() && it->first <= now;) {
