@@ -19,6 +19,7 @@
 #include <malloc.h>
 #include <string.h>
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstdint>
@@ -66,8 +67,15 @@ class LockedPool {
         }
         const std::size_t wanted = granules_for(bytes);
         const std::lock_guard lock(mutex_);
+        // A process that holds many small secrets (a memory backend, a
+        // server) would otherwise scan the pool's used part on every
+        // allocation: the scan starts at the lowest free granule, and a pool
+        // with too few free granules is not scanned at all.
+        if (wanted > free_granules_) {
+            return nullptr;
+        }
         std::size_t run = 0;
-        for (std::size_t i = 0; i < kGranules; ++i) {
+        for (std::size_t i = lowest_free_; i < kGranules; ++i) {
             run = used_[i] ? 0 : run + 1;
             if (run == wanted) {
                 const std::size_t first = i + 1 - wanted;
@@ -75,6 +83,10 @@ class LockedPool {
                     used_[g] = true;
                 }
                 length_[first] = static_cast<std::uint8_t>(wanted);
+                free_granules_ -= wanted;
+                if (first == lowest_free_) {
+                    lowest_free_ = i + 1;
+                }
                 return base_ + first * kGranuleBytes;
             }
         }
@@ -101,6 +113,8 @@ class LockedPool {
             used_[g] = false;
         }
         length_[first] = 0;
+        free_granules_ += count;
+        lowest_free_ = std::min(lowest_free_, first);
         return true;
     }
 
@@ -108,6 +122,8 @@ class LockedPool {
     std::mutex mutex_;
     std::uint8_t* base_ = nullptr;
     std::bitset<kGranules> used_;
+    std::size_t free_granules_ = kGranules;
+    std::size_t lowest_free_ = 0;                   // every granule below it is in use
     std::array<std::uint8_t, kGranules> length_{};  // granules, at each allocation's first
 };
 

@@ -159,6 +159,23 @@ BOOST_AUTO_TEST_CASE(freed_pool_memory_is_wiped_and_reused) {
     secure_deallocate(q, 100);
 }
 
+// First fit from the lowest free granule: a hole left below later
+// allocations is filled before anything above them.
+BOOST_AUTO_TEST_CASE(a_freed_hole_is_filled_first) {
+    void* a = secure_allocate(32);
+    void* b = secure_allocate(32);
+    void* c = secure_allocate(32);
+    secure_deallocate(a, 32);
+    void* d = secure_allocate(32);
+    BOOST_TEST(d == a);
+    secure_deallocate(b, 32);
+    void* e = secure_allocate(32);
+    BOOST_TEST(e == b);
+    for (void* p : {c, d, e}) {
+        secure_deallocate(p, 32);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(zero_bytes_gives_distinct_usable_pointers) {
     void* a = secure_allocate(0);
     void* b = secure_allocate(0);
