@@ -12,6 +12,7 @@
 #include "cli_runner.hpp"
 #include "support/other_user.hpp"
 
+using tresor::test::Background;
 using tresor::test::Cli;
 using tresor::test::contains;
 using tresor::test::Env;
@@ -19,94 +20,9 @@ using tresor::test::kPassword;
 using tresor::test::kVault;
 using tresor::test::ProcessResult;
 using tresor::test::run_process;
+using tresor::test::VaultWith;
 
 namespace {
-
-// A vault holding `entries` (service, name, value).
-struct VaultWith : Cli {
-    explicit VaultWith(const std::vector<std::array<std::string, 3>>& entries) : Cli(kVault) {
-        for (const auto& [service, name, value] : entries) {
-            BOOST_REQUIRE(run({"set", service, name, "--raw"}, value, kPassword).exit_status == 0);
-        }
-    }
-};
-
-// tresor started in the background with its stdin and stdout on pipes; the
-// command it becomes prints a line when it is ready.
-class Background {
-  public:
-    Background(const Cli& cli, std::vector<std::string> args) {
-        args.insert(args.begin(), {TRESOR_CLI, "--config", cli.config.string()});
-        int in[2], out[2];
-        BOOST_REQUIRE(::pipe(in) == 0);
-        BOOST_REQUIRE(::pipe(out) == 0);
-        pid_ = ::fork();
-        BOOST_REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            ::dup2(in[0], 0);
-            ::dup2(out[1], 1);
-            for (const int fd : {in[0], in[1], out[0], out[1]}) {
-                ::close(fd);
-            }
-            ::setenv("HOME", cli.home.path().c_str(), 1);
-            ::setenv("TRESOR_VAULT_PASSWORD", kPassword.begin()->second->c_str(), 1);
-            ::unsetenv("TRESOR_BACKEND");
-            ::unsetenv("GITHUB_ACTIONS");
-            std::vector<char*> argv;
-            for (auto& arg : args) {
-                argv.push_back(arg.data());
-            }
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(in[0]);
-        ::close(out[1]);
-        in_ = in[1];
-        out_ = out[0];
-    }
-    ~Background() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            (void)wait();
-        }
-        close_stdin();
-        ::close(out_);
-    }
-    Background(const Background&) = delete;
-    Background& operator=(const Background&) = delete;
-
-    [[nodiscard]] pid_t pid() const { return pid_; }
-
-    void close_stdin() {
-        if (in_ >= 0) {
-            ::close(in_);
-            in_ = -1;
-        }
-    }
-
-    std::string read_line() {
-        std::string line;
-        char c = 0;
-        while (::read(out_, &c, 1) == 1 && c != '\n') {
-            line.push_back(c);
-        }
-        return line;
-    }
-
-    // The exit status, 128 + signal when killed.
-    int wait() {
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-
-  private:
-    pid_t pid_ = -1;
-    int in_ = -1;
-    int out_ = -1;
-};
 
 // How many descriptors of any process on this machine point at `target` (a
 // readlink of /proc/PID/fd/N): a memory file lives while one does.
@@ -226,7 +142,8 @@ BOOST_AUTO_TEST_CASE(exec_file_is_not_readable_by_another_user,
                      *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
     const VaultWith cli({{"svc", "key", "memfd secret"}});
     const std::string variable = unique_variable();
-    Background child(cli, file_command(variable, "echo \"$" + variable + "\"; exec sleep 30"));
+    Background child(cli,
+                     cli.argv(file_command(variable, "echo \"$" + variable + "\"; exec sleep 30")));
     const std::string path = child.read_line();
     BOOST_REQUIRE(path.starts_with("/proc/self/fd/"));
     const std::string from_outside =
@@ -249,14 +166,14 @@ BOOST_AUTO_TEST_CASE(exec_file_is_gone_after_the_child_exits_or_is_killed) {
     const std::string memfd = "/memfd:tresor:" + variable + " (deleted)";
     const std::string script = "echo $$; exec sleep 30";
     for (const int signal : {SIGTERM, SIGKILL}) {
-        Background child(cli, file_command(variable, script));
+        Background child(cli, cli.argv(file_command(variable, script)));
         BOOST_TEST(child.read_line() == std::to_string(child.pid()));  // no tresor beside it
         BOOST_TEST(processes_holding(memfd) == 1);
         ::kill(child.pid(), signal);
         BOOST_TEST(child.wait() == 128 + signal);
         BOOST_TEST(processes_holding(memfd) == 0, "after signal " << signal);
     }
-    Background child(cli, file_command(variable, "echo $$; read line; exit 0"));
+    Background child(cli, cli.argv(file_command(variable, "echo $$; read line; exit 0")));
     BOOST_TEST(child.read_line() == std::to_string(child.pid()));
     BOOST_TEST(processes_holding(memfd) == 1);
     child.close_stdin();  // `read` gets end of file: the child exits normally
