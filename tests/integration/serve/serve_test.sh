@@ -162,6 +162,23 @@ else
     echo "skipped: other-user check needs root and setpriv"
 fi
 
+# Another local user holding more idle connections to the port than
+# --max-connections (no token needed) does not lock the owner out of the
+# unix socket: each listener has its own cap (issue 20; one shared cap did).
+if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
+    setpriv --reuid 65534 --regid 65534 --clear-groups bash -c '
+        for _ in $(seq 300); do exec {fd}<>"/dev/tcp/127.0.0.1/$0" || exit 1; done
+        echo held; sleep 1.5' "$port" >"$tmp/held" 2>/dev/null &
+    holder=$!
+    for _ in $(seq 50); do grep -q held "$tmp/held" && break; sleep 0.05; done
+    check "uid 65534 holds 300 connections to the port" held "$(cat "$tmp/held")"
+    check "the owner is served on the socket meanwhile" 200 "$(req GET /api/credentials "$reader")"
+    wait "$holder"
+    sleep 2.5  # the server closes the idle connections (--request-timeout 2)
+else
+    echo "skipped: the other user's connections need root and setpriv"
+fi
+
 # 1,000 connections at once (more than --max-connections): the server stays
 # up and serves again once they are gone.
 for _ in $(seq 1000); do
