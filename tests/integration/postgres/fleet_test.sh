@@ -173,6 +173,70 @@ set -e
 [[ $rc == 4 ]] || fail "the removed host8 still opens the vault after rotate (exit $rc)"
 ok "remove-slot host8 + rotate re-encrypts $((total + 3)) records in one transaction: host1 reads on, host8 is locked out, verify clean"
 
+step="stalling the synchronous standby"
+# The standby's walreceiver stops (SIGSTOP): the primary commits locally and
+# waits for the standby's flush, with statement_timeout off for that wait.
+# A write must fail at the client's deadline (exit 5, saying the write is not
+# acknowledged: committed on the primary only), release the header row, and
+# let the next host write; it blocked for ever, holding the row (issue 20).
+host_config() {  # N TIMEOUT_MS
+    { backend fleet tresor_admin "unlock = \"hostkey:$HOME/host$1.key\"
+statement_timeout_ms = $2
+"; } > "$HOME/cfg/stall$1.toml"
+}
+as_host() { local n=$1; shift; env -u TRESOR_VAULT_PASSWORD timeout 30 "$tresor" --config "$HOME/cfg/stall$n.toml" "$@"; }
+host_config 2 1000
+host_config 3 1000
+host_config 4 30000
+walreceiver=$("$pgc" psql "$dir" --node "$TRESOR_PG_STANDBY" -X -At -c "SELECT pid FROM pg_stat_wal_receiver")
+[[ -n $walreceiver ]] || fail "no walreceiver on the standby"
+kill -STOP "$walreceiver"
+trap 'kill -CONT "$walreceiver" 2>/dev/null || true; finish' EXIT
+t0=$(ms)
+set +e
+printf 'first' | as_host 2 set stall a 2> "$dir/err"
+rc=$?
+set -e
+took=$(($(ms) - t0))
+[[ $rc == 5 ]] && grep -q "did not acknowledge it" "$dir/err" && ((took < 2500)) ||
+    fail "a write with a stalled standby: exit $rc in $took ms, $(cat "$dir/err")"
+[[ $(dba -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 0 ]] ||
+    fail "a backend still waits for the standby after the deadline"
+# Host 3 takes the header row at once: its own commit, too, waits for the
+# standby and is reported unacknowledged (a held row would be a lock wait).
+set +e
+printf 'second' | as_host 3 set stall b 2> "$dir/err"
+rc=$?
+set -e
+[[ $rc == 5 ]] && grep -q "did not acknowledge it" "$dir/err" ||
+    fail "host 3 behind the first write: exit $rc, $(cat "$dir/err")"
+# A DBA cancelling the wait (pg_cancel_backend) makes PostgreSQL answer the
+# COMMIT with success and a warning: reported, not acknowledged (the old
+# code printed libpq's warning and exited 0).
+set +e
+printf 'third' | as_host 4 set stall c 2> "$dir/err4" &
+writer=$!
+set -e
+for _ in $(seq 1 100); do
+    [[ $(dba -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1 ]] && break
+    sleep 0.05
+done
+dba -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'" > /dev/null
+set +e
+wait "$writer"
+rc=$?
+set -e
+[[ $rc == 5 ]] && grep -q "did not acknowledge it" "$dir/err4" ||
+    fail "a COMMIT whose wait a DBA cancelled: exit $rc, $(cat "$dir/err4")"
+kill -CONT "$walreceiver"
+trap finish EXIT
+t0=$(ms)
+printf 'fourth' | as_host 3 set stall d || fail "host 3 cannot write once the standby is back"
+took2=$(($(ms) - t0))
+[[ $(as_host 2 get stall a) == first ]] || fail "the unacknowledged write is not on the primary"
+admin --backend fleet vault verify > /dev/null || fail "verify after the stalled standby"
+ok "a stalled synchronous standby: set exits 5 in $took ms (deadline 1000 ms), not acknowledged, the header row released; a DBA's cancel is not an acknowledgement; host 3 writes in $took2 ms once the standby is back"
+
 step="failing over under a writer"
 "$client" "$conninfo user=tresor_admin" prod "$HOME/host2.key" write 300 failover \
     > "$dir/acks.failover" 2> "$dir/client.failover" &
