@@ -3,7 +3,8 @@
 //
 // These work below the Store, on the vault engine, with the settings of the
 // vault backend of the config: the one named by --backend, else the first
-// backend whose plugin is "vault", else the default vault.
+// backend of the chain that is a vault (plugin "vault" or "postgres"), else
+// the first backend whose plugin is "vault", else the default vault.
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,22 +25,50 @@ namespace {
 
 namespace tv = tresor::vault;
 
-tv::Settings vault_settings(const Context& ctx) {
-    const conf::Config config = ctx.config();
-    for (const auto& backend : config.backends) {
-        const bool named = ctx.backend && backend.name == *ctx.backend;
-        if (named || (!ctx.backend && backend.plugin == "vault")) {
-            if (backend.plugin != "vault" && backend.plugin != "postgres") {
-                throw Error(ErrorCode::invalid_argument,
-                            "backend '" + backend.name + "' is not a vault (plugin " +
-                                backend.plugin + "; vaults are plugins vault and postgres)");
-            }
-            return tv::settings_from_params(backend.params, backend.plugin == "postgres"
-                                                                ? tv::StoreKind::postgres
-                                                                : tv::StoreKind::sqlite_file);
+bool is_vault(const conf::BackendConfig& backend) {
+    return backend.plugin == "vault" || backend.plugin == "postgres";
+}
+
+// The backend `tresor vault` acts on (see the top of this file): the one
+// the secrets of the chain go to, so a fleet host's `tresor vault info` is
+// about its fleet vault, not a local file it never uses.
+const conf::BackendConfig* vault_backend(const conf::Config& config,
+                                         const std::optional<std::string>& named) {
+    if (named) {
+        if (const conf::BackendConfig* backend = config.find_backend(*named)) {
+            return backend;
+        }
+        throw Error(ErrorCode::invalid_argument,
+                    "no backend '" + *named + "' in " + config.source + " (see `tresor backends`)");
+    }
+    for (const std::string& name : config.chain) {
+        if (const conf::BackendConfig* backend = config.find_backend(name);
+            backend != nullptr && is_vault(*backend)) {
+            return backend;
         }
     }
-    return tv::settings_from_params({});
+    for (const auto& backend : config.backends) {
+        if (backend.plugin == "vault") {
+            return &backend;
+        }
+    }
+    return nullptr;
+}
+
+tv::Settings vault_settings(const Context& ctx) {
+    const conf::Config config = ctx.config();
+    const conf::BackendConfig* backend = vault_backend(config, ctx.backend);
+    if (backend == nullptr) {
+        return tv::settings_from_params({});
+    }
+    if (!is_vault(*backend)) {
+        throw Error(ErrorCode::invalid_argument, "backend '" + backend->name +
+                                                     "' is not a vault (plugin " + backend->plugin +
+                                                     "; vaults are plugins vault and postgres)");
+    }
+    return tv::settings_from_params(backend->params, backend->plugin == "postgres"
+                                                         ? tv::StoreKind::postgres
+                                                         : tv::StoreKind::sqlite_file);
 }
 
 const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::string& reason) {

@@ -93,7 +93,12 @@ rc=$?
 set -e
 [[ $rc == 4 ]] && grep -q "permission denied" "$dir/err" ||
     fail "a read-only host's set: exit $rc, $(cat "$dir/err")"
-ok "$writers hosts enrolled by public key; tresor_reader with a host key gets and lists, set exits 4 (permission denied)"
+# `tresor vault` with no --backend acts on the chain's vault: here the only
+# backend, the fleet (it acted on the default file vault, issue 20).
+reader vault info > "$dir/info" 2> "$dir/err" || fail "vault info on a fleet-only config: $(cat "$dir/err")"
+grep -q "^path: postgres vault 'prod'" "$dir/info" || fail "vault info: $(cat "$dir/info")"
+[[ ! -e $HOME/.local/share/tresor/vault.db ]] || fail "vault info made a file vault"
+ok "$writers hosts enrolled by public key; tresor_reader with a host key gets and lists, set exits 4 (permission denied); tresor vault info acts on the fleet"
 
 step="playing the hostile DBA"
 verify_problem() {  # EXPECTED_TEXT: verify must exit 4 and say it
