@@ -20,14 +20,6 @@ std::string key_or_dash(const std::vector<std::uint8_t>& key) {
     return key.empty() ? "-" : detail::to_hex(key);
 }
 
-// The next space-separated word of `text` (the line ends with the last).
-std::string_view next_word(std::string_view& text) {
-    const auto space = text.find(' ');
-    const std::string_view word = text.substr(0, space);
-    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-    return word;
-}
-
 [[noreturn]] void damaged() {
     throw Error(ErrorCode::corrupt, "not a tresor anchor line");
 }
@@ -78,19 +70,20 @@ AnchorState decode_anchor(std::string_view text) {
         damaged();
     }
     text.remove_suffix(1);
-    if (next_word(text) != kMagic) {
+    // Exactly five words, one space between each.
+    std::vector<std::string_view> words;
+    for (std::size_t start = 0;;) {
+        const std::size_t space = text.find(' ', start);
+        words.push_back(text.substr(start, space - start));
+        if (space == std::string_view::npos) {
+            break;
+        }
+        start = space + 1;
+    }
+    if (words.size() != 5 || words[0] != kMagic) {
         damaged();
     }
-    AnchorState s;
-    s.key_epoch = number(next_word(text));
-    s.generation = number(next_word(text));
-    s.admin = key(next_word(text));
-    const std::string_view pin = next_word(text);
-    if (!text.empty()) {
-        damaged();
-    }
-    s.pin = key(pin);
-    return s;
+    return {number(words[1]), number(words[2]), key(words[3]), key(words[4])};
 }
 
 std::filesystem::path default_anchor_folder() {

@@ -352,7 +352,8 @@ BOOST_AUTO_TEST_CASE(anchor_lines_round_trip_and_anything_else_is_refused) {
     const AnchorState state{7, 1234, generate_admin_key().public_key, {}};
     BOOST_TEST((decode_anchor(encode_anchor(state)) == state));
     for (const char* bad : {"", "tresor-anchor-v1 7 1234 - -", "tresor-anchor-v1 07 1 - -\n",
-                            "tresor-anchor-v1 7 1 - - x\n", "tresor-anchor-v1 -7 1 - -\n",
+                            "tresor-anchor-v1 7 1 - - x\n", "tresor-anchor-v1 7 1 - - \n",
+                            "tresor-anchor-v1  7 1 - -\n", "tresor-anchor-v1 -7 1 - -\n",
                             "tresor-anchor-v2 7 1 - -\n", "tresor-anchor-v1 7 1 ABCD -\n",
                             "tresor-anchor-v1 7 18446744073709551616 - -\n"}) {
         BOOST_CHECK_EXCEPTION((void)decode_anchor(bad), Error, has_code(ErrorCode::corrupt));
