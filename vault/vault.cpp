@@ -251,10 +251,14 @@ struct Vault::State {
         return {};
     }
 
-    void store_header(Header& header) {
+    // Writes the header of a changed vault and commits: taken as seen only
+    // once committed (a failed COMMIT left the store where it was, and the
+    // retry must not find it "older").
+    void commit_header(StoreTransaction& tx, Header& header) {
         header.generation += 1;
         header.mac = header_mac(keys, header);
         store->write_header(encode_header(header));
+        tx.commit();
         trust.wrote(header);
     }
 
@@ -347,8 +351,7 @@ struct Vault::State {
         if (header.admin) {
             sign_header(header, *admin_key, vault_key, header.admin->key_epoch + 1);
         }
-        store_header(header);
-        tx.commit();
+        commit_header(tx, header);
         slots_seen = encode_slots(header);
         trust.persist();
     }
@@ -484,8 +487,7 @@ void Vault::set_many(std::span<const NewEntry> entries) {
     for (const NewEntry& entry : entries) {
         s.put(header, entry, now);
     }
-    s.store_header(header);
-    tx.commit();
+    s.commit_header(tx, header);
 }
 
 bool Vault::remove(std::string_view service, std::string_view name) {
@@ -499,8 +501,7 @@ bool Vault::remove(std::string_view service, std::string_view name) {
     s.store->erase(old->record_id);
     xor_into(header.manifest, s.entry_of(*old));
     header.record_count -= 1;
-    s.store_header(header);
-    tx.commit();
+    s.commit_header(tx, header);
     return true;
 }
 
@@ -599,8 +600,7 @@ std::size_t Vault::record_uses(std::int64_t coarseness) {
         ++written;
     }
     if (written > 0) {
-        s.store_header(header);
-        tx.commit();
+        s.commit_header(tx, header);
     }
     s.uses.clear();
     return written;

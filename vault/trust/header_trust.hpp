@@ -52,7 +52,8 @@ class HeaderTrust {
     // Once the header's MAC verified under vault_key: refuses a key that is
     // not the committed one, then takes the header as seen.
     void accept(const Header& header, std::span<const std::uint8_t> vault_key);
-    // A header this Vault wrote.
+    // A header this Vault wrote, once its transaction committed (a failed
+    // commit is no state the store holds).
     void wrote(const Header& header);
     // Stores what was seen in the anchor, when it is newer than what was
     // stored (at open, on slot changes, when the Vault closes).

@@ -283,6 +283,25 @@ sed -i "s/^admin = .*/admin = \"$legacy_identity\"/" "$HOME/cfg/legacy-host.toml
 [[ $(legacy_host get old v) == old ]] || fail "the pinned host cannot read the signed vault"
 ok "a vault made before signing: an unpinned host reads it, a pinned one is refused until vault sign; then a host pinned to its new identity reads it, one pinned to another is refused"
 
+# 5. A write whose COMMIT fails (here a deferred trigger of the DBA's, as a
+# failover or a serialization failure would) is not a state the host has
+# seen: its retry in the same process writes on, where counting the failed
+# header as seen refused the vault as rolled back.
+step="retrying a write whose commit failed"
+dba -c "CREATE SEQUENCE tresor.fail_once;
+        CREATE FUNCTION tresor.fail_first_commit() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS
+          \$\$ BEGIN IF nextval('tresor.fail_once') = 1 THEN RAISE EXCEPTION 'the first commit fails'; END IF; RETURN NULL; END \$\$;
+        CREATE CONSTRAINT TRIGGER fail_first AFTER UPDATE ON tresor.tresor_vaults
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tresor.fail_first_commit()"
+"$client" "$conninfo user=tresor_admin" prod "$HOME/host2.key" write 2 retried \
+    > "$dir/retried.acks" 2> "$dir/client.retried" ||
+    fail "the retry after a failed commit: $(cat "$dir/client.retried")"
+[[ $(dba -c "SELECT last_value FROM tresor.fail_once") -ge 3 ]] || fail "no commit failed"
+dba -c "DROP TRIGGER fail_first ON tresor.tresor_vaults; DROP FUNCTION tresor.fail_first_commit(); DROP SEQUENCE tresor.fail_once"
+"$client" "$conninfo user=tresor_admin" prod "$HOME/host2.key" check < "$dir/retried.acks" > "$dir/check" ||
+    fail "after the retried writes: $(tail -3 "$dir/check")"
+ok "a write whose COMMIT failed is retried by the same host and succeeds (the failed header is not taken as seen)"
+
 step="writing from $writers hosts at once"
 t0=$(ms)
 pids=()
