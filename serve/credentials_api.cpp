@@ -66,11 +66,16 @@ json describe(const Entry& e) {
             {"expires_at", unix_time(e.expires_at)}};
 }
 
-// The entry as stored, for the response to a write.
-ApiResponse written(int status, Store& server, const Key& key) {
+// The entry as stored, for the response to a write. A token that may not
+// read metadata learns only the id of what it wrote (docs/API.md): its own
+// writes must not tell it what an entry held before (created_at, type,
+// description) or that one existed.
+ApiResponse written(int status, Store& server, const Key& key, bool may_read) {
     const std::optional<Entry> e = server.entry(key);
-    return e ? ApiResponse{status, text(describe(*e))}
-             : error(500, "credential store failed: the entry written is gone");
+    if (!e) {
+        return error(500, "credential store failed: the entry written is gone");
+    }
+    return {status, text(may_read ? describe(*e) : json{{"id", public_id(e->id)}})};
 }
 
 std::vector<Entry> visible_entries(Store& store) {
@@ -153,8 +158,12 @@ Scopes store_scopes(const std::vector<std::string>& api_scopes) {
 
 class Call {
   public:
-    Call(Store& server, Store handle, json body)
-        : server_(server), handle_(std::move(handle)), body_(std::move(body)) {}
+    // may_read: the token also holds credentials:read.
+    Call(Store& server, Store handle, json body, bool may_read)
+        : server_(server),
+          handle_(std::move(handle)),
+          body_(std::move(body)),
+          may_read_(may_read) {}
 
     ApiResponse create() {
         const bool seed_002 = body_.contains("key") || body_.contains("service");
@@ -169,11 +178,14 @@ class Call {
         if (service == kSessionService) {
             return error(400, "service " + std::string(kSessionService) + " is reserved");
         }
-        if (server_.entry({service, name})) {
+        // A 409 would tell a store-only token that the name is taken: for
+        // it, a POST stores (replaces) as `tresor set` does, and the answer
+        // is the same either way. A token that can list learns nothing new.
+        if (may_read_ && server_.entry({service, name})) {
             return error(409, "a credential with this service and name exists");
         }
         handle_.set({service, name}, value, options_from(body_, SecretType::api_key));
-        return written(201, server_, {service, name});
+        return written(201, server_, {service, name}, may_read_);
     }
 
     ApiResponse list() {
@@ -220,7 +232,7 @@ class Call {
             value = std::move(*kept);
         }
         handle_.set(key, value, options);
-        return written(200, server_, key);
+        return written(200, server_, key, may_read_);
     }
 
     ApiResponse remove(std::string_view id) {
@@ -236,6 +248,7 @@ class Call {
     Store& server_;
     Store handle_;
     json body_;
+    bool may_read_;
 };
 
 }  // namespace
@@ -274,7 +287,9 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
                 return error(400, "request body is not a JSON object");
             }
         }
-        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body));
+        const bool may_read =
+            std::find(api_scopes->begin(), api_scopes->end(), kScopeRead) != api_scopes->end();
+        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body), may_read);
         if (collection) {
             return m == "POST" ? call.create() : call.list();
         }

@@ -670,6 +670,18 @@ BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_others_could_write) {
     BOOST_TEST(contains(r.err, "writable by group or others"), r.err);
 }
 
+// Issue 20: stdin has the file's bound (16 MiB); it was read without one
+// (`</dev/zero` died of bad_alloc at about 1 GiB).
+BOOST_AUTO_TEST_CASE(import_from_an_endless_stdin_stops_at_16_mib) {
+    Cli cli(kMemory);
+    const ProcessResult r = run_process(
+        {"/bin/sh", "-c", "exec \"$0\" --config \"$1\" import --dotenv - --service s </dev/zero",
+         TRESOR_CLI, cli.config.string()},
+        "", {{"HOME", cli.home.path().string()}});
+    BOOST_TEST(r.exit_status == 5, r.err);
+    BOOST_TEST(contains(r.err, "cannot read stdin: more than 16777216 bytes"), r.err);
+}
+
 BOOST_AUTO_TEST_CASE(import_into_an_abi_1_0_plugin_goes_one_by_one) {
     // The failing plugin has an ABI 1.0 table (no set_many): it loads, and
     // the batch reaches its set(), which fails as configured.
