@@ -6,6 +6,7 @@
 #include "cli/format.hpp"
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
+#include "core/clock.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -101,7 +102,7 @@ void take_fields(const std::vector<std::string>& fields, Attributes& attributes)
 // success and lose it, and the epoch itself is the vault's "never expires".
 Timestamp parse_expiry(const std::string& text) {
     const Timestamp expires_at = parse_time(text);
-    if (expires_at <= std::chrono::system_clock::now()) {
+    if (expires_at <= core::now()) {
         throw Error(ErrorCode::invalid_argument,
                     "--expires " + format_time(expires_at) + " is in the past");
     }

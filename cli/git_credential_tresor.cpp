@@ -15,6 +15,7 @@
 #include "cli/format.hpp"
 #include "cli/git_credential.hpp"
 #include "cli/secret_io.hpp"
+#include "core/clock.hpp"
 #include "platform/process.hpp"
 
 namespace tresor::cli {
@@ -80,7 +81,7 @@ void store_credential(Store& store, const GitCredential& request) {
     options.label = "git credential";
     if (request.password_expiry_utc) {
         const Timestamp expiry{std::chrono::seconds(*request.password_expiry_utc)};
-        if (expiry <= std::chrono::system_clock::now()) {
+        if (expiry <= core::now()) {
             return;  // already expired: it could never be read back
         }
         options.expires_at = expiry;

@@ -116,6 +116,25 @@ test('a vault written here is read by the tresor CLI', async (t) => {
   assert.equal(out.toString().trimEnd(), 'written by node');
 });
 
+// Issue 22, finding 1: an expiry past a Date's range (git can store
+// INT64_MAX seconds) was an Invalid Date; it is the latest Date.
+test('a far-future expiry lists as a valid Date', async (t) => {
+  const config = writeConfig(privateDir(t), 'vault');
+  const helper = require('node:path').join(require('node:path').dirname(tresorCli),
+    'git-credential-tresor');
+  for (const [host, expiry] of [['far.example', '9223372036854775807'], ['git.example', '9999999999']]) {
+    execFileSync(helper, ['--config', config, 'store'], {
+      input: `protocol=https\nhost=${host}\nusername=u\npassword=p\npassword_expiry_utc=${expiry}\n`,
+      env: process.env,
+    });
+  }
+  const secrets = new Secrets({ config });
+  const [far] = await secrets.list('git:https://far.example');
+  assert.equal(far.expiresAt.getTime(), 8.64e15);
+  const [git] = await secrets.list('git:https://git.example');
+  assert.equal(git.expiresAt.toISOString(), '2286-11-20T17:46:39.000Z');
+});
+
 test('without libtresor every call rejects with a clear error', () => {
   const script = `
     const { secrets } = require(${JSON.stringify(packageDir)});

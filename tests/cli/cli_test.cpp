@@ -281,6 +281,19 @@ BOOST_AUTO_TEST_CASE(an_expiry_that_is_not_in_the_future_is_refused) {
     BOOST_TEST(!std::filesystem::exists(cli.home.path() / "vault.db"));
 }
 
+// Issue 22, finding 1: compared with system_clock's nanoseconds, a time after
+// 2262-04-11 wrapped negative and "9999-12-31", a common "never", was "in the
+// past".
+BOOST_AUTO_TEST_CASE(a_far_future_expiry_is_the_future) {
+    Cli cli(kVault);
+    const ProcessResult set =
+        cli.run({"set", "s", "n", "--expires", "9999-12-31T23:59:59Z"}, "v\n", kPassword);
+    BOOST_TEST(set.exit_status == 0, set.err);
+    BOOST_TEST(cli.run({"get", "s", "n"}, "", kPassword).out == "v\n");
+    const ProcessResult json = cli.run({"ls", "s", "--json"}, "", kPassword);
+    BOOST_TEST(contains(json.out, "\"expires_at\":\"9999-12-31T23:59:59Z\""), json.out);
+}
+
 // Issue 15, finding 11: a stored name or label could forge lines on the
 // terminal of whoever lists or asks for it.
 BOOST_AUTO_TEST_CASE(control_characters_in_names_and_labels_are_escaped_for_terminals) {

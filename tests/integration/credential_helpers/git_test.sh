@@ -80,6 +80,20 @@ if tresor get git-oauth-refresh:https://oauth.example carol > /dev/null 2>&1; th
 fi
 ok "password_expiry_utc becomes the entry's expiry, oauth_refresh_token is kept beside it"
 
+step="far-future expiries (issue 22, finding 1)"
+# git's own test value and INT64_MAX: compared in nanoseconds they wrapped
+# negative and the helper dropped the credential without a word.
+for expiry in 9999999999 9223372036854775807; do
+    printf 'protocol=https\nhost=far.example\nusername=dave\npassword=far-pw\npassword_expiry_utc=%s\n' \
+        "$expiry" | git-credential-tresor store
+    answer=$(printf 'protocol=https\nhost=far.example\n' | git-credential-tresor get)
+    [[ $answer == *"password=far-pw"* && $answer == *"password_expiry_utc=$expiry"* ]] ||
+        fail "expiry $expiry: get answered '$answer'"
+done
+tresor ls git:https://far.example --json | grep -q '"expires_at":"+292277026596-12-04T15:30:07Z"' ||
+    fail "INT64_MAX listed as $(tresor ls git:https://far.example --json)"
+ok "password_expiry_utc 9999999999 and INT64_MAX are stored, answered and listed"
+
 step="a locked vault"
 printf 'protocol=https\nhost=git.example\nusername=alice\npassword=first-pw\n' | git credential approve
 echo locked-answer > "$ASKPASS_ANSWER"
