@@ -41,8 +41,8 @@ BOOST_AUTO_TEST_CASE(times_take_rfc_3339_fractions_and_nothing_after) {
     BOOST_TEST(format_time(parse_time("2027-01-31t12:30:05z")) == "2027-01-31T12:30:05Z");
     BOOST_TEST(format_time(parse_time("2028-02-29")) == "2028-02-29T00:00:00Z");
     for (const char* bad : {"2031-02-30", "2027-02-29", "2027-01-31T12:00:00Zjunk",
-                            "2027-01-31T12:00:00Z ", "2027-01-31T12:00:00.Z",
-                            "2027-01-31T12:00.5Z", "2027-01-31T12:00:00+01:00Z", "2027-04-31"}) {
+                            "2027-01-31T12:00:00Z ", "2027-01-31T12:00:00.Z", "2027-01-31T12:00.5Z",
+                            "2027-01-31T12:00:00+01:00Z", "2027-04-31"}) {
         BOOST_CHECK_THROW((void)parse_time(bad), tresor::Error);
     }
 }
