@@ -3,6 +3,7 @@
 // misses, metadata, and errors carrying tresor's status and message.
 const assert = require('node:assert/strict');
 const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const test = require('node:test');
 
 const { packageDir, privateDir, writeConfig, tresorCli } = require('./helpers');
@@ -67,17 +68,44 @@ test('list gives metadata, never values', async (t) => {
   assert.equal((await secrets.list()).length, 3);
 });
 
-test('bad arguments are TypeErrors, and a NUL never cuts a key short', async (t) => {
+// Issue 22, finding 4: Bun throws a bad argument at once, as a TypeError
+// with a code; a rejected promise would slip past code ported from Bun that
+// catches around the call.
+test('bad arguments throw TypeErrors at once, and a NUL never cuts a key short', async (t) => {
   const secrets = memoryStore(t);
   await secrets.set('svc', 'a', 'must stay unread');
-  await assert.rejects(secrets.get('svc', 'a\0b'), { name: 'TypeError', message: /NUL/ });
-  await assert.rejects(secrets.get({ service: 'svc' }), { name: 'TypeError', message: /name/ });
-  await assert.rejects(secrets.get(42, 'a'), { name: 'TypeError', message: /service/ });
-  await assert.rejects(secrets.set('svc', 'a', 42), { name: 'TypeError', message: /value/ });
-  await assert.rejects(secrets.set({ service: 'svc', name: 'a' }), { name: 'TypeError' });
+  const type = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
+  assert.throws(() => secrets.get('svc', 'a\0b'), { ...type, code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => secrets.get('s\0vc', 'a'), { message: /service.*NUL/ });
+  assert.throws(() => secrets.get({ service: 'svc' }), { ...type, message: /name/ });
+  assert.throws(() => secrets.get(42, 'a'), { ...type, message: /service/ });
+  assert.throws(() => secrets.set('svc', 'a', 42), { ...type, message: /value/ });
+  assert.throws(() => secrets.set({ service: 'svc', name: 'a' }), type);
+  assert.throws(() => secrets.delete({ service: 'svc', name: '' }), type);
+  assert.throws(() => secrets.getBuffer(), type);
   assert.equal(await secrets.get('svc', 'a'), 'must stay unread');
-  const cut = new Secrets({ config: writeConfig(privateDir(t), 'memory') + '\0ignored' });
-  await assert.rejects(cut.get('svc', 'a'), { name: 'TypeError', message: /config.*NUL/ });
+  const cut = writeConfig(privateDir(t), 'memory') + '\0ignored';
+  assert.throws(() => new Secrets({ config: cut }), { name: 'TypeError', message: /config.*NUL/ });
+});
+
+// Issue 22, finding 4: the core and the CLI apply the config's
+// default_service to a call without one; so does the package now.
+test('an omitted or empty service is the config default_service', async (t) => {
+  const dir = privateDir(t);
+  const config = writeConfig(dir, 'vault');
+  const toml = fs.readFileSync(config, 'utf8');
+  fs.writeFileSync(config, `default_service = "my-app"\n${toml}`, { mode: 0o600 });
+  const secrets = new Secrets({ config });
+  await secrets.set({ name: 'alice', value: 'from node' });
+  assert.equal(await secrets.get('my-app', 'alice'), 'from node');
+  assert.equal(await secrets.get({ service: '', name: 'alice' }), 'from node');
+  assert.equal(await secrets.get(null, 'alice'), 'from node');
+  const out = execFileSync(tresorCli, ['--config', config, 'get', 'my-app', 'alice'], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.equal(out.toString(), 'from node\n');
+  assert.equal(await secrets.delete({ name: 'alice' }), true);
 });
 
 test('a config error rejects with its code and message', async (t) => {
