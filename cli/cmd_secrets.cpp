@@ -144,6 +144,12 @@ void add_set(CLI::App& app, Context& ctx) {
         const Key key = args->key();
         const Secret secret = read_secret_input("Secret for " + display_key(key) + ": ", *raw);
         ctx.store().set(key, secret, *options);
+        if (secret.empty()) {
+            // `printf %s "$TOKEN" | tresor set ...` with TOKEN unset: an
+            // empty value is a value, but rarely the one meant.
+            std::cerr << "tresor: warning: stored an empty secret for " << display_key(key)
+                      << " (was the input empty by mistake, e.g. an unset variable?)\n";
+        }
     });
 }
 

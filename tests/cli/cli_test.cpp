@@ -91,6 +91,18 @@ BOOST_AUTO_TEST_CASE(config_errors_exit_2_with_file_line_and_column) {
     BOOST_TEST(contains(unknown.err, "unknown plugin 'vaultt'; available:"), unknown.err);
 }
 
+// Issue 22, finding 13: `printf %s "$TOKEN" | tresor set` with TOKEN unset
+// stored an empty secret without a word.
+BOOST_AUTO_TEST_CASE(an_empty_secret_from_stdin_is_stored_with_a_warning) {
+    Cli cli(kMemory);
+    for (const char* input : {"", "\n"}) {
+        const ProcessResult set = cli.run({"set", "svc", "empty"}, input);
+        BOOST_TEST(set.exit_status == 0);
+        BOOST_TEST(contains(set.err, "warning: stored an empty secret for svc/empty"), set.err);
+    }
+    BOOST_TEST(cli.run({"set", "svc", "full"}, "v\n").err.empty());
+}
+
 BOOST_AUTO_TEST_CASE(set_reads_stdin_and_get_of_a_missing_key_exits_1) {
     Cli cli(kMemory);
     BOOST_TEST(cli.run({"set", "svc", "name"}, "value\n").exit_status == 0);
