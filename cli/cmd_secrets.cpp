@@ -122,7 +122,8 @@ void add_set(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--label", options->label, "Human-readable label");
     cmd->add_option("--description", options->description, "What the secret is for");
-    cmd->add_option("--expires", *expires, "Expiry time, ISO 8601 (2027-01-31T12:00:00Z)");
+    cmd->add_option("--expires", *expires,
+                    "Expiry time, RFC 3339 / ISO 8601 (2027-01-31T12:00:00Z)");
     cmd->add_flag("--raw", *raw, "Keep a trailing newline from stdin");
     auto fields = std::make_shared<std::vector<std::string>>();
     cmd->add_option("--username", options->attributes["username"], "basic_auth: the user name");

@@ -24,6 +24,34 @@ namespace {
 constexpr const char* kUsage =
     "usage: git-credential-tresor [--config FILE] [--backend NAME] get|store|erase\n";
 
+// --help, and the man page built from it (cmake/help_to_man.sh).
+constexpr const char* kHelp =
+    "git-credential-tresor - git's credential helper over the tresor secret store\n"
+    "Usage: git-credential-tresor [--config FILE] [--backend NAME] get|store|erase\n"
+    "\n"
+    "Set it up with: git config --global credential.helper tresor\n"
+    "git runs it with a request of key=value lines on stdin (git-credential(1)).\n"
+    "\n"
+    "Actions:\n"
+    "  get     answer username, password (or authtype and credential),\n"
+    "          password_expiry_utc and oauth_refresh_token when stored\n"
+    "  store   keep the credential: service git:<protocol>://<host>[/<path>],\n"
+    "          name the username (<empty> for an empty one), value the password\n"
+    "  erase   remove it (only while it still holds a password git sends)\n"
+    "  Other actions are ignored, as git asks of helpers.\n"
+    "\n"
+    "Options:\n"
+    "  --config FILE    tresor's config file (default: the discovery of tresor)\n"
+    "  --backend NAME   use only this backend (or plugin); also $TRESOR_BACKEND\n"
+    "  -h, --help       print this help and exit\n"
+    "\n"
+    "A store that cannot answer (locked, unreachable) makes get print nothing and\n"
+    "exit 0, so git asks the person; the reason goes to stderr. store and erase\n"
+    "exit with tresor's status: 0 ok, 2 usage or config error, 3 backend\n"
+    "unavailable or locked, 4 authentication failed, access denied or data\n"
+    "corrupt, 5 other error. Passwords are never on the command line.\n"
+    "Mappings and limits: docs/INTEGRATIONS.md.\n";
+
 std::int64_t unix_seconds(Timestamp t) {
     return t.time_since_epoch().count();
 }
@@ -206,6 +234,10 @@ int main(int argc, char** argv) {
     tresor::platform::forbid_core_dumps();
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
+    if (action == kHelpAction) {
+        std::cout << kHelp;
+        return kExitOk;
+    }
     if (action.empty()) {
         std::cerr << kUsage;
         return kExitUsage;

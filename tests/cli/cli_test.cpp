@@ -63,6 +63,33 @@ BOOST_AUTO_TEST_CASE(each_subcommand_has_help_with_an_example) {
     }
 }
 
+// Issue 22, finding 16: `tresor` alone and `tresor help` said only "A
+// subcommand is required"; `tresor backends` did not say which config it
+// read; the helpers' --help exited 2.
+BOOST_AUTO_TEST_CASE(help_alone_help_subcommand_and_the_helpers_help) {
+    Cli cli(kMemory);
+    const ProcessResult alone = cli.run({});
+    BOOST_TEST(alone.exit_status == 2);
+    const ProcessResult help = cli.run({"--help"});
+    BOOST_TEST(alone.out == help.out, alone.out);
+    BOOST_TEST(cli.run({"help"}).out == help.out);
+    BOOST_TEST(cli.run({"help"}).exit_status == 0);
+    const ProcessResult init = cli.run({"help", "vault", "init"});
+    BOOST_TEST(init.exit_status == 0);
+    BOOST_TEST(init.out == cli.run({"vault", "init", "--help"}).out);
+    BOOST_TEST(contains(init.out, "Usage: tresor vault init"), init.out);
+    BOOST_TEST(cli.run({"help", "nope"}).exit_status == 2);
+    const ProcessResult backends = cli.run({"backends"});
+    BOOST_TEST(contains(backends.out, "config: " + cli.config.string() + "\n"), backends.out);
+    const auto bin = std::filesystem::path(TRESOR_CLI).parent_path();
+    for (const char* helper : {"git-credential-tresor", "docker-credential-tresor"}) {
+        const ProcessResult r = run_process({(bin / helper).string(), "--help"}, "");
+        BOOST_TEST(r.exit_status == 0, helper);
+        BOOST_TEST(r.out.starts_with(std::string(helper) + " - "), r.out);
+        BOOST_TEST(contains(r.out, "Usage: " + std::string(helper)), r.out);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(version_is_printed) {
     const ProcessResult r = Cli(kMemory).run({"--version"});
     BOOST_TEST(r.exit_status == 0);

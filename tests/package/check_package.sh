@@ -23,6 +23,10 @@ test -x "$prefix/bin/git-credential-tresor"
 test -x "$prefix/bin/docker-credential-tresor"
 test -f "$libdir/tresor/plugins/tresor-memory.so"
 test -f "$prefix/include/tresor/store.hpp"
+# Man pages made from --help (issue 22).
+for page in tresor git-credential-tresor docker-credential-tresor; do
+    test -f "$prefix/share/man/man1/$page.1"
+done
 unset LD_LIBRARY_PATH TRESOR_LIBRARY
 
 echo "== find_package(tresor)"
@@ -57,6 +61,8 @@ mount -t overlay overlay -o "lowerdir=/etc,upperdir=$work/etc-upper,workdir=$wor
 mount -t tmpfs -o mode=755 tmpfs /usr/local
 cmake --install "$build_dir" > "$work/install.log"
 grep -q "Ran ldconfig" "$work/install.log" || { cat "$work/install.log"; exit 1; }
+[[ $(man -w tresor) == /usr/local/share/man/man1/tresor.1 ]]
+echo "man tresor: $(man -w tresor)"
 export PKG_CONFIG_PATH=/usr/local/lib/pkgconfig
 g++ -std=c++20 ${CXXFLAGS:-} "$consumer_src/consumer.cpp" -o "$work/system-consumer" \
     $(pkg-config --cflags --libs tresor | sed 's/ -Wl,-rpath,[^ ]*//') ${LDFLAGS:-}
