@@ -184,6 +184,14 @@ def main():
             sys.exit(f"{what}: no way to run a {language} snippet; mark it <!-- snippet: skip: ... -->")
         print(f"ok - {what}")
         ran += 1
+    # What pip left in the checkout's python/ must be ignored by git.
+    copy = checkout / "python"
+    made = [p.relative_to(checkout) for p in copy.rglob("*")
+            if p.is_file() and not (SOURCE / p.relative_to(checkout)).exists()]
+    for path in made:
+        if subprocess.run(["git", "-C", str(SOURCE), "check-ignore", "-q", "--no-index", str(path)]).returncode != 0:
+            sys.exit(f"pip left {path} in the checkout, and .gitignore does not ignore it")
+    print(f"ok - the {len(made)} files pip left in python/ are ignored by git")
     print(f"README snippets: {ran} ran, {skipped} skipped, all passed")
 
 
