@@ -48,11 +48,9 @@ constexpr const char* kHelp =
     "  erase     read the server URL, remove its credential\n"
     "  list      print {\"<ServerURL>\": \"<Username>\", ...}\n"
     "  version   print the version\n"
-    "\n"
-    "Options:\n"
-    "  --config FILE    tresor's config file (default: the discovery of tresor)\n"
-    "  --backend NAME   use only this backend (or plugin); also $TRESOR_BACKEND\n"
-    "  -h, --help       print this help and exit\n"
+    "\n";
+// Then kHelperOptionsHelp (cli/context.hpp), then:
+constexpr const char* kHelpEnd =
     "\n"
     "A failure is one line on stdout and exit status 1, with the protocol's texts\n"
     "(\"credentials not found in native keychain\" also when the store cannot\n"
@@ -213,7 +211,7 @@ int main(int argc, char** argv) {
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
     if (action == kHelpAction) {
-        std::cout << kHelp;
+        std::cout << kHelp << kHelperOptionsHelp << kHelpEnd;
         return kExitOk;
     }
     if (action.empty()) {

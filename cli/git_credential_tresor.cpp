@@ -39,11 +39,9 @@ constexpr const char* kHelp =
     "          name the username (<empty> for an empty one), value the password\n"
     "  erase   remove it (only while it still holds a password git sends)\n"
     "  Other actions are ignored, as git asks of helpers.\n"
-    "\n"
-    "Options:\n"
-    "  --config FILE    tresor's config file (default: the discovery of tresor)\n"
-    "  --backend NAME   use only this backend (or plugin); also $TRESOR_BACKEND\n"
-    "  -h, --help       print this help and exit\n"
+    "\n";
+// Then kHelperOptionsHelp (cli/context.hpp), then:
+constexpr const char* kHelpEnd =
     "\n"
     "A store that cannot answer (locked, unreachable) makes get print nothing and\n"
     "exit 0, so git asks the person; the reason goes to stderr. store and erase\n"
@@ -235,7 +233,7 @@ int main(int argc, char** argv) {
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
     if (action == kHelpAction) {
-        std::cout << kHelp;
+        std::cout << kHelp << kHelperOptionsHelp << kHelpEnd;
         return kExitOk;
     }
     if (action.empty()) {

@@ -80,7 +80,7 @@ class TresorKeyring(KeyringBackend):
         super().__init__()
         self._lock = threading.Lock()
         self._opened = None  # (config, Store): a copy by with_properties may change config
-        self._alone = None  # picked above the chainer: asks _fallbacks() on a miss
+        self._alone = None  # picked above the chainer: a miss asks _fallbacks()
 
     def _store(self):
         with self._lock:
@@ -88,10 +88,19 @@ class TresorKeyring(KeyringBackend):
                 self._opened = (self.config, tresor.Store(self.config))
             return self._opened[1]
 
-    def _others(self):
+    def _from_tresor_or_others(self, read, ask):
+        """read(store) from tresor's chain; on a miss, ask(backend) of the
+        other backends in turn, when keyring picked tresor alone."""
+        found = self._read(read)
+        if found is not None:
+            return found
         if self._alone is None:
             self._alone = not _keychain_in_session()
-        return _fallbacks() if self._alone else []
+        for other in _fallbacks() if self._alone else []:
+            found = ask(other)
+            if found is not None:
+                return found
+        return None
 
     def _read(self, read):
         try:
@@ -102,14 +111,10 @@ class TresorKeyring(KeyringBackend):
             raise errors.KeyringError(str(e)) from None
 
     def get_password(self, service, username):
-        password = self._read(lambda store: store.get(service, username))
-        if password is not None:
-            return password
-        for other in self._others():
-            password = other.get_password(service, username)
-            if password is not None:
-                return password
-        return None
+        return self._from_tresor_or_others(
+            lambda store: store.get(service, username),
+            lambda other: other.get_password(service, username),
+        )
 
     def get_credential(self, service, username):
         """The credential of `username`, or without one (pip asks so for an
@@ -118,14 +123,10 @@ class TresorKeyring(KeyringBackend):
         if username is not None:
             password = self.get_password(service, username)
             return SimpleCredential(username, password) if password is not None else None
-        credential = self._read(lambda store: _newest_credential(store, service))
-        if credential is not None:
-            return credential
-        for other in self._others():
-            credential = other.get_credential(service, None)
-            if credential is not None:
-                return credential
-        return None
+        return self._from_tresor_or_others(
+            lambda store: _newest_credential(store, service),
+            lambda other: other.get_credential(service, None),
+        )
 
     def set_password(self, service, username, password):
         try:
