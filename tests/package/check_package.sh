@@ -46,6 +46,20 @@ TRESOR_PLUGIN_PATH=$libdir/tresor/plugins "$prefix/bin/tresor" --backend memory 
     grep -q "^memory "
 passed=$((passed + 1))
 
+echo "== systemd units"
+# The credential socket's units (issue 27): the service runs the tresor of
+# this prefix, and systemd itself finds nothing to say about either unit.
+units=$prefix/lib/systemd/system
+grep -qx "ExecStart=$prefix/bin/tresor --config /etc/tresor/config.toml credential-socket" \
+    "$units/tresor-credentials.service"
+verify=$(systemd-analyze verify --man=no "$units/tresor-credentials.socket" \
+    "$units/tresor-credentials.service" 2>&1)
+if [[ -n "$verify" ]]; then
+    echo "$verify" >&2
+    exit 1
+fi
+passed=$((passed + 1))
+
 if [[ $(id -u) != 0 ]] || ! command -v unshare > /dev/null; then
     echo "skipped: the default prefix (/usr/local) needs root and unshare"
     echo "package: $passed passed, 0 failed"
