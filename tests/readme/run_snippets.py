@@ -20,7 +20,8 @@ as the CMakeLists.txt of a project whose app.cpp is that cpp snippet; js with
 node.
 
 The placeholders a reader supplies: $TOKEN, $PASSWORD and
-$TRESOR_VAULT_PASSWORD, a .env file for `tresor import`, and
+$TRESOR_VAULT_PASSWORD, a .env file for `tresor import`, a key file and a
+./server that checks what `tresor exec` handed it, and
 https://api.example.com/, which becomes a loopback server recording the
 Authorization header it is sent. pip and npm run offline (PIP_NO_INDEX,
 npm's offline mode): the README's install commands must need no download.
@@ -119,6 +120,14 @@ def main():
     shutil.copytree(SOURCE / "python", checkout / "python", ignore=shutil.ignore_patterns("build", "*.egg-info"))
     (checkout / "build").symlink_to(BUILD)
     (checkout / ".env").write_text("DB_URL=postgres://app@db.example/app\n")
+    key = "-----BEGIN PRIVATE KEY-----\nreadme example\n-----END PRIVATE KEY-----\n"
+    (checkout / "tls-key.pem").write_text(key)
+    program = checkout / "server"
+    program.write_text(f"""#!/bin/bash
+[[ $APP_API_KEY == "{PLACEHOLDER_ENV['TOKEN']}" ]] || {{ echo "APP_API_KEY is '$APP_API_KEY'"; exit 1; }}
+[[ $TLS_KEY == /proc/self/fd/* && $(cat "$TLS_KEY"; echo .) == "{key}." ]] || {{ echo "TLS_KEY: $TLS_KEY"; exit 1; }}
+""")
+    program.chmod(0o755)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
