@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/credential.hpp"
+#include "tests/support/doc_text.hpp"
 #include "tests/support/test_support.hpp"
 #include "tresor/store.hpp"
 
@@ -175,6 +176,16 @@ BOOST_AUTO_TEST_CASE(attributes_travel_as_sorted_json_and_garbage_is_corrupt) {
                "{\"B\":\"x\",\"a\":\"y\",\"username\":\"a\\\"l\\\\i/c\xc3\xa9\"}");
     BOOST_TEST(encode_attributes({{"k", "\xf0\x9f\x94\x91"}, {"\xc3\xa9", "1"}}) ==
                "{\"k\":\"\xf0\x9f\x94\x91\",\"\xc3\xa9\":\"1\"}");
+    // Issue 22, finding 20: the worked example of docs/VAULT-FORMAT.md, read
+    // from the document, is what the writer produces for its fields.
+    const auto example = tresor::test::doc_example(tresor::test::doc_section(
+        tresor::test::doc_text("VAULT-FORMAT.md"), "Worked example: a typed record, once used"));
+    const tresor::Attributes fields = {{"client_id", "ci \"tresor\" \\ \xc3\xa9/1"},
+                                       {"scopes", "repo read:org"},
+                                       {"token_url", "https://example.com/oauth/token"}};
+    BOOST_REQUIRE(example.count("attributes"));
+    BOOST_TEST(encode_attributes(fields) == example.at("attributes"));
+    BOOST_TEST((decode_attributes(example.at("attributes"), "b") == fields));
     for (const char* bad : {"{", "[]", R"({"a":1})", "null"}) {
         BOOST_CHECK_EXCEPTION((void)decode_attributes(bad, "b"), Error,
                               [](const Error& e) { return e.code() == ErrorCode::corrupt; });
