@@ -194,9 +194,11 @@ exec 5>&-
 # reachable: the peer's uid is checked on each connection.
 if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
     chmod 755 "$tmp" "$tmp/run" && chmod 666 "$sock"
-    # curl exits 52 (empty reply) or 56 (reset) when it connected (the file
-    # mode let it) and the server closed the connection on seeing its uid;
-    # 7 would mean it never connected, and 0 that it was served.
+    # curl exits 52 (empty reply), 55 (send failed: the server closed before
+    # curl had written its request, seen under load on a fresh Debian 12
+    # root) or 56 (reset) when it connected (the file mode let it) and the
+    # server closed the connection on seeing its uid; 7 would mean it never
+    # connected, and 0 that it was served.
     # A connect that fails outright (7) is retried; it proves nothing either
     # way. (It was seen for seconds at a time right after the 1,000-connection
     # flood, which therefore comes after this check.)
@@ -208,7 +210,7 @@ if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
         ((rc == 7)) || break
         sleep 1
     done
-    check "other user connects but is refused (curl exit $rc)" 1 "$([[ $rc == 52 || $rc == 56 ]] && echo 1)"
+    check "other user connects but is refused (curl exit $rc)" 1 "$([[ $rc == 52 || $rc == 55 || $rc == 56 ]] && echo 1)"
     chmod 700 "$tmp" "$tmp/run" && chmod 600 "$sock"
 else
     echo "skipped: other-user check needs root and setpriv"
