@@ -82,10 +82,12 @@ check "typed header" "Authorization: Basic $(printf 'alice:pw-VALUE2' | base64)"
 
 # Issue 22, finding 5: expiresAt in RFC 3339 (JavaScript's toISOString()
 # writes milliseconds), with offsets; nothing after it; real dates only.
+# The answers read below show metadata: a token that can also read (a
+# store-only one learns only the id, issue 20).
 js_time=$(node -e 'console.log(new Date(Date.UTC(2031, 0, 31, 12)).toISOString())')
-check "toISOString expiry" 201 "$(req POST /api/credentials "$writer" "$(body "{\"name\":\"js\",\"value\":\"v\",\"expiresAt\":\"$js_time\"}")")"
+check "toISOString expiry" 201 "$(req POST /api/credentials "$both" "$(body "{\"name\":\"js\",\"value\":\"v\",\"expiresAt\":\"$js_time\"}")")"
 check "toISOString seconds" 1927627200 "$(sed -n 's/.*"expires_at":\([0-9]*\).*/\1/p' "$tmp/body")"
-check "offset expiry" 201 "$(req POST /api/credentials "$writer" "$(body '{"name":"off","value":"v","expiresAt":"2031-01-31T14:00:00+02:00"}')")"
+check "offset expiry" 201 "$(req POST /api/credentials "$both" "$(body '{"name":"off","value":"v","expiresAt":"2031-01-31T14:00:00+02:00"}')")"
 check "offset seconds" 1927627200 "$(sed -n 's/.*"expires_at":\([0-9]*\).*/\1/p' "$tmp/body")"
 check "far-future expiry" 201 "$(req POST /api/credentials "$writer" "$(body '{"name":"far","value":"v","expiresAt":"9999-12-31T23:59:59Z"}')")"
 for bad in '"2031-01-31T12:00:00Zjunk"' '"2031-02-30"' '"2031-01-31T12:00:00.Z"' 'true' '1.5' '18446744073709551615'; do
@@ -101,10 +103,10 @@ check "unknown field stored nothing" 1 "$(T get default u >/dev/null 2>&1 || ech
 check "seed basic_auth" 201 "$(req POST /api/credentials "$writer" "$(body '{"name":"b","type":"basic_auth","username":"bob","password":"pw-VALUE4"}')")"
 b_id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$tmp/body")
 check "seed basic_auth header" "Authorization: Basic $(printf 'bob:pw-VALUE4' | base64)" "$(T header default b)"
-check "seed oauth2" 201 "$(req POST /credentials "$writer" "$(body '{"name":"o","type":"oauth2","clientId":"cid","clientSecret":"cs-VALUE5","tokenUrl":"https://auth.example/token","scopes":["read","write"]}')")"
+check "seed oauth2" 201 "$(req POST /credentials "$both" "$(body '{"name":"o","type":"oauth2","clientId":"cid","clientSecret":"cs-VALUE5","tokenUrl":"https://auth.example/token","scopes":["read","write"]}')")"
 check "seed oauth2 attributes" '{"client_id":"cid","scopes":"read write","token_url":"https://auth.example/token"}' "$(sed -n 's/.*"attributes":\({[^}]*}\).*/\1/p' "$tmp/body")"
 check "seed oauth2 value" cs-VALUE5 "$(T get default o)"
-check "seed jwt" 201 "$(req POST /credentials "$writer" "$(body '{"name":"j","type":"jwt","privateKey":"pk-VALUE6","algorithm":"RS256"}')")"
+check "seed jwt" 201 "$(req POST /credentials "$both" "$(body '{"name":"j","type":"jwt","privateKey":"pk-VALUE6","algorithm":"RS256"}')")"
 check "seed jwt attributes" '{"algorithm":"RS256","key":"private_key"}' "$(sed -n 's/.*"attributes":\({[^}]*}\).*/\1/p' "$tmp/body")"
 check "seed custom" 201 "$(req POST /credentials "$writer" "$(body '{"name":"c","type":"custom","headers":{"X-Key":"k-VALUE7","X-Id":"id-1"}}')")"
 check "seed custom header" $'X-Id: id-1\nX-Key: k-VALUE7' "$(T header default c)"
@@ -120,7 +122,7 @@ check "seed 004 path lists" 200 "$(req GET /credentials "$reader")"
 check "no such path" 404 "$(req GET /credentialsX "$reader")"
 
 # Issue 22, finding 8: only seed 002's service, name and key are trimmed.
-check "untrimmed value" 201 "$(req POST /api/credentials "$writer" "$(body '{"name":"sp","value":"  pass phrase  ","description":" d "}')")"
+check "untrimmed value" 201 "$(req POST /api/credentials "$both" "$(body '{"name":"sp","value":"  pass phrase  ","description":" d "}')")"
 check "value kept with its spaces" "[  pass phrase  ]" "[$(T get default sp --raw)]"
 check "description kept" 1 "$(grep -q '"description":" d "' "$tmp/body" && echo 1)"
 
