@@ -27,6 +27,20 @@ std::int64_t seconds(GVariant* properties, const char* name) {
         std::min<guint64>(value, std::numeric_limits<std::int64_t>::max()));
 }
 
+// An Attributes value; one of another type than "a{ss}" is taken as none.
+void read_attributes(GVariant* attributes, AttributeMap& into) {
+    if (attributes == nullptr || !g_variant_is_of_type(attributes, G_VARIANT_TYPE("a{ss}"))) {
+        return;
+    }
+    GVariantIter it;
+    g_variant_iter_init(&it, attributes);
+    const gchar* key = nullptr;
+    const gchar* value = nullptr;
+    while (g_variant_iter_next(&it, "{&s&s}", &key, &value)) {
+        into.emplace(key, value);
+    }
+}
+
 // A Properties.GetAll reply, "(a{sv})"; a property of another type than the
 // specification's is taken as absent.
 StoredItem item_from(const std::string& path, GVariant* reply) {
@@ -36,15 +50,7 @@ StoredItem item_from(const std::string& path, GVariant* reply) {
     const VariantRef attributes(
         g_variant_lookup_value(properties.get(), "Attributes", G_VARIANT_TYPE("a{ss}")),
         &g_variant_unref);
-    if (attributes != nullptr) {
-        GVariantIter it;
-        g_variant_iter_init(&it, attributes.get());
-        const gchar* key = nullptr;
-        const gchar* value = nullptr;
-        while (g_variant_iter_next(&it, "{&s&s}", &key, &value)) {
-            item.attributes.emplace(key, value);
-        }
-    }
+    read_attributes(attributes.get(), item.attributes);
     const gchar* label = nullptr;
     if (g_variant_lookup(properties.get(), "Label", "&s", &label) != FALSE) {
         item.label = label;
@@ -90,8 +96,22 @@ std::vector<std::string> search_items(const CollectionCalls& to,
 }
 
 std::vector<StoredItem> describe_items(const CollectionCalls& to,
-                                       const std::vector<std::string>& paths) {
+                                       const std::vector<std::string>& paths, Detail detail) {
     std::vector<StoredItem> items;
+    if (detail == Detail::to_choose && paths.size() == 1) {
+        PendingCall get(to.service, paths.front(), "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), "(v)",
+                        to.timeout, to.doing);
+        const VariantRef reply(get.take_if_answered(), &g_variant_unref);
+        if (reply != nullptr) {
+            GVariant* boxed = nullptr;
+            g_variant_get(reply.get(), "(v)", &boxed);
+            const VariantRef attributes(boxed, &g_variant_unref);
+            items.emplace_back().path = paths.front();
+            read_attributes(attributes.get(), items.back().attributes);
+        }
+        return items;
+    }
     std::deque<std::unique_ptr<PendingCall>> pending;
     std::size_t sent = 0;
     for (const std::string& path : paths) {

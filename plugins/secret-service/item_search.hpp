@@ -27,10 +27,20 @@ struct CollectionCalls {
 std::vector<std::string> search_items(const CollectionCalls& to,
                                       const std::vector<AttributeMap>& queries);
 
+// How much of each item to read.
+enum class Detail {
+    all,
+    // Only what picks the item that holds an entry's value (get): of a lone
+    // item only its attributes, by one Properties.Get, which costs the
+    // daemon less than a GetAll (its times and label choose nothing).
+    to_choose,
+};
+
 // Each item's attributes, label, times and lock state (one
 // Properties.GetAll each). An item the daemon no longer knows (removed since
 // the search) is left out.
 std::vector<StoredItem> describe_items(const CollectionCalls& to,
-                                       const std::vector<std::string>& paths);
+                                       const std::vector<std::string>& paths,
+                                       Detail detail = Detail::all);
 
 }  // namespace tresor::secret_service

@@ -341,9 +341,8 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
             return TRESOR_NOT_FOUND;
         }
         // The secrets are asked for with the items' properties, so the round
-        // trips overlap (one item: one GetSecrets beside one GetAll, as many
-        // calls as before the newest had to be chosen); only the chosen
-        // item's secret is decoded.
+        // trips overlap (a lone item: GetSecrets beside a Get of its
+        // attributes); only the chosen item's secret is decoded.
         std::vector<const gchar*> path_list;
         for (const std::string& path : paths) {
             path_list.push_back(path.c_str());
@@ -353,7 +352,8 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
                             g_variant_new("(^aoo)", path_list.data(),
                                           secret_service_get_session_dbus_path(c.service.get())),
                             "(a{o(oayays)})", c.options.timeout, doing);
-        const std::vector<StoredItem> described = describe_items(to, paths);
+        const std::vector<StoredItem> described =
+            describe_items(to, paths, tresor::secret_service::Detail::to_choose);
         const StoredItem* item = live(items_of(described, key->service, key->name), unix_now());
         const VariantRef secret_reply(secrets.take(), &g_variant_unref);
         if (item == nullptr) {
