@@ -226,6 +226,35 @@ for what, field, expect in [
     check(f"{what}: refused by set", result.returncode != 0 and expect in result.stderr.decode(),
           result.stderr.decode())
 
+# Botan is loaded only by what needs it: not by `get`, nor by an HS256 or
+# EdDSA token (libsodium's), but by an ES256 one.
+def loads_botan(*args):
+    result = subprocess.run([tresor, "--config", config, *args], capture_output=True,
+                            env={**env, "LD_DEBUG": "files"}, timeout=60)
+    return b"libbotan-2" in result.stderr
+
+
+run("set", "plain", "value", stdin=b"v")
+check("get does not load Botan", not loads_botan("get", "plain", "value"))
+check("an HS256 token does not load Botan", not loads_botan("header", "signer", "HS256-0"))
+check("an EdDSA token does not load Botan", not loads_botan("header", "signer", "plain"))
+check("an ES256 token loads Botan", loads_botan("header", "signer", "ES256-10"))
+
+# A tresor outside its build tree looks for the module where it is installed
+# (not here): ES256 fails, saying so; HS256 still signs.
+copy = os.path.join(home, "tresor-copy")
+with open(copy, "wb") as f:
+    f.write(read(tresor))
+os.chmod(copy, 0o755)
+moved = subprocess.run([copy, "--config", config, "header", "signer", "ES256-10"],
+                       capture_output=True, env=env, timeout=60)
+check("without the module: refused", moved.returncode != 0 and moved.stdout == b"" and
+      b"Botan 2 module, which cannot be loaded" in moved.stderr, moved.stderr)
+moved = subprocess.run([copy, "--config", config, "header", "signer", "HS256-0"],
+                       capture_output=True, env=env, timeout=60)
+check("without the module: HS256 signs", moved.returncode == 0 and
+      moved.stdout.startswith(b"Authorization: Bearer ey"), moved.stderr)
+
 # Metadata never holds the key.
 listing = run("ls", "--json").stdout
 check("ls --json holds no key", b"PRIVATE KEY" not in listing and
