@@ -25,7 +25,14 @@ std::span<const std::uint8_t> bytes_of(std::string_view text) {
 
 // RFC 7518 3.2: "A key of the same size as the hash output ... or larger
 // MUST be used".
-void check_secret_size(JwtAlgorithm algorithm, const Secret& key, std::size_t minimum) {
+// A PEM private key stored under an HS* algorithm would be taken as a long
+// HMAC secret and sign tokens no verifier expects: the mix-up is refused.
+void check_secret(JwtAlgorithm algorithm, const Secret& key, std::size_t minimum) {
+    if (key.view().find("-----BEGIN ") != std::string_view::npos) {
+        invalid("algorithm " + std::string(to_string(algorithm)) +
+                " signs with a shared secret; the value is a PEM block (pick RS*, PS*, ES* or "
+                "EdDSA for a private key)");
+    }
     if (key.size() < minimum) {
         invalid("an " + std::string(to_string(algorithm)) + " secret must be at least " +
                 std::to_string(minimum) + " bytes (RFC 7518 3.2); this one is shorter");
@@ -78,19 +85,19 @@ std::vector<std::uint8_t> signature(JwtAlgorithm algorithm, const Secret& key,
                                     std::string_view input) {
     switch (algorithm) {
         case JwtAlgorithm::HS256:
-            check_secret_size(algorithm, key, crypto_auth_hmacsha256_BYTES);
+            check_secret(algorithm, key, crypto_auth_hmacsha256_BYTES);
             return hmac<crypto_auth_hmacsha256_state, crypto_auth_hmacsha256_BYTES>(
                 key, input, crypto_auth_hmacsha256_init, crypto_auth_hmacsha256_update,
                 crypto_auth_hmacsha256_final);
         case JwtAlgorithm::HS512:
-            check_secret_size(algorithm, key, crypto_auth_hmacsha512_BYTES);
+            check_secret(algorithm, key, crypto_auth_hmacsha512_BYTES);
             return hmac<crypto_auth_hmacsha512_state, crypto_auth_hmacsha512_BYTES>(
                 key, input, crypto_auth_hmacsha512_init, crypto_auth_hmacsha512_update,
                 crypto_auth_hmacsha512_final);
         case JwtAlgorithm::HS384:
             // libsodium has no SHA-384 (SHA-512 with other initial values);
             // Botan does, and is loaded for RSA and ECDSA anyway.
-            check_secret_size(algorithm, key, 48);
+            check_secret(algorithm, key, 48);
             return sign_with_botan(algorithm, TRESOR_JWT_KEY_SECRET, key.bytes(), input);
         case JwtAlgorithm::EdDSA:
             return sign_ed25519(parse_pem_private_key(key.bytes()), input);

@@ -195,6 +195,7 @@ bad_keys = [
     ("short-hs256", "HS256", os.urandom(31), "at least 32 bytes"),
     ("short-hs384", "HS384", os.urandom(47), "at least 48 bytes"),
     ("short-hs512", "HS512", b"x" * 63, "at least 64 bytes"),
+    ("pem-as-hs256", "HS256", read(rsa), "the value is a PEM block"),
     ("two-keys", "ES256", read(ec_sec1) + read(ec_other), "more text"),
 ]
 for name, alg, value, expect in bad_keys:
