@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/base64.hpp"
+#include "core/clock.hpp"
+#include "core/jwt.hpp"
 
 namespace tresor::core {
 namespace {
@@ -29,7 +31,11 @@ const std::array<TypeRule, 7>& type_rules() {
         // Optional, unlike seed 004: a refresh token git hands over comes with
         // neither, and entries typed before fields existed must still be set.
         {SecretType::oauth2, {}, {"client_id", "token_url", "scopes"}},
-        {SecretType::jwt, {}, {"algorithm", "key"}},
+        // What each signed token says (core/jwt_claims.hpp); the value is the
+        // HMAC secret or the PEM private key.
+        {SecretType::jwt,
+         {},
+         {"algorithm", "key", "iss", "sub", "aud", "lifetime", "claims", "kid"}},
         // Without headers a custom value is any structured secret (e.g. the
         // AWS keys' JSON, docs/INTEGRATIONS.md); it then has no header form.
         {SecretType::custom, {}, {"headers"}},
@@ -140,6 +146,9 @@ void check_fields(SecretType type, const Attributes& attributes) {
 
 void check_credential(SecretType type, const Attributes& attributes, const Secret& value) {
     check_fields(type, attributes);
+    if (type == SecretType::jwt) {
+        check_jwt_fields(attributes);
+    }
     if (type == SecretType::custom && attributes.contains("headers")) {
         // One value per header name, in the same order, one per line.
         const auto names = split(attributes.at("headers"), ',');
@@ -183,8 +192,6 @@ Secret render_header(const Entry& entry, const Secret& value) {
             invalid(entry.type,
                     "its header needs a token exchange at token_url, which tresor "
                     "does not perform");
-        case SecretType::jwt:
-            invalid(entry.type, "its header needs a signed JWT, which tresor does not generate");
         case SecretType::custom:
             if (!entry.attributes.contains("headers")) {
                 invalid(entry.type, "it has no 'headers' field naming the headers to render");
@@ -206,6 +213,10 @@ Secret render_header(const Entry& entry, const Secret& value) {
             append_base64(out, pair);
             break;
         }
+        case SecretType::jwt:
+            append(out, "Authorization: Bearer ");
+            append(out, sign_jwt(entry.attributes, value, now()).view());
+            break;
         case SecretType::custom: {
             const auto names = split(entry.attributes.at("headers"), ',');
             const auto values = split(value.view(), '\n');

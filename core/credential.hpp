@@ -33,7 +33,8 @@ void check_credential(SecretType type, const Attributes& attributes, const Secre
 // The header lines ("Name: value", joined by "\n", no trailing newline) that
 // present this credential to a server. Throws Error{invalid_argument} for a
 // type that has no header form (password) or needs what tresor does not do
-// (oauth2's token exchange, jwt signing).
+// (oauth2's token exchange). A jwt credential renders a token signed for
+// this use (core/jwt.hpp).
 [[nodiscard]] Secret render_header(const Entry& entry, const Secret& value);
 
 }  // namespace tresor::core

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/build_tree.hpp"
 #include "core/builtin_plugins.hpp"
 #include "platform/file.hpp"
 #include "platform/library.hpp"
@@ -17,24 +18,6 @@ constexpr std::string_view kFilePrefix = "tresor-";
 std::filesystem::path plugin_file_name(std::string_view name) {
     return std::string(kFilePrefix) + std::string(name) +
            std::string(platform::plugin_file_suffix());
-}
-
-// True when the module holding this function (libtresor or a program linking
-// the core statically) lives inside the build tree it was built in.
-bool running_from_build_tree() {
-    const auto module_file = platform::this_module_file();
-    if (!module_file) {
-        return false;
-    }
-    std::error_code ec;
-    const auto module = std::filesystem::weakly_canonical(*module_file, ec);
-    const auto build_dir = std::filesystem::weakly_canonical(TRESOR_BUILD_DIR, ec);
-    if (ec) {
-        return false;
-    }
-    const auto [end, _] =
-        std::mismatch(build_dir.begin(), build_dir.end(), module.begin(), module.end());
-    return end == build_dir.end();
 }
 
 const BuiltinPlugin* find_builtin(std::string_view name) {

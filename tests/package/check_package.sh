@@ -22,6 +22,8 @@ test -x "$prefix/bin/tresor"
 test -x "$prefix/bin/git-credential-tresor"
 test -x "$prefix/bin/docker-credential-tresor"
 test -f "$libdir/tresor/plugins/tresor-memory.so"
+# jwt credentials' Botan 2 signer, beside the plugin folder (issue 24).
+test -f "$libdir/tresor/tresor-jwt-botan.so"
 test -f "$prefix/include/tresor/store.hpp"
 # Man pages made from --help (issue 22).
 for page in tresor git-credential-tresor docker-credential-tresor; do
