@@ -18,5 +18,7 @@ void add_import_commands(CLI::App& app, Context& ctx);  // import, migrate
 void add_aws_command(CLI::App& app, Context& ctx);      // aws-credential-process
 void add_header_command(CLI::App& app, Context& ctx);   // header
 void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
+void add_request_command(CLI::App& app, Context& ctx);  // request
+void add_mcp_command(CLI::App& app, Context& ctx);      // mcp
 
 }  // namespace tresor::cli

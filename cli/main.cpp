@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     tresor::cli::add_aws_command(app, ctx);
     tresor::cli::add_header_command(app, ctx);
     tresor::cli::add_serve_commands(app, ctx);
+    tresor::cli::add_request_command(app, ctx);
+    tresor::cli::add_mcp_command(app, ctx);
     try {
         // CLI11 takes the arguments in reverse order.
         std::vector<std::string> args = tresor::platform::utf8_arguments(argc, argv);

@@ -2,6 +2,7 @@
 // turned into status codes at exactly one guard.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -12,6 +13,10 @@
 
 struct tresor_store {
     tresor::Store store;
+};
+
+struct tresor_response {
+    tresor::HttpResponse response;
 };
 
 struct tresor_list {
@@ -183,6 +188,75 @@ tresor_status tresor_header(tresor_store* store, const char* service, const char
         *header_length = lines->size();
         return TRESOR_OK;
     });
+}
+
+tresor_status tresor_request(tresor_store* store, const char* service, const char* name,
+                             const tresor_http_request* request, tresor_response** response,
+                             tresor_error* err) {
+    *response = nullptr;
+    return guarded(err, [&] {
+        if (request == nullptr || request->struct_size < sizeof(tresor_http_request) ||
+            request->url == nullptr ||
+            (request->headers == nullptr && request->header_count != 0) ||
+            (request->body == nullptr && request->body_length != 0)) {
+            throw tresor::Error(
+                tresor::ErrorCode::invalid_argument,
+                "the request is NULL, too short, or lacks its url, headers or body");
+        }
+        tresor::HttpRequest r;
+        r.method = request->method != nullptr ? request->method : "GET";
+        r.url = request->url;
+        for (size_t i = 0; i < request->header_count; ++i) {
+            const tresor_http_header& h = request->headers[i];
+            if (h.name == nullptr || h.value == nullptr) {
+                throw tresor::Error(tresor::ErrorCode::invalid_argument,
+                                    "a header's name or value is NULL");
+            }
+            r.headers.push_back({h.name, h.value});
+        }
+        r.body.assign(reinterpret_cast<const char*>(request->body), request->body_length);
+        if (request->timeout_ms != 0) {
+            r.timeout = std::chrono::milliseconds(request->timeout_ms);
+        }
+        if (request->max_response_bytes != 0) {
+            r.max_response_bytes =
+                static_cast<std::size_t>(std::min<uint64_t>(request->max_response_bytes, SIZE_MAX));
+        }
+        std::optional<tresor::HttpResponse> answer =
+            store->store.request(make_key(service, name), r);
+        if (!answer) {
+            return TRESOR_NOT_FOUND;
+        }
+        *response = new tresor_response{std::move(*answer)};
+        return TRESOR_OK;
+    });
+}
+
+int tresor_response_status(const tresor_response* response) {
+    return response->response.status;
+}
+
+int tresor_response_header(const tresor_response* response, size_t index, const char** name,
+                           const char** value) {
+    if (index >= response->response.headers.size()) {
+        return 0;
+    }
+    *name = response->response.headers[index].name.c_str();
+    *value = response->response.headers[index].value.c_str();
+    return 1;
+}
+
+const uint8_t* tresor_response_body(const tresor_response* response, size_t* length) {
+    *length = response->response.body.size();
+    return reinterpret_cast<const uint8_t*>(response->response.body.c_str());
+}
+
+int tresor_response_redacted(const tresor_response* response) {
+    return response->response.redacted ? 1 : 0;
+}
+
+void tresor_response_free(tresor_response* response) {
+    delete response;
 }
 
 void tresor_free_secret(uint8_t* value, size_t value_length) {

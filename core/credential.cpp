@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/base64.hpp"
+#include "http/url.hpp"
 
 namespace tresor::core {
 namespace {
@@ -22,17 +23,19 @@ struct TypeRule {
 // secret is the value.
 const std::array<TypeRule, 7>& type_rules() {
     static const std::array<TypeRule, 7> kRules = {{
+        // `origins`: where Store::request may send the credential (every
+        // type but password, which has no header form).
         {SecretType::password, {}, {}},
-        {SecretType::api_key, {}, {"header"}},
-        {SecretType::bearer_token, {}, {}},
-        {SecretType::basic_auth, {"username"}, {}},
+        {SecretType::api_key, {}, {"header", "origins"}},
+        {SecretType::bearer_token, {}, {"origins"}},
+        {SecretType::basic_auth, {"username"}, {"origins"}},
         // Optional, unlike seed 004: a refresh token git hands over comes with
         // neither, and entries typed before fields existed must still be set.
-        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes"}},
-        {SecretType::jwt, {}, {"algorithm", "key"}},
+        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes", "origins"}},
+        {SecretType::jwt, {}, {"algorithm", "key", "origins"}},
         // Without headers a custom value is any structured secret (e.g. the
         // AWS keys' JSON, docs/INTEGRATIONS.md); it then has no header form.
-        {SecretType::custom, {}, {"headers"}},
+        {SecretType::custom, {}, {"headers", "origins"}},
     }};
     return kRules;
 }
@@ -79,6 +82,31 @@ std::vector<std::string_view> split(std::string_view s, char separator) {
     }
 }
 
+// Each origin in its canonical form (http/url.hpp), https or, to a
+// loopback host only, plain http: elsewhere anyone on the path would read
+// the credential.
+void check_origins(SecretType type, const std::string& value) {
+    std::vector<http::Origin> origins;
+    try {
+        origins = http::parse_origin_list(value);
+    } catch (const Error& e) {
+        invalid(type,
+                "field 'origins' must be origins separated by spaces: " + std::string(e.what()));
+    }
+    std::string canonical;
+    for (const http::Origin& o : origins) {
+        if (o.scheme != "https" && !o.is_loopback()) {
+            invalid(type, "field 'origins': " + o.text() +
+                              " is plain http; a credential is sent over https (http only to "
+                              "localhost)");
+        }
+        canonical += (canonical.empty() ? "" : " ") + o.text();
+    }
+    if (canonical != value) {
+        invalid(type, "field 'origins' must be written in canonical form: '" + canonical + "'");
+    }
+}
+
 void check_attribute(SecretType type, const std::string& key, const std::string& value) {
     if (value.empty() || value.size() > kMaxAttributeBytes || has_control_byte(value)) {
         invalid(type, "field '" + key + "' must be 1 to " + std::to_string(kMaxAttributeBytes) +
@@ -102,6 +130,9 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
     }
     if (key == "key" && value != "secret" && value != "private_key") {
         invalid(type, "field 'key' must be 'secret' or 'private_key'");
+    }
+    if (key == "origins") {
+        check_origins(type, value);
     }
 }
 
@@ -140,6 +171,22 @@ void check_credential(SecretType type, const Attributes& attributes, const Secre
             invalid(type, "the value must hold one line per header named in 'headers' (" +
                               std::to_string(names.size()) + "), without CR or NUL bytes");
         }
+    }
+}
+
+void normalize_attributes(Attributes& attributes) {
+    const auto it = attributes.find("origins");
+    if (it == attributes.end()) {
+        return;
+    }
+    try {
+        std::string canonical;
+        for (const http::Origin& o : http::parse_origin_list(it->second)) {
+            canonical += (canonical.empty() ? "" : " ") + o.text();
+        }
+        it->second = std::move(canonical);
+    } catch (const Error&) {
+        // Left as it is: check_credential says what is wrong with it.
     }
 }
 
