@@ -2,6 +2,7 @@
 
 #include <utility>  // std::exchange, which Boost 1.74's asio uses without including
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,10 +20,15 @@ namespace http = beast::http;
 
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
+// API calls that may wait on another server (the request route, up to its
+// timeout) or on a KDF run here, so the I/O thread never waits on them.
+constexpr std::size_t kApiThreads = 4;
+
 struct Shared {
     CredentialsApi& api;
     const ServerOptions& options;
-    std::size_t open_connections = 0;
+    asio::thread_pool& workers;
+    std::atomic<std::size_t> open_connections = 0;  // a connection may end on a worker
 };
 
 template <typename Protocol>
@@ -59,6 +65,12 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
             stream_.socket().close(ec);  // timeout, reset, malformed HTTP
             return;
         }
+        asio::post(shared_.workers, [self = this->shared_from_this()] { self->call_api(); });
+    }
+
+    // On a worker: the connection reads nothing meanwhile, so the request is
+    // this thread's until the reply is posted back to the I/O thread.
+    void call_api() {
         auto& req = parser_->get();
         const std::string method(req.method_string());
         const std::string target(req.target());
@@ -68,7 +80,11 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
              req.body()});
         // The body may hold a value: wipe it before the buffer is reused.
         std::fill(req.body().begin(), req.body().end(), '\0');
-        reply(res.status, std::move(res.body), req.keep_alive(), method, target);
+        asio::post(stream_.get_executor(),
+                   [self = this->shared_from_this(), res = std::move(res),
+                    keep_alive = req.keep_alive(), method, target]() mutable {
+                       self->reply(res.status, std::move(res.body), keep_alive, method, target);
+                   });
     }
 
     void reply(int status, std::string body, bool keep_alive, const std::string& method,
@@ -154,7 +170,8 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
 void run_server(CredentialsApi& api, const ServerOptions& options,
                 const std::function<void(std::uint16_t)>& on_ready) {
     asio::io_context io(1);
-    Shared shared{api, options};
+    asio::thread_pool workers(kApiThreads);
+    Shared shared{api, options, workers};
     std::uint16_t port = 0;
     try {
         if (options.socket_path) {
