@@ -201,12 +201,13 @@ std::string canonical_name(std::string_view host) {
     }
     const auto labels = split(name, '.');
     for (std::string_view label : labels) {
-        const bool ok = !label.empty() && label.size() <= kMaxLabelBytes &&
-                        std::all_of(label.begin(), label.end(), [](char c) {
+        const bool ok = !label.empty() && label.size() <= kMaxLabelBytes && label.front() != '-' &&
+                        label.back() != '-' && std::all_of(label.begin(), label.end(), [](char c) {
                             return is_digit(c) || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
                         });
         if (!ok) {
-            refuse("a host that is not a DNS name (letters, digits, '-' and '_' between dots)");
+            refuse(
+                "a host that is not a DNS name (letters, digits, '-' inside and '_' between dots)");
         }
     }
     // The URL standard reads a host whose last label is a number as IPv4.

@@ -106,6 +106,32 @@ BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
                           invalid_saying("no 'headers' field"));
 }
 
+BOOST_AUTO_TEST_CASE(origins_are_stored_canonical_and_https_unless_loopback) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"s", "k"}, Secret("v"),
+              typed(SecretType::api_key,
+                    {{"origins", "HTTPS://API.Example.com:443/  http://localhost:8080"}}));
+    BOOST_TEST(store.entry({"s", "k"})->attributes.at("origins") ==
+               "https://api.example.com http://localhost:8080");
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"),
+                  typed(SecretType::api_key, {{"origins", "http://api.example.com"}})),
+        Error, invalid_saying("plain http"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"),
+                  typed(SecretType::api_key, {{"origins", "https://api.example.com/v1"}})),
+        Error, invalid_saying("without a path"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"),
+                  typed(SecretType::bearer_token, {{"origins", "https://a@evil.example"}})),
+        Error, invalid_saying("user information"));
+    // A password has no header form, so nowhere to be sent.
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "p"}, Secret("v"),
+                  typed(SecretType::password, {{"origins", "https://api.example.com"}})),
+        Error, invalid_saying("unknown field 'origins'"));
+}
+
 BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
     Store store = Store::from_toml(kConfig);
     BOOST_CHECK_EXCEPTION(store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth)), Error,
