@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 
+#include "core/credential.hpp"
 #include "core/status.hpp"
 #include "tresor/store.hpp"
 #include "tresor/tresor.h"
@@ -23,6 +24,7 @@ struct tresor_list {
     std::vector<tresor::Entry> entries;
     std::size_t next = 0;
     tresor_entry current{};
+    std::string current_attributes;
 };
 
 namespace {
@@ -129,6 +131,13 @@ uint32_t tresor_scopes(const tresor_store* store) {
 tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
                          const uint8_t* value, size_t value_length,
                          const tresor_set_options* options, tresor_error* err) {
+    return tresor_set_credential(store, service, name, value, value_length, options, nullptr, err);
+}
+
+tresor_status tresor_set_credential(tresor_store* store, const char* service, const char* name,
+                                    const uint8_t* value, size_t value_length,
+                                    const tresor_set_options* options, const char* attributes_json,
+                                    tresor_error* err) {
     return guarded(err, [&] {
         if (value == nullptr && value_length != 0) {
             throw tresor::Error(tresor::ErrorCode::invalid_argument, "value is NULL");
@@ -144,6 +153,14 @@ tresor_status tresor_set(tresor_store* store, const char* service, const char* n
             if (options->expires_at != 0) {
                 set_options.expires_at =
                     tresor::Timestamp(std::chrono::seconds(options->expires_at));
+            }
+        }
+        if (attributes_json != nullptr) {
+            try {
+                set_options.attributes = tresor::core::decode_attributes(attributes_json, "C API");
+            } catch (const tresor::Error&) {
+                throw tresor::Error(tresor::ErrorCode::invalid_argument,
+                                    "attributes must be a JSON object of strings");
             }
         }
         const tresor::Secret secret(std::span<const uint8_t>(value, value_length));
@@ -281,7 +298,7 @@ tresor_status tresor_list_open(tresor_store* store, const char* service, tresor_
     *list = nullptr;
     return guarded(err, [&] {
         auto entries = service != nullptr ? store->store.list(service) : store->store.list();
-        *list = new tresor_list{std::move(entries)};
+        *list = new tresor_list{std::move(entries), 0, {}, {}};
         return TRESOR_OK;
     });
 }
@@ -304,6 +321,8 @@ const tresor_entry* tresor_list_next(tresor_list* list) {
     c.updated_at = unix_seconds(e.updated_at);
     c.last_used_at = unix_seconds(e.last_used_at);
     c.expires_at = unix_seconds(e.expires_at);
+    list->current_attributes = tresor::core::encode_attributes(e.attributes);
+    c.attributes = list->current_attributes.c_str();
     return &c;
 }
 

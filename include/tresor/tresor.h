@@ -80,6 +80,16 @@ TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, 
                                       const uint8_t* value, size_t value_length,
                                       const tresor_set_options* options, tresor_error* err);
 
+/* tresor_set with a typed credential's fields (docs/CREDENTIALS.md), e.g.
+ * {"username":"alice","origins":"https://api.example.com"}: a JSON object of
+ * strings, or NULL for none. A field the type does not take, or a malformed
+ * object, is TRESOR_INVALID_ARGUMENT. */
+TRESOR_C_API tresor_status tresor_set_credential(tresor_store* store, const char* service,
+                                                 const char* name, const uint8_t* value,
+                                                 size_t value_length,
+                                                 const tresor_set_options* options,
+                                                 const char* attributes_json, tresor_error* err);
+
 /* TRESOR_OK with *value and *value_length set (free with tresor_free_secret), or
  * TRESOR_NOT_FOUND with *value = NULL. An empty secret gives a non-NULL
  * *value with *value_length = 0. */
@@ -132,8 +142,7 @@ TRESOR_C_API int tresor_response_status(const tresor_response* response);
 TRESOR_C_API int tresor_response_header(const tresor_response* response, size_t index,
                                         const char** name, const char** value);
 /* The body, borrowed until tresor_response_free; never NULL. */
-TRESOR_C_API const uint8_t* tresor_response_body(const tresor_response* response,
-                                                 size_t* length);
+TRESOR_C_API const uint8_t* tresor_response_body(const tresor_response* response, size_t* length);
 /* 1 when the credential was found in the response and replaced. */
 TRESOR_C_API int tresor_response_redacted(const tresor_response* response);
 /* NULL is allowed. */
@@ -149,7 +158,8 @@ TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* servic
 /* service NULL: every service. Metadata only, never values. */
 TRESOR_C_API tresor_status tresor_list_open(tresor_store* store, const char* service,
                                             tresor_list** list, tresor_error* err);
-/* The next entry, or NULL at the end. Valid until the next call or free. */
+/* The next entry, or NULL at the end. Valid until the next call or free.
+ * Its attributes are the credential's fields as a JSON object ("" for none). */
 TRESOR_C_API const tresor_entry* tresor_list_next(tresor_list* list);
 TRESOR_C_API void tresor_list_free(tresor_list* list);
 
