@@ -1,11 +1,11 @@
 // tresor mcp: the Model Context Protocol on stdin and stdout (mcp/server.hpp),
 // one JSON-RPC message per line; stderr gets one line per request made.
-#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/secret_io.hpp"
 #include "mcp/server.hpp"
+#include "platform/terminal.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -23,9 +23,10 @@ void answer(const std::optional<std::string>& reply) {
 void serve_stdio(mcp::Server& server) {
     std::string line;
     bool overlong = false;
-    char buffer[64 * 1024];
+    std::uint8_t buffer[64 * 1024];
     for (;;) {
-        const std::size_t n = std::fread(buffer, 1, sizeof(buffer), stdin);
+        // What arrived, not a full buffer: a client waits for each answer.
+        const std::size_t n = platform::read_stdin(buffer);
         if (n == 0) {  // end of input: the client is gone
             if (!line.empty() && !overlong) {
                 answer(server.handle_line(line));
@@ -35,7 +36,7 @@ void serve_stdio(mcp::Server& server) {
         for (std::size_t i = 0; i < n; ++i) {
             if (buffer[i] != '\n') {
                 if (line.size() < kMaxLineBytes) {
-                    line.push_back(buffer[i]);
+                    line.push_back(static_cast<char>(buffer[i]));
                 } else {
                     overlong = true;
                 }
