@@ -100,6 +100,9 @@ std::vector<Secret> needles_for(const Secret& value, const CredentialHeaders& cr
             http::add_needle_forms(v.substr(space + 1), needles);
         }
     }
+    // Longest first, once, rather than in each of the redactions below.
+    std::stable_sort(needles.begin(), needles.end(),
+                     [](const Secret& a, const Secret& b) { return a.size() > b.size(); });
     return needles;
 }
 

@@ -219,7 +219,9 @@ Response Client::perform(const Request& request) {
     if (url.origin.scheme == "http") {
         o.text(CURLOPT_PROXY, "");  // plain text would show the credential to a proxy
     }
-    curl_blob bundle{tls_.ca_bundle.data(), tls_.ca_bundle.size(), CURL_BLOB_COPY};
+    // Not copied: the bundle lives as long as the client and its handles
+    // (a connection keeps a copy of its own).
+    curl_blob bundle{tls_.ca_bundle.data(), tls_.ca_bundle.size(), CURL_BLOB_NOCOPY};
     if (!tls_.ca_bundle.empty()) {
         // Instead of the system's store, not beside it.
         o.text(CURLOPT_CAINFO, nullptr);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 
 #include "tresor/error.hpp"
 
@@ -26,32 +25,43 @@ std::string_view trim(std::string_view s) {
 }
 
 template <typename Text>
+std::string_view text_of(const Text& text) {
+    return {reinterpret_cast<const char*>(text.data()), text.size()};
+}
+
+// A plain search: needles and most texts (header values) are short, so
+// building a searcher's tables would cost more than it saves.
+template <typename Text>
 bool redact_text(Text& text, std::span<const Secret> needles) {
     std::vector<const Secret*> order;
+    order.reserve(needles.size());
     for (const Secret& n : needles) {
         if (!n.empty()) {
             order.push_back(&n);
         }
     }
-    std::stable_sort(order.begin(), order.end(),
-                     [](const Secret* a, const Secret* b) { return a->size() > b->size(); });
+    const auto longer = [](const Secret* a, const Secret* b) { return a->size() > b->size(); };
+    if (!std::is_sorted(order.begin(), order.end(), longer)) {  // callers usually sort once
+        std::stable_sort(order.begin(), order.end(), longer);
+    }
     bool replaced = false;
     for (const Secret* needle : order) {
         const std::string_view n = needle->view();
-        const auto searcher = std::boyer_moore_horspool_searcher(n.begin(), n.end());
+        std::size_t at = text_of(text).find(n);
+        if (at == std::string_view::npos) {
+            continue;
+        }
         Text out;
-        auto from = text.begin();
-        for (auto at = std::search(from, text.end(), searcher); at != text.end();
-             at = std::search(from, text.end(), searcher)) {
-            out.insert(out.end(), from, at);
+        std::size_t from = 0;
+        for (; at != std::string_view::npos; at = text_of(text).find(n, from)) {
+            out.insert(out.end(), text.begin() + static_cast<std::ptrdiff_t>(from),
+                       text.begin() + static_cast<std::ptrdiff_t>(at));
             out.insert(out.end(), kRedacted.begin(), kRedacted.end());
-            from = at + static_cast<std::ptrdiff_t>(n.size());
-            replaced = true;
+            from = at + n.size();
         }
-        if (from != text.begin()) {
-            out.insert(out.end(), from, text.end());
-            text.swap(out);  // the old bytes go with `out`: wiped for SecureBytes
-        }
+        out.insert(out.end(), text.begin() + static_cast<std::ptrdiff_t>(from), text.end());
+        text.swap(out);  // the old bytes go with `out`: wiped for SecureBytes
+        replaced = true;
     }
     return replaced;
 }
@@ -155,7 +165,14 @@ void add_needle_forms(std::string_view secret, std::vector<Secret>& out) {
         return;
     }
     out.emplace_back(secret);
+    const bool plain = std::none_of(secret.begin(), secret.end(), [](char c) {
+        return c == '"' || c == '\\' || c == '/' || static_cast<unsigned char>(c) < 0x20;
+    });
+    if (plain) {
+        return;  // every JSON encoder writes it as it is
+    }
     SecureBytes escaped;
+    escaped.reserve(secret.size() * 2);
     static constexpr char kHex[] = "0123456789abcdef";
     const auto put = [&escaped](std::string_view s) {
         escaped.insert(escaped.end(), s.begin(), s.end());
@@ -173,6 +190,7 @@ void add_needle_forms(std::string_view secret, std::vector<Secret>& out) {
     }
     // Some encoders also escape '/' ("\/"), as PHP's json_encode does.
     SecureBytes slashes;
+    slashes.reserve(escaped.size() * 2);
     for (const std::uint8_t b : escaped) {
         if (b == '/') {
             slashes.push_back('\\');
