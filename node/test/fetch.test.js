@@ -3,7 +3,7 @@
 // a real HTTPS server on loopback behind a test CA
 // (tests/support/https_echo_server.py), settled on libuv's pool.
 const assert = require('node:assert/strict');
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const test = require('node:test');
@@ -12,29 +12,18 @@ const { packageDir, privateDir, writeConfig, tresorCli } = require('./helpers');
 const { Secrets } = require(packageDir);
 
 process.env.TRESOR_NODE_TEST_PASSWORD = 'node test password';
-const serverScript = path.join(__dirname, '..', '..', 'tests', 'support', 'https_echo_server.py');
+const { startHttpsServers } = require(
+  path.join(__dirname, '..', '..', 'tests', 'support', 'https_servers.js'));
 
-async function startServers(t) {
-  const dir = privateDir(t);
-  const server = spawn('/usr/bin/python3', [serverScript, dir], { stdio: ['pipe', 'inherit', 'inherit'] });
-  t.after(() => server.stdin.end());  // its stdin closing ends it
-  for (let i = 0; i < 200 && !fs.existsSync(path.join(dir, 'ports')); ++i) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  fs.chmodSync(path.join(dir, 'ca.crt'), 0o600);
-  const ports = fs.readFileSync(path.join(dir, 'ports'), 'utf8').trim().split(' ').map(Number);
-  const received = () => {
-    const lines = fs.readFileSync(path.join(dir, 'requests.log'), 'utf8').trim().split('\n');
-    return JSON.parse(lines[lines.length - 1]);
-  };
-  return { dir, ports, received };
+function startServers(t) {
+  return startHttpsServers(t, privateDir(t));
 }
 
 // A vault (so the CLI, another process, can store the credential with its
 // origin) whose requests trust the test CA.
 function storeWith(t, https, origin) {
   const config = writeConfig(privateDir(t), 'vault');
-  fs.appendFileSync(config, `[http]\nca_file = "${path.join(https.dir, 'ca.crt')}"\n`);
+  fs.appendFileSync(config, `[http]\nca_file = "${path.join(https.folder, 'ca.crt')}"\n`);
   execFileSync(tresorCli, ['--config', config, 'set', 'api', 'key', '--type', 'api_key',
     '--field', 'header=X-Api-Key', '--origin', origin], { input: 'key-NODE1' });
   return new Secrets({ config });

@@ -12,6 +12,8 @@ const os = require('node:os');
 const path = require('node:path');
 const test = require('node:test');
 
+const { startHttpsServers } = require('../../support/https_servers.js');
+
 const sdkDir = process.env.TRESOR_MCP_SDK;
 const tresor = process.env.TRESOR_CLI;
 if (!sdkDir || !fs.existsSync(path.join(sdkDir, 'node_modules', '@modelcontextprotocol', 'sdk'))) {
@@ -30,22 +32,10 @@ function setup(t) {
   return dir;
 }
 
-async function servers(t, dir) {
+function servers(t, dir) {
   const folder = path.join(dir, 'https');
   fs.mkdirSync(folder, { mode: 0o700 });
-  const script = path.join(__dirname, '..', '..', 'support', 'https_echo_server.py');
-  const server = spawn('/usr/bin/python3', [script, folder], { stdio: ['pipe', 'inherit', 'inherit'] });
-  t.after(() => server.stdin.end());
-  for (let i = 0; i < 200 && !fs.existsSync(path.join(folder, 'ports')); ++i) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  fs.chmodSync(path.join(folder, 'ca.crt'), 0o600);
-  const ports = fs.readFileSync(path.join(folder, 'ports'), 'utf8').trim().split(' ').map(Number);
-  const received = () => {
-    const lines = fs.readFileSync(path.join(folder, 'requests.log'), 'utf8').trim().split('\n');
-    return JSON.parse(lines[lines.length - 1]);
-  };
-  return { folder, ports, received };
+  return startHttpsServers(t, folder);
 }
 
 // A vault with three credentials (two with the origin), requests trusting the test CA.
