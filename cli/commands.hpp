@@ -21,4 +21,7 @@ void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 void add_request_command(CLI::App& app, Context& ctx);  // request
 void add_mcp_command(CLI::App& app, Context& ctx);      // mcp
 
+// systemd's LoadCredential= served from the store (docs/INTEGRATIONS.md).
+void add_credential_socket_command(CLI::App& app, Context& ctx);
+
 }  // namespace tresor::cli
