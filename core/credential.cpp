@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/base64.hpp"
+#include "http/message.hpp"
 #include "http/url.hpp"
 
 namespace tresor::core {
@@ -48,13 +49,15 @@ const TypeRule& rule_for(SecretType type) {
     throw Error(ErrorCode::invalid_argument, std::string(to_string(type)) + " credential: " + why);
 }
 
-// RFC 9110's token: what a header name may be.
+// A name a credential's header may have: an RFC 9110 token, and never the
+// host or a framing header (http/message.hpp), whose value would address
+// or frame the request rather than authenticate it (a PATCH that cannot
+// read the value must not turn it into a Host or Content-Length).
+// Authorization and Proxy-Authorization are what credentials are for.
 bool is_header_name(std::string_view s) {
-    constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               kSpecials.find(c) != std::string_view::npos;
-    });
+    return http::is_token(s) &&
+           (!http::is_reserved_header(s) || http::same_header_name(s, "authorization") ||
+            http::same_header_name(s, "proxy-authorization"));
 }
 
 bool has_control_byte(std::string_view s) {
@@ -113,12 +116,14 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
                           " bytes without control characters");
     }
     if (key == "header" && !is_header_name(value)) {
-        invalid(type, "field 'header' must be an HTTP header name");
+        invalid(type, "field 'header' must be an HTTP header name, not Host or a framing header");
     }
     if (key == "headers") {
         for (std::string_view name : split(value, ',')) {
             if (!is_header_name(name)) {
-                invalid(type, "field 'headers' must be HTTP header names separated by commas");
+                invalid(type,
+                        "field 'headers' must be HTTP header names separated by commas, not Host "
+                        "or a framing header");
             }
         }
     }

@@ -71,6 +71,10 @@ BOOST_AUTO_TEST_CASE(tokens_and_keys_render_their_header) {
     BOOST_TEST(header_of(store, {"s", "named"}) == "X-API-Key: k2");
     BOOST_TEST(header_of(store, {"s", "multi"}) == "X-Id: a1\nX-Secret: b2");
     BOOST_TEST(header_of(store, {"s", "missing"}) == "<none>");
+    // A proxy's credential is a credential too (framing headers are not).
+    store.set({"s", "proxy"}, Secret("k3"),
+              typed(SecretType::api_key, {{"header", "Proxy-Authorization"}}));
+    BOOST_TEST(header_of(store, {"s", "proxy"}) == "Proxy-Authorization: k3");
 }
 
 // A header carries the value (this bearer token verbatim): rendering one is
@@ -152,6 +156,14 @@ BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
     BOOST_CHECK_EXCEPTION(
         store.set({"s", "c"}, Secret("v"), typed(SecretType::custom, {{"headers", "X A"}})), Error,
         invalid_saying("header names"));
+    // A credential's header authenticates; it never addresses or frames the
+    // request (a Host or Content-Length carrying the value).
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"), typed(SecretType::api_key, {{"header", "host"}})), Error,
+        invalid_saying("not Host or a framing header"));
+    BOOST_CHECK_EXCEPTION(store.set({"s", "c"}, Secret("a\nb"),
+                                    typed(SecretType::custom, {{"headers", "X-A,Content-Length"}})),
+                          Error, invalid_saying("not Host or a framing header"));
     BOOST_CHECK_EXCEPTION(
         store.set({"s", "o"}, Secret("p"), typed(SecretType::oauth2, {{"client_secret", "x"}})),
         Error, invalid_saying("unknown field 'client_secret'"));
