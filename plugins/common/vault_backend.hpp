@@ -216,7 +216,7 @@ class VaultBackend {
                 };
                 vault.emplace(vault::Vault::open(
                     access.open(), cached, [this] { return credential(vault::Purpose::unlock); },
-                    settings.kdf_limits));
+                    settings.kdf_limits, settings.trust()));
                 if (asked && !vault->unlocked_from_cache()) {
                     vault::cache_vault_key_if_possible(vault->id(), vault->vault_key(),
                                                        settings.cache_for);
@@ -239,7 +239,8 @@ class VaultBackend {
                                              "init`, or set create = true)");
             }
             vault.emplace(vault::Vault::create(access.create, credential(vault::Purpose::create),
-                                               settings.kdf, settings.kdf_limits));
+                                               settings.kdf, settings.kdf_limits, nullptr,
+                                               settings.trust()));
             return *vault;
         }
     };
