@@ -119,12 +119,12 @@ std::vector<http::Origin> origins_of(const Entry& entry) {
     return http::parse_origin_list(it->second);
 }
 
-HttpResponse send_with_credential(http::Client& client, const Entry& entry, const Secret& value,
+HttpResponse send_with_credential(http::Client& client, const Entry& entry,
+                                  const std::vector<http::Origin>& origins, const Secret& value,
                                   const HttpRequest& request) {
     check_limits(request);
     check_method(request.method);
     const http::Url url = http::parse_url(request.url);
-    const std::vector<http::Origin> origins = origins_of(entry);
     if (std::find(origins.begin(), origins.end(), url.origin) == origins.end()) {
         throw Error(ErrorCode::permission_denied,
                     url.origin.text() + " is not an origin of credential " + key_text(entry) +

@@ -27,8 +27,10 @@ namespace tresor::core {
 // Error{permission_denied} when it names none.
 [[nodiscard]] std::vector<http::Origin> origins_of(const Entry& entry);
 
-// Sends `request` with the credential (entry + value) through `client`.
+// Sends `request` with the credential (entry + value) through `client`, to
+// one of `origins` (origins_of(entry), read once by the caller).
 [[nodiscard]] HttpResponse send_with_credential(http::Client& client, const Entry& entry,
+                                                const std::vector<http::Origin>& origins,
                                                 const Secret& value, const HttpRequest& request);
 
 }  // namespace tresor::core

@@ -252,12 +252,12 @@ std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& re
     }
     // Refused before the value is read (and its use recorded) when the
     // credential has no origins.
-    (void)core::origins_of(*entry);
+    const std::vector<http::Origin> origins = core::origins_of(*entry);
     std::optional<Secret> value = backend.get(k);
     if (!value) {
         return std::nullopt;
     }
-    return core::send_with_credential(impl_->http_client(), *entry, *value, request);
+    return core::send_with_credential(impl_->http_client(), *entry, origins, *value, request);
 }
 
 bool Store::remove(const Key& key) {
