@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     register_dispatch_benchmarks();
     register_fleet_benchmarks();
     register_unlock_cache_benchmarks();
+    register_request_benchmarks();
     CollectingReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();

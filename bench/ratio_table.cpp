@@ -151,6 +151,11 @@ std::vector<Row> rows() {
                  "process/secret_tool_lookup",
                  "whole `secret-tool lookup` process, gnome-keyring",
                  {GoalKind::ratio_at_most, 1.1}});
+    r.push_back({"request with a credential, kept-alive HTTPS to loopback lighttpd",
+                 "request/tresor",
+                 "request/libcurl",
+                 "the same request with libcurl directly, same server",
+                 {GoalKind::ratio_at_most, 1.2}});
     r.push_back({"vault open from the unlock cache + get (in process)", "unlock_cache/open_get",
                  "unlock_cache/keyctl_read", "the cache's keyctl search + read alone", none});
     for (const int mib : {19, 64, 256}) {

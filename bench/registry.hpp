@@ -10,5 +10,6 @@ void register_backend_benchmarks();       // backend_bench.cpp
 void register_dispatch_benchmarks();      // dispatch_bench.cpp
 void register_fleet_benchmarks();         // fleet_bench.cpp
 void register_unlock_cache_benchmarks();  // unlock_cache_bench.cpp
+void register_request_benchmarks();       // request_bench.cpp
 
 }  // namespace tresor::bench

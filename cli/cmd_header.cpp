@@ -18,8 +18,9 @@ void add_header_command(CLI::App& app, Context& ctx) {
     cmd->footer("Example:\n  tresor header github ci | curl -H @- https://api.github.com/user");
     cmd->callback([&ctx, service, name] {
         const Key key{*service, *name};
-        // Only the `use` scope: this command never needs the value itself.
-        std::optional<Secret> header = ctx.store().narrowed({Scope::use}).header(key);
+        // The header carries the value, so this is a read (Scope::read);
+        // `tresor request` is the command that uses a credential unread.
+        std::optional<Secret> header = ctx.store().narrowed({Scope::read}).header(key);
         if (!header) {
             std::cerr << "tresor: not found: " << display_key(key) << "\n";
             ctx.exit_status = kExitNotFound;

@@ -130,11 +130,19 @@ void add_set(CLI::App& app, Context& ctx) {
     cmd->add_option("--username", options->attributes["username"], "basic_auth: the user name");
     cmd->add_option("--field", *fields,
                     "A credential's non-secret field, NAME=VALUE (docs/CREDENTIALS.md)");
+    auto origins = std::make_shared<std::vector<std::string>>();
+    cmd->add_option("--origin", *origins,
+                    "Where `tresor request` may send it: https://host[:port] (repeatable)");
     cmd->footer(
         "Example:\n  printf %s \"$TOKEN\" | tresor set github ci-token --type api_key\n"
-        "  tresor set github ci --type basic_auth --username alice   # password from stdin");
-    cmd->callback([&ctx, args, type, options, expires, raw, fields] {
+        "  tresor set github ci --type basic_auth --username alice   # password from stdin\n"
+        "  tresor set stripe live --type api_key --origin https://api.stripe.com");
+    cmd->callback([&ctx, args, type, options, expires, raw, fields, origins] {
         take_fields(*fields, options->attributes);
+        for (const std::string& origin : *origins) {
+            std::string& all = options->attributes["origins"];
+            all += (all.empty() ? "" : " ") + origin;
+        }
         auto parsed_type = secret_type_from_string(*type);
         if (!parsed_type) {
             throw Error(ErrorCode::invalid_argument, "unknown --type '" + *type + "'");

@@ -49,7 +49,7 @@ void add_token(CLI::App& app, Context& ctx) {
     auto expires = std::make_shared<std::string>();
     create
         ->add_option("--scope", *scopes,
-                     "credentials:store and/or credentials:read, comma-separated")
+                     "credentials:store, credentials:read and/or credentials:use, comma-separated")
         ->required();
     create->add_option("--expires", *expires, "Lifetime: 8h, 30m, 7d... (default: never)");
     create->footer(

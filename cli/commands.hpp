@@ -18,6 +18,8 @@ void add_import_commands(CLI::App& app, Context& ctx);  // import, migrate
 void add_aws_command(CLI::App& app, Context& ctx);      // aws-credential-process
 void add_header_command(CLI::App& app, Context& ctx);   // header
 void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
+void add_request_command(CLI::App& app, Context& ctx);  // request
+void add_mcp_command(CLI::App& app, Context& ctx);      // mcp
 
 // systemd's LoadCredential= served from the store (docs/INTEGRATIONS.md).
 void add_credential_socket_command(CLI::App& app, Context& ctx);

@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
     tresor::cli::add_aws_command(app, ctx);
     tresor::cli::add_header_command(app, ctx);
     tresor::cli::add_serve_commands(app, ctx);
+    tresor::cli::add_request_command(app, ctx);
+    tresor::cli::add_mcp_command(app, ctx);
     tresor::cli::add_credential_socket_command(app, ctx);
     add_help_command(app);
     try {

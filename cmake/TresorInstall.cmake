@@ -32,7 +32,8 @@ if(NOT WIN32)
 endif()
 install(FILES
     include/tresor/error.hpp include/tresor/export.hpp include/tresor/plugin.h
-    include/tresor/secret.hpp include/tresor/status.h include/tresor/store.hpp
+    include/tresor/request.hpp include/tresor/secret.hpp include/tresor/status.h
+    include/tresor/store.hpp
     include/tresor/tresor.h
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tresor)
 

@@ -59,6 +59,9 @@ struct Config {
     std::vector<BackendConfig> backends;               // file order
     std::vector<Route> routes;                         // file order; first match wins
     std::vector<CredentialGrant> systemd_credentials;  // file order
+    // [http] ca_file: the PEM bundle requests verify servers against instead
+    // of the system's CA store (absolute; relative to the config file).
+    std::optional<std::filesystem::path> http_ca_file;
     std::string source;  // the file it came from, or "<built-in default>"
 
     [[nodiscard]] const BackendConfig* find_backend(std::string_view name) const;

@@ -14,8 +14,8 @@
 namespace tresor::conf {
 namespace {
 
-constexpr std::array kTopLevelKeys = {"chain",   "default_service", "plugin_path",
-                                      "backend", "routes",          "systemd_credentials"};
+constexpr std::array kTopLevelKeys = {"chain",  "default_service",     "plugin_path", "backend",
+                                      "routes", "systemd_credentials", "http"};
 
 class Parser {
   public:
@@ -57,6 +57,9 @@ class Parser {
         }
         if (const toml::node* node = root.get("systemd_credentials")) {
             read_systemd_credentials(*node, config);
+        }
+        if (const toml::node* node = root.get("http")) {
+            read_http(*node, config);
         }
         return config;
     }
@@ -224,6 +227,19 @@ class Parser {
         for (const std::string& dir : expect_string_list(node, "plugin_path")) {
             std::filesystem::path path(dir);
             config.plugin_path.push_back(path.is_absolute() ? path : base_dir_ / path);
+        }
+    }
+
+    // [http]: the requests tresor makes with a credential (docs/CONFIG.md).
+    void read_http(const toml::node& node, Config& config) const {
+        const toml::table& table = expect_table(node, "http");
+        check_keys(table, "http", {"ca_file"});
+        if (const toml::node* ca = table.get("ca_file")) {
+            const std::filesystem::path path(expect_string(*ca, "http.ca_file"));
+            if (path.empty()) {
+                fail(ca->source(), "http.ca_file: must not be empty");
+            }
+            config.http_ca_file = path.is_absolute() ? path : base_dir_ / path;
         }
     }
 

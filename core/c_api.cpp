@@ -2,10 +2,12 @@
 // turned into status codes at exactly one guard.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
+#include "core/credential.hpp"
 #include "core/status.hpp"
 #include "tresor/store.hpp"
 #include "tresor/tresor.h"
@@ -14,10 +16,15 @@ struct tresor_store {
     tresor::Store store;
 };
 
+struct tresor_response {
+    tresor::HttpResponse response;
+};
+
 struct tresor_list {
     std::vector<tresor::Entry> entries;
     std::size_t next = 0;
     tresor_entry current{};
+    std::string current_attributes;
 };
 
 namespace {
@@ -124,6 +131,13 @@ uint32_t tresor_scopes(const tresor_store* store) {
 tresor_status tresor_set(tresor_store* store, const char* service, const char* name,
                          const uint8_t* value, size_t value_length,
                          const tresor_set_options* options, tresor_error* err) {
+    return tresor_set_credential(store, service, name, value, value_length, options, nullptr, err);
+}
+
+tresor_status tresor_set_credential(tresor_store* store, const char* service, const char* name,
+                                    const uint8_t* value, size_t value_length,
+                                    const tresor_set_options* options, const char* attributes_json,
+                                    tresor_error* err) {
     return guarded(err, [&] {
         if (value == nullptr && value_length != 0) {
             throw tresor::Error(tresor::ErrorCode::invalid_argument, "value is NULL");
@@ -139,6 +153,14 @@ tresor_status tresor_set(tresor_store* store, const char* service, const char* n
             if (options->expires_at != 0) {
                 set_options.expires_at =
                     tresor::Timestamp(std::chrono::seconds(options->expires_at));
+            }
+        }
+        if (attributes_json != nullptr) {
+            try {
+                set_options.attributes = tresor::core::decode_attributes(attributes_json, "C API");
+            } catch (const tresor::Error&) {
+                throw tresor::Error(tresor::ErrorCode::invalid_argument,
+                                    "attributes must be a JSON object of strings");
             }
         }
         const tresor::Secret secret(std::span<const uint8_t>(value, value_length));
@@ -185,6 +207,75 @@ tresor_status tresor_header(tresor_store* store, const char* service, const char
     });
 }
 
+tresor_status tresor_request(tresor_store* store, const char* service, const char* name,
+                             const tresor_http_request* request, tresor_response** response,
+                             tresor_error* err) {
+    *response = nullptr;
+    return guarded(err, [&] {
+        if (request == nullptr || request->struct_size < sizeof(tresor_http_request) ||
+            request->url == nullptr ||
+            (request->headers == nullptr && request->header_count != 0) ||
+            (request->body == nullptr && request->body_length != 0)) {
+            throw tresor::Error(
+                tresor::ErrorCode::invalid_argument,
+                "the request is NULL, too short, or lacks its url, headers or body");
+        }
+        tresor::HttpRequest r;
+        r.method = request->method != nullptr ? request->method : "GET";
+        r.url = request->url;
+        for (size_t i = 0; i < request->header_count; ++i) {
+            const tresor_http_header& h = request->headers[i];
+            if (h.name == nullptr || h.value == nullptr) {
+                throw tresor::Error(tresor::ErrorCode::invalid_argument,
+                                    "a header's name or value is NULL");
+            }
+            r.headers.push_back({h.name, h.value});
+        }
+        r.body.assign(reinterpret_cast<const char*>(request->body), request->body_length);
+        if (request->timeout_ms != 0) {
+            r.timeout = std::chrono::milliseconds(request->timeout_ms);
+        }
+        if (request->max_response_bytes != 0) {
+            r.max_response_bytes =
+                static_cast<std::size_t>(std::min<uint64_t>(request->max_response_bytes, SIZE_MAX));
+        }
+        std::optional<tresor::HttpResponse> answer =
+            store->store.request(make_key(service, name), r);
+        if (!answer) {
+            return TRESOR_NOT_FOUND;
+        }
+        *response = new tresor_response{std::move(*answer)};
+        return TRESOR_OK;
+    });
+}
+
+int tresor_response_status(const tresor_response* response) {
+    return response->response.status;
+}
+
+int tresor_response_header(const tresor_response* response, size_t index, const char** name,
+                           const char** value) {
+    if (index >= response->response.headers.size()) {
+        return 0;
+    }
+    *name = response->response.headers[index].name.c_str();
+    *value = response->response.headers[index].value.c_str();
+    return 1;
+}
+
+const uint8_t* tresor_response_body(const tresor_response* response, size_t* length) {
+    *length = response->response.body.size();
+    return reinterpret_cast<const uint8_t*>(response->response.body.c_str());
+}
+
+int tresor_response_redacted(const tresor_response* response) {
+    return response->response.redacted ? 1 : 0;
+}
+
+void tresor_response_free(tresor_response* response) {
+    delete response;
+}
+
 void tresor_free_secret(uint8_t* value, size_t value_length) {
     if (value != nullptr) {
         tresor::detail::secure_deallocate(value, value_length + 1);
@@ -207,7 +298,7 @@ tresor_status tresor_list_open(tresor_store* store, const char* service, tresor_
     *list = nullptr;
     return guarded(err, [&] {
         auto entries = service != nullptr ? store->store.list(service) : store->store.list();
-        *list = new tresor_list{std::move(entries)};
+        *list = new tresor_list{std::move(entries), 0, {}, {}};
         return TRESOR_OK;
     });
 }
@@ -230,6 +321,8 @@ const tresor_entry* tresor_list_next(tresor_list* list) {
     c.updated_at = unix_seconds(e.updated_at);
     c.last_used_at = unix_seconds(e.last_used_at);
     c.expires_at = unix_seconds(e.expires_at);
+    list->current_attributes = tresor::core::encode_attributes(e.attributes);
+    c.attributes = list->current_attributes.c_str();
     return &c;
 }
 

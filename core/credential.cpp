@@ -8,6 +8,8 @@
 #include "core/base64.hpp"
 #include "core/clock.hpp"
 #include "core/jwt.hpp"
+#include "http/message.hpp"
+#include "http/url.hpp"
 
 namespace tresor::core {
 namespace {
@@ -24,21 +26,23 @@ struct TypeRule {
 // secret is the value.
 const std::array<TypeRule, 7>& type_rules() {
     static const std::array<TypeRule, 7> kRules = {{
+        // `origins`: where Store::request may send the credential (every
+        // type but password, which has no header form).
         {SecretType::password, {}, {}},
-        {SecretType::api_key, {}, {"header"}},
-        {SecretType::bearer_token, {}, {}},
-        {SecretType::basic_auth, {"username"}, {}},
+        {SecretType::api_key, {}, {"header", "origins"}},
+        {SecretType::bearer_token, {}, {"origins"}},
+        {SecretType::basic_auth, {"username"}, {"origins"}},
         // Optional, unlike seed 004: a refresh token git hands over comes with
         // neither, and entries typed before fields existed must still be set.
-        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes"}},
+        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes", "origins"}},
         // What each signed token says (core/jwt_claims.hpp); the value is the
         // HMAC secret or the PEM private key.
         {SecretType::jwt,
          {},
-         {"algorithm", "key", "iss", "sub", "aud", "lifetime", "claims", "kid"}},
+         {"algorithm", "key", "iss", "sub", "aud", "lifetime", "claims", "kid", "origins"}},
         // Without headers a custom value is any structured secret (e.g. the
         // AWS keys' JSON, docs/INTEGRATIONS.md); it then has no header form.
-        {SecretType::custom, {}, {"headers"}},
+        {SecretType::custom, {}, {"headers", "origins"}},
     }};
     return kRules;
 }
@@ -51,13 +55,15 @@ const TypeRule& rule_for(SecretType type) {
     throw Error(ErrorCode::invalid_argument, std::string(to_string(type)) + " credential: " + why);
 }
 
-// RFC 9110's token: what a header name may be.
+// A name a credential's header may have: an RFC 9110 token, and never the
+// host or a framing header (http/message.hpp), whose value would address
+// or frame the request rather than authenticate it (a PATCH that cannot
+// read the value must not turn it into a Host or Content-Length).
+// Authorization and Proxy-Authorization are what credentials are for.
 bool is_header_name(std::string_view s) {
-    constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               kSpecials.find(c) != std::string_view::npos;
-    });
+    return http::is_token(s) &&
+           (!http::is_reserved_header(s) || http::same_header_name(s, "authorization") ||
+            http::same_header_name(s, "proxy-authorization"));
 }
 
 bool has_control_byte(std::string_view s) {
@@ -85,6 +91,31 @@ std::vector<std::string_view> split(std::string_view s, char separator) {
     }
 }
 
+// Each origin in its canonical form (http/url.hpp), https or, to a
+// loopback host only, plain http: elsewhere anyone on the path would read
+// the credential.
+void check_origins(SecretType type, const std::string& value) {
+    std::vector<http::Origin> origins;
+    try {
+        origins = http::parse_origin_list(value);
+    } catch (const Error& e) {
+        invalid(type,
+                "field 'origins' must be origins separated by spaces: " + std::string(e.what()));
+    }
+    std::string canonical;
+    for (const http::Origin& o : origins) {
+        if (o.scheme != "https" && !o.is_loopback()) {
+            invalid(type, "field 'origins': " + o.text() +
+                              " is plain http; a credential is sent over https (http only to "
+                              "localhost)");
+        }
+        canonical += (canonical.empty() ? "" : " ") + o.text();
+    }
+    if (canonical != value) {
+        invalid(type, "field 'origins' must be written in canonical form: '" + canonical + "'");
+    }
+}
+
 void check_attribute(SecretType type, const std::string& key, const std::string& value) {
     if (value.empty() || value.size() > kMaxAttributeBytes || has_control_byte(value)) {
         invalid(type, "field '" + key + "' must be 1 to " + std::to_string(kMaxAttributeBytes) +
@@ -100,12 +131,14 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
                           "' must be UTF-8 text");
     }
     if (key == "header" && !is_header_name(value)) {
-        invalid(type, "field 'header' must be an HTTP header name");
+        invalid(type, "field 'header' must be an HTTP header name, not Host or a framing header");
     }
     if (key == "headers") {
         for (std::string_view name : split(value, ',')) {
             if (!is_header_name(name)) {
-                invalid(type, "field 'headers' must be HTTP header names separated by commas");
+                invalid(type,
+                        "field 'headers' must be HTTP header names separated by commas, not Host "
+                        "or a framing header");
             }
         }
     }
@@ -117,6 +150,9 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
     }
     if (key == "key" && value != "secret" && value != "private_key") {
         invalid(type, "field 'key' must be 'secret' or 'private_key'");
+    }
+    if (key == "origins") {
+        check_origins(type, value);
     }
 }
 
@@ -158,6 +194,22 @@ void check_credential(SecretType type, const Attributes& attributes, const Secre
             invalid(type, "the value must hold one line per header named in 'headers' (" +
                               std::to_string(names.size()) + "), without CR or NUL bytes");
         }
+    }
+}
+
+void normalize_attributes(Attributes& attributes) {
+    const auto it = attributes.find("origins");
+    if (it == attributes.end()) {
+        return;
+    }
+    try {
+        std::string canonical;
+        for (const http::Origin& o : http::parse_origin_list(it->second)) {
+            canonical += (canonical.empty() ? "" : " ") + o.text();
+        }
+        it->second = std::move(canonical);
+    } catch (const Error&) {
+        // Left as it is: check_credential says what is wrong with it.
     }
 }
 

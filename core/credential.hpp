@@ -20,9 +20,15 @@ using Attributes = std::map<std::string, std::string>;
 
 // Throws Error{invalid_argument} when the attributes do not make a credential
 // of this type (a missing or unknown field, a field that would break a
-// header) or, for custom, the value is not one line per header. Other values
+// header, an origin that is not https or loopback http) or, for custom, the
+// value is not one line per header. Other values
 // are bytes and are checked when rendered.
 void check_credential(SecretType type, const Attributes& attributes, const Secret& value);
+
+// Rewrites the fields that have a canonical form to it: `origins` (each
+// origin as http/url.hpp writes it, "HTTPS://API.Example.com:443/" as
+// "https://api.example.com"). check_credential refuses other spellings.
+void normalize_attributes(Attributes& attributes);
 
 // The ABI text of tresor_entry.attributes: a JSON object of strings, keys
 // sorted; "" for none.

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 
 #include "conf/config.hpp"
+#include "core/authed_request.hpp"
 #include "core/chain.hpp"
 #include "core/clock.hpp"
 #include "core/credential.hpp"
 #include "core/plugin_catalog.hpp"
+#include "platform/file.hpp"
 #include "platform/paths.hpp"
 #include "platform/terminal.hpp"
 #include "tresor/store.hpp"
@@ -60,6 +63,25 @@ void check_expiry(const std::optional<Timestamp>& expires_at) {
     }
 }
 
+// The config's [http] ca_file, read once on the descriptor its checks were
+// made on, as tresor reads every file it trusts: a bundle another user could
+// write would let them vouch for any server.
+http::TlsSettings tls_settings(const conf::Config& config) {
+    http::TlsSettings tls;
+    if (config.http_ca_file) {
+        constexpr std::uint64_t kMaxBundleBytes = 4 * 1024 * 1024;
+        platform::TrustRules rules{"CA bundle (http.ca_file)", platform::Owner::self_or_root, 022,
+                                   true, kMaxBundleBytes};
+        const platform::FileDescriptor fd =
+            platform::open_trusted_file(*config.http_ca_file, rules);
+        platform::read_bounded(fd.get(), kMaxBundleBytes, config.http_ca_file->string(),
+                               [&tls](std::span<const std::uint8_t> chunk) {
+                                   tls.ca_bundle.append(chunk.begin(), chunk.end());
+                               });
+    }
+    return tls;
+}
+
 // Backends list in their own order; callers get one stable order.
 void sort_entries(std::vector<Entry>& entries) {
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -109,11 +131,21 @@ struct Store::Impl {
         return out;
     }
 
+    // The HTTP client of request(), made on the first one: a Store that
+    // never makes a request never reads the CA bundle or loads libcurl.
+    http::Client& http_client() {
+        std::call_once(http_once,
+                       [this] { http = std::make_unique<http::Client>(tls_settings(config)); });
+        return *http;
+    }
+
     conf::Config config;
     core::PluginCatalog catalog;
     bool allow_prompt;
     tresor_host host;  // must outlive chain: plugins keep it until close
     core::Chain chain;
+    std::once_flag http_once;
+    std::unique_ptr<http::Client> http;
 };
 
 Store Store::open(const OpenOptions& options) {
@@ -147,9 +179,11 @@ Store Store::from_toml(std::string_view config_toml) {
     return open(options);
 }
 
-void Store::set(const Key& key, const Secret& value, const SetOptions& options) {
+void Store::set(const Key& key, const Secret& value, const SetOptions& given) {
     require(Scope::store);
     const Key k = impl_->normalize(key);
+    SetOptions options = given;
+    core::normalize_attributes(options.attributes);
     check_text("label", options.label, true);
     check_text("description", options.description, true);
     check_expiry(options.expires_at);
@@ -158,14 +192,18 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& options) 
 }
 
 void Store::set_many(std::span<const NewSecret> items) {
+    require(Scope::store);
     std::vector<NewSecret> normalized;
     normalized.reserve(items.size());
     core::Backend* backend = nullptr;
     for (const NewSecret& item : items) {
         const Key k = impl_->normalize(item.key);
-        check_text("label", item.options.label, true);
-        check_text("description", item.options.description, true);
-        check_expiry(item.options.expires_at);
+        SetOptions options = item.options;
+        core::normalize_attributes(options.attributes);
+        check_text("label", options.label, true);
+        check_text("description", options.description, true);
+        check_expiry(options.expires_at);
+        core::check_credential(options.type, options.attributes, item.value);
         core::Backend& serving = impl_->chain.serving(k.service);
         if (backend != nullptr && backend != &serving) {
             throw Error(ErrorCode::invalid_argument,
@@ -173,7 +211,7 @@ void Store::set_many(std::span<const NewSecret> items) {
                             "' and '" + serving.name() + "'");
         }
         backend = &serving;
-        normalized.push_back({k, item.value, item.options});
+        normalized.push_back({k, item.value, std::move(options)});
     }
     if (backend != nullptr) {
         backend->set_many(normalized);
@@ -193,7 +231,7 @@ std::optional<Entry> Store::entry(const Key& key) {
 }
 
 std::optional<Secret> Store::header(const Key& key) {
-    require(Scope::use);
+    require(Scope::read);
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
     std::optional<Entry> entry = backend.stat(k);
@@ -202,6 +240,24 @@ std::optional<Secret> Store::header(const Key& key) {
         return std::nullopt;
     }
     return core::render_header(*entry, *value);
+}
+
+std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& request) {
+    require(Scope::use);
+    const Key k = impl_->normalize(key);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    std::optional<Entry> entry = backend.stat(k);
+    if (!entry) {
+        return std::nullopt;
+    }
+    // Refused before the value is read (and its use recorded) when the
+    // credential has no origins.
+    const std::vector<http::Origin> origins = core::origins_of(*entry);
+    std::optional<Secret> value = backend.get(k);
+    if (!value) {
+        return std::nullopt;
+    }
+    return core::send_with_credential(impl_->http_client(), *entry, origins, *value, request);
 }
 
 bool Store::remove(const Key& key) {

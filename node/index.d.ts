@@ -33,6 +33,18 @@ export declare class Secrets {
   delete(options: SecretsOptions): Promise<boolean>;
   delete(service: string | null | undefined, name: string): Promise<boolean>;
   list(options?: { service?: string } | string): Promise<Entry[]>;
+  /** A request made by tresor with the credential; never its value. */
+  fetch(
+    credential: SecretsOptions,
+    url: string | URL,
+    init?: {
+      method?: string;
+      headers?: Record<string, string> | Iterable<[string, string]>;
+      body?: string | Uint8Array;
+      timeout?: number;
+      maxResponseBytes?: number;
+    },
+  ): Promise<(Response & { readonly redacted: boolean }) | null>;
 }
 
 export declare const secrets: Secrets;

@@ -129,6 +129,60 @@ class Secrets {
     }
     return this.#handle().then((store) => native.list(store, service ?? null));
   }
+
+  /** fetch(): an HTTP request tresor makes with a stored credential (tresor
+   * request): tresor adds its header and sends it only to the credential's
+   * origins. Resolves with a Response (redirects not followed; wherever the
+   * value appeared it reads [REDACTED], and response.redacted is true), or
+   * null when there is no such credential. init: { method, headers (object,
+   * Headers or [name, value] pairs), body (string, Buffer, Uint8Array),
+   * timeout (ms, default 30000), maxResponseBytes }. docs/CREDENTIALS.md. */
+  async fetch(credential, url, init = {}) {
+    const { service, name } = parse([credential]);
+    if (typeof url !== 'string' && !(url instanceof URL)) {
+      throw invalid('url must be a string or a URL');
+    }
+    const headers = [];
+    const given = init.headers ?? {};
+    const pairs =
+      typeof given.entries === 'function' && !Array.isArray(given)
+        ? given.entries()
+        : Array.isArray(given)
+          ? given
+          : Object.entries(given);
+    for (const [key, value] of pairs) {
+      headers.push([String(key), String(value)]);
+    }
+    let body;
+    if (typeof init.body === 'string') {
+      body = Buffer.from(init.body, 'utf8');
+    } else if (init.body instanceof Uint8Array) {
+      body = Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
+    } else if (init.body !== undefined && init.body !== null) {
+      throw invalid('body must be a string, a Buffer or a Uint8Array');
+    }
+    const answer = await native.fetch(
+      await this.#handle(),
+      service,
+      name,
+      String(url),
+      String(init.method ?? 'GET'),
+      headers,
+      body,
+      Number(init.timeout ?? 0),
+      Number(init.maxResponseBytes ?? 0),
+    );
+    if (answer === null) {
+      return null;
+    }
+    const empty = [101, 204, 205, 304].includes(answer.status);
+    const response = new Response(empty ? null : answer.body, {
+      status: answer.status,
+      headers: answer.headers,
+    });
+    Object.defineProperty(response, 'redacted', { value: answer.redacted, enumerable: true });
+    return response;
+  }
 }
 
 // Seed 000's shape: (key, value, { service }) with the service last and

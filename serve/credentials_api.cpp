@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/credential.hpp"
+#include "core/response_json.hpp"
 #include "serve/credential_body.hpp"
 #include "serve/session_tokens.hpp"
 
@@ -13,6 +15,8 @@ using nlohmann::json;
 
 // Seed 002's path, and seed 004's beside it.
 constexpr std::string_view kCollections[] = {"/api/credentials", "/credentials"};
+// The largest response a request route hands back (it travels as JSON).
+constexpr std::uint64_t kMaxServedResponseBytes = 64 * 1024 * 1024;
 
 // Names and descriptions are bytes as given (docs/VAULT-FORMAT.md), not
 // always UTF-8: replace what JSON cannot carry instead of failing the call.
@@ -91,13 +95,24 @@ std::vector<Entry> visible_entries(Store& store) {
     return entries;
 }
 
-std::optional<Entry> find_by_id(Store& store, std::string_view id) {
-    for (Entry& e : visible_entries(store)) {
+std::optional<Entry> find_in(std::vector<Entry> entries, std::string_view id) {
+    for (Entry& e : entries) {
         if (has_public_id(e, id)) {
             return std::move(e);
         }
     }
     return std::nullopt;
+}
+
+std::optional<Entry> find_by_id(Store& store, std::string_view id) {
+    return find_in(visible_entries(store), id);
+}
+
+// A credential's origins as they would be stored (canonical), "" for none.
+std::string stored_origins(Attributes attributes) {
+    core::normalize_attributes(attributes);
+    const auto it = attributes.find("origins");
+    return it == attributes.end() ? std::string() : it->second;
 }
 
 // The options a body sets, over `kept` for an update (docs/API.md).
@@ -133,9 +148,74 @@ Scopes store_scopes(const std::vector<std::string>& api_scopes) {
             out = Scopes::from_bits(out.bits() | static_cast<std::uint32_t>(Scope::store));
         } else if (s == kScopeRead) {
             out = Scopes::from_bits(out.bits() | static_cast<std::uint32_t>(Scope::metadata));
+        } else if (s == kScopeUse) {
+            out = Scopes::from_bits(out.bits() | static_cast<std::uint32_t>(Scope::use));
         }
     }
     return out;
+}
+
+// The body of POST .../request: {"url", "method", "headers": {name: value},
+// "body" (text), "timeout_ms", "max_response_bytes"}.
+HttpRequest http_request_of(const json& body) {
+    for (const auto& [member, value] : body.items()) {
+        static constexpr std::array<std::string_view, 6> kKnown = {
+            "url", "method", "headers", "body", "timeout_ms", "max_response_bytes"};
+        if (std::find(kKnown.begin(), kKnown.end(), member) == kKnown.end()) {
+            throw Error(ErrorCode::invalid_argument, "unknown field '" + member + "'");
+        }
+    }
+    const auto text_field = [&body](const char* field) {
+        const auto it = body.find(field);
+        if (it == body.end() || it->is_null()) {
+            return std::string();
+        }
+        if (!it->is_string()) {
+            throw Error(ErrorCode::invalid_argument, std::string(field) + " must be a string");
+        }
+        return it->get<std::string>();
+    };
+    HttpRequest request;
+    request.url = text_field("url");
+    if (request.url.empty()) {
+        throw Error(ErrorCode::invalid_argument, "url is required");
+    }
+    if (std::string method = text_field("method"); !method.empty()) {
+        request.method = std::move(method);
+    }
+    if (const auto it = body.find("headers"); it != body.end()) {
+        if (!it->is_object() ||
+            !std::all_of(it->begin(), it->end(), [](const json& v) { return v.is_string(); })) {
+            throw Error(ErrorCode::invalid_argument, "headers must be an object of strings");
+        }
+        for (const auto& [name, value] : it->items()) {
+            request.headers.push_back({name, value.get<std::string>()});
+        }
+    }
+    if (const auto it = body.find("body"); it != body.end()) {
+        if (!it->is_string()) {
+            throw Error(ErrorCode::invalid_argument, "body must be a string");
+        }
+        request.body = it->get<std::string>();
+    }
+    const auto number = [&body](const char* field, std::uint64_t low, std::uint64_t high,
+                                std::uint64_t fallback) {
+        const auto it = body.find(field);
+        if (it == body.end() || it->is_null()) {
+            return fallback;
+        }
+        if (!it->is_number_unsigned() || it->get<std::uint64_t>() < low ||
+            it->get<std::uint64_t>() > high) {
+            throw Error(ErrorCode::invalid_argument,
+                        std::string(field) + " must be a number from " + std::to_string(low) +
+                            " to " + std::to_string(high));
+        }
+        return it->get<std::uint64_t>();
+    };
+    request.timeout = std::chrono::milliseconds(number("timeout_ms", 1, 600'000, 30'000));
+    request.max_response_bytes =
+        number("max_response_bytes", 1, kMaxServedResponseBytes, request.max_response_bytes);
+    return request;
 }
 
 class Call {
@@ -171,15 +251,44 @@ class Call {
 
     ApiResponse list() {
         json out = json::array();
-        for (const Entry& e : visible_entries(handle_)) {
+        for (const Entry& e : listable_entries()) {
             out.push_back(describe(e));
         }
         return {200, text(out)};
     }
 
     ApiResponse show(std::string_view id) {
-        const auto e = find_by_id(handle_, id);
+        const auto e = find_in(listable_entries(), id);
         return e ? ApiResponse{200, text(describe(*e))} : error(404, "credential not found");
+    }
+
+    // POST /api/credentials/{id}/request: Store::request on the request's
+    // handle (scope use only), the response as core::response_json shapes it.
+    ApiResponse request(std::string_view id) {
+        const auto e = find_by_id(server_, id);
+        if (!e) {
+            return error(404, "credential not found");
+        }
+        const HttpRequest request = http_request_of(body_);
+        std::optional<HttpResponse> response;
+        try {
+            response = handle_.request({e->service, e->name}, request);
+        } catch (const Error& failure) {
+            // The remote side failed, not this API: 502 (504 for a timeout).
+            if (failure.code() == ErrorCode::io) {
+                const bool late =
+                    std::string_view(failure.what()).find("within") != std::string_view::npos;
+                return error(late ? 504 : 502, failure.what());
+            }
+            if (failure.code() == ErrorCode::permission_denied) {
+                return error(403, failure.what());  // names origins, never a value
+            }
+            throw;
+        }
+        if (!response) {
+            return error(404, "credential not found");
+        }
+        return {200, text(core::response_json(*response))};
     }
 
     ApiResponse update(std::string_view id) {
@@ -194,6 +303,12 @@ class Call {
         if (value.empty()) {
             if (b.value) {
                 return error(400, "the new value must not be empty");
+            }
+            // Origins are bound to the value: a caller who may write but not
+            // read must not point a credential it cannot see at a server of
+            // its own. Changing them takes the value itself.
+            if (stored_origins(options.attributes) != stored_origins(e->attributes)) {
+                return error(403, "changing a credential's origins needs its value as well");
             }
             // Metadata only: the server re-stores the value it keeps; the
             // caller never sees it.
@@ -217,6 +332,18 @@ class Call {
     }
 
   private:
+    // credentials:read lists everything; credentials:use alone, the
+    // credentials it can use (those with origins), as metadata.
+    std::vector<Entry> listable_entries() {
+        if (handle_.scopes().has(Scope::metadata)) {
+            return visible_entries(handle_);
+        }
+        Store metadata = server_.narrowed({Scope::metadata});
+        std::vector<Entry> entries = visible_entries(metadata);
+        std::erase_if(entries, [](const Entry& e) { return !e.attributes.contains("origins"); });
+        return entries;
+    }
+
     Store& server_;
     Store handle_;
     json body_;
@@ -234,14 +361,21 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
         return error(404, "no such endpoint");
     }
     path.remove_prefix(collection_path->size());
+    // POST /api/credentials/{id}/request: the point of use (credentials:use).
+    constexpr std::string_view kRequestSuffix = "/request";
+    const bool use = path.size() > kRequestSuffix.size() + 1 && path.ends_with(kRequestSuffix);
+    if (use) {
+        path.remove_suffix(kRequestSuffix.size());
+    }
     const bool collection = path.empty() || path == "/";
     const std::string_view id = collection ? std::string_view() : path.substr(1);
     if (!collection && (path[0] != '/' || id.find('/') != std::string_view::npos)) {
         return error(404, "no such endpoint");
     }
     const std::string_view m = request.method;
-    const bool known =
-        collection ? (m == "GET" || m == "POST") : (m == "GET" || m == "PATCH" || m == "DELETE");
+    const bool known = use          ? m == "POST"
+                       : collection ? (m == "GET" || m == "POST")
+                                    : (m == "GET" || m == "PATCH" || m == "DELETE");
     if (!known) {
         return error(405, "method not allowed");
     }
@@ -250,9 +384,15 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
         if (!api_scopes) {
             return error(401, "invalid or missing session token");
         }
-        const bool writes = m != "GET";
-        const std::string_view needed = writes ? kScopeStore : kScopeRead;
-        if (std::find(api_scopes->begin(), api_scopes->end(), needed) == api_scopes->end()) {
+        const auto holds = [&](std::string_view scope) {
+            return std::find(api_scopes->begin(), api_scopes->end(), scope) != api_scopes->end();
+        };
+        // A use token also lists (and shows) what it can use.
+        const std::string_view needed = use                ? kScopeUse
+                                        : m != "GET"       ? kScopeStore
+                                        : holds(kScopeUse) ? kScopeUse
+                                                           : kScopeRead;
+        if (!holds(needed)) {
             return error(403, "missing scope " + std::string(needed));
         }
         json body = json::object();
@@ -262,9 +402,11 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
                 return error(400, "request body is not a JSON object");
             }
         }
-        const bool may_read =
-            std::find(api_scopes->begin(), api_scopes->end(), kScopeRead) != api_scopes->end();
-        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body), may_read);
+        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body),
+                  holds(kScopeRead));
+        if (use) {
+            return call.request(id);
+        }
         if (collection) {
             return m == "POST" ? call.create() : call.list();
         }

@@ -1,10 +1,12 @@
 // serve/credentials_api.hpp — the JSON API of `tresor serve` (docs/API.md),
 // independent of the transport: one request in, one response out.
 //
-// Routes: POST/GET /api/credentials, GET/PATCH/DELETE /api/credentials/{id}.
+// Routes: POST/GET /api/credentials, GET/PATCH/DELETE /api/credentials/{id},
+// POST /api/credentials/{id}/request (the point of use, credentials:use).
 // Every route needs a bearer session token (serve/session_tokens.hpp); a
 // request runs on a Store handle narrowed to what its token grants
-// (credentials:store -> store, credentials:read -> metadata), so a value is
+// (credentials:store -> store, credentials:read -> metadata, credentials:use
+// -> use), so a value is
 // never read back through the API. Responses and errors never hold a value.
 //
 // Thread safety: handle() may be called from several threads (Store is).

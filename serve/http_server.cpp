@@ -2,6 +2,7 @@
 
 #include <utility>  // std::exchange, which Boost 1.74's asio uses without including
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,16 +20,23 @@ namespace http = beast::http;
 
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
+// API calls that may wait on another server (the request route, up to its
+// timeout) or on a KDF run here, so the I/O thread never waits on them.
+constexpr std::size_t kApiThreads = 4;
+
 struct Shared {
     CredentialsApi& api;
     const ServerOptions& options;
+    asio::thread_pool& workers;
 };
 
 template <typename Protocol>
 class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
   public:
-    // `open` is the count of its listener's open connections.
-    Connection(typename Protocol::socket socket, Shared& shared, std::shared_ptr<std::size_t> open)
+    // `open` is the count of its listener's open connections (atomic: a
+    // connection may end on a worker).
+    using Count = std::atomic<std::size_t>;
+    Connection(typename Protocol::socket socket, Shared& shared, std::shared_ptr<Count> open)
         : stream_(std::move(socket)), shared_(shared), open_(std::move(open)) {
         ++*open_;
     }
@@ -59,6 +67,12 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
             stream_.socket().close(ec);  // timeout, reset, malformed HTTP
             return;
         }
+        asio::post(shared_.workers, [self = this->shared_from_this()] { self->call_api(); });
+    }
+
+    // On a worker: the connection reads nothing meanwhile, so the request is
+    // this thread's until the reply is posted back to the I/O thread.
+    void call_api() {
         auto& req = parser_->get();
         const std::string method(req.method_string());
         const std::string target(req.target());
@@ -68,7 +82,11 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
              req.body()});
         // The body may hold a value: wipe it before the buffer is reused.
         std::fill(req.body().begin(), req.body().end(), '\0');
-        reply(res.status, std::move(res.body), req.keep_alive(), method, target);
+        asio::post(stream_.get_executor(),
+                   [self = this->shared_from_this(), res = std::move(res),
+                    keep_alive = req.keep_alive(), method, target]() mutable {
+                       self->reply(res.status, std::move(res.body), keep_alive, method, target);
+                   });
     }
 
     void reply(int status, std::string body, bool keep_alive, const std::string& method,
@@ -100,7 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
 
     beast::basic_stream<Protocol> stream_;
     Shared& shared_;
-    std::shared_ptr<std::size_t> open_;
+    std::shared_ptr<Count> open_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> response_;
@@ -151,7 +169,8 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
     asio::steady_timer retry_;
     Shared& shared_;
     bool check_peer_;
-    std::shared_ptr<std::size_t> open_ = std::make_shared<std::size_t>(0);
+    std::shared_ptr<typename Connection<Protocol>::Count> open_ =
+        std::make_shared<typename Connection<Protocol>::Count>(0);
 };
 
 }  // namespace
@@ -159,7 +178,8 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
 void run_server(CredentialsApi& api, const ServerOptions& options,
                 const std::function<void(std::uint16_t)>& on_ready) {
     asio::io_context io(1);
-    Shared shared{api, options};
+    asio::thread_pool workers(kApiThreads);
+    Shared shared{api, options, workers};
     std::uint16_t port = 0;
     try {
         if (options.socket_path) {

@@ -56,10 +56,10 @@ std::vector<std::string> parse_api_scopes(std::string_view comma_separated) {
         throw Error(ErrorCode::invalid_argument, "a token needs at least one scope");
     }
     for (const std::string& scope : scopes) {
-        if (scope != kScopeStore && scope != kScopeRead) {
-            throw Error(
-                ErrorCode::invalid_argument,
-                "unknown scope '" + scope + "' (known: credentials:store, credentials:read)");
+        if (scope != kScopeStore && scope != kScopeRead && scope != kScopeUse) {
+            throw Error(ErrorCode::invalid_argument,
+                        "unknown scope '" + scope +
+                            "' (known: credentials:store, credentials:read, credentials:use)");
         }
     }
     std::sort(scopes.begin(), scopes.end());

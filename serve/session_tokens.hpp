@@ -21,6 +21,8 @@ inline constexpr std::string_view kSessionService = "tresor.sessions";
 // The API's scopes (seed 003) and the Store scopes each one grants.
 inline constexpr std::string_view kScopeStore = "credentials:store";
 inline constexpr std::string_view kScopeRead = "credentials:read";
+// May have tresor make requests with a credential, never read it.
+inline constexpr std::string_view kScopeUse = "credentials:use";
 
 // Throws Error{invalid_argument} for an unknown or empty scope list.
 [[nodiscard]] std::vector<std::string> parse_api_scopes(std::string_view comma_separated);

@@ -29,6 +29,7 @@
 
 #include "tresor/error.hpp"
 #include "tresor/export.hpp"
+#include "tresor/request.hpp"
 #include "tresor/secret.hpp"
 
 namespace tresor {
@@ -51,8 +52,8 @@ TRESOR_EXPORT std::optional<SecretType> secret_type_from_string(std::string_view
 enum class Scope : std::uint32_t {
     metadata = 1u << 0,  // list(), entry(), backends(), plugins()
     store = 1u << 1,     // set(), remove()
-    read = 1u << 2,      // get(): the value itself
-    use = 1u << 3,       // header(): the value rendered for a request, never returned raw
+    read = 1u << 2,      // get() and header(): the value, raw or as a header
+    use = 1u << 3,       // request(): tresor sends the credential; the caller never sees it
 };
 
 TRESOR_EXPORT std::string_view to_string(Scope scope) noexcept;
@@ -182,10 +183,22 @@ class TRESOR_EXPORT Store {
     [[nodiscard]] std::optional<Entry> entry(const Key& key);
     // The credential rendered as HTTP header lines ("Authorization: Basic
     // ...", one per line for custom), for a request made now; empty when
-    // there is no such entry. Needs only the `use` scope: the caller gets the
-    // header, not the value. Throws Error{invalid_argument} for a type without
-    // a header form (docs/CREDENTIALS.md).
+    // there is no such entry. Needs the `read` scope: a header carries the
+    // value (a bearer token verbatim, a password in base64). Throws
+    // Error{invalid_argument} for a type without a header form
+    // (docs/CREDENTIALS.md).
     [[nodiscard]] std::optional<Secret> header(const Key& key);
+    // Makes `request` with the credential's header added, to one of the
+    // credential's origins only, and returns the response with every form of
+    // the value replaced by "[REDACTED]"; empty when there is no such entry.
+    // Needs only the `use` scope: the caller makes the API act, never holds
+    // the value. Throws Error{permission_denied} for a credential without
+    // origins or a URL of another origin, Error{invalid_argument} for a
+    // refused URL, method or header (tresor/request.hpp), Error{io} when the
+    // server cannot be reached, its certificate is not trusted, or the
+    // response is too large or too late, Error{plugin_abi} when libcurl
+    // cannot be loaded (docs/CREDENTIALS.md, "Requests").
+    [[nodiscard]] std::optional<HttpResponse> request(const Key& key, const HttpRequest& request);
     bool remove(const Key& key);
     [[nodiscard]] std::vector<Entry> list(std::string_view service);
     [[nodiscard]] std::vector<Entry> list();

@@ -38,8 +38,8 @@ extern "C" {
  * TRESOR_PERMISSION_DENIED before any backend is touched. */
 #define TRESOR_SCOPE_METADATA (1u << 0) /* list, entries */
 #define TRESOR_SCOPE_STORE (1u << 1)    /* set, remove */
-#define TRESOR_SCOPE_READ (1u << 2)     /* get: the value itself */
-#define TRESOR_SCOPE_USE (1u << 3)      /* render a header from the value, never the value */
+#define TRESOR_SCOPE_READ (1u << 2)     /* get, header: the value, raw or as a header */
+#define TRESOR_SCOPE_USE (1u << 3)      /* request: tresor sends the credential, never the caller */
 #define TRESOR_SCOPE_ALL 0xfu
 
 typedef struct tresor_store tresor_store;
@@ -80,6 +80,16 @@ TRESOR_C_API tresor_status tresor_set(tresor_store* store, const char* service, 
                                       const uint8_t* value, size_t value_length,
                                       const tresor_set_options* options, tresor_error* err);
 
+/* tresor_set with a typed credential's fields (docs/CREDENTIALS.md), e.g.
+ * {"username":"alice","origins":"https://api.example.com"}: a JSON object of
+ * strings, or NULL for none. A field the type does not take, or a malformed
+ * object, is TRESOR_INVALID_ARGUMENT. */
+TRESOR_C_API tresor_status tresor_set_credential(tresor_store* store, const char* service,
+                                                 const char* name, const uint8_t* value,
+                                                 size_t value_length,
+                                                 const tresor_set_options* options,
+                                                 const char* attributes_json, tresor_error* err);
+
 /* TRESOR_OK with *value and *value_length set (free with tresor_free_secret), or
  * TRESOR_NOT_FOUND with *value = NULL. An empty secret gives a non-NULL
  * *value with *value_length = 0. */
@@ -87,12 +97,57 @@ TRESOR_C_API tresor_status tresor_get(tresor_store* store, const char* service, 
                                       uint8_t** value, size_t* value_length, tresor_error* err);
 /* The credential rendered as HTTP header lines ("Authorization: Bearer ...",
  * one "Name: value" line per header for custom; docs/CREDENTIALS.md), which
- * needs only TRESOR_SCOPE_USE: the caller gets the header, not the value.
+ * needs TRESOR_SCOPE_READ: a header carries the value.
  * TRESOR_OK with *header NUL-terminated (free with tresor_free_secret(header,
  * header_length)), or TRESOR_NOT_FOUND with *header = NULL. A type without
  * a header form is TRESOR_INVALID_ARGUMENT. */
 TRESOR_C_API tresor_status tresor_header(tresor_store* store, const char* service, const char* name,
                                          char** header, size_t* header_length, tresor_error* err);
+/* An HTTP request tresor makes with a credential (tresor_request). */
+typedef struct tresor_http_header {
+    const char* name;
+    const char* value;
+} tresor_http_header;
+
+typedef struct tresor_http_request {
+    uint32_t struct_size;              /* sizeof(tresor_http_request) */
+    const char* method;                /* NULL: "GET"; CONNECT and TRACE are refused */
+    const char* url;                   /* absolute http(s), of one of the credential's origins */
+    const tresor_http_header* headers; /* never Host, Authorization, framing headers, ... */
+    size_t header_count;
+    const uint8_t* body; /* may be NULL when body_length is 0 */
+    size_t body_length;
+    uint32_t timeout_ms;         /* the whole exchange; 0: 30000 */
+    uint64_t max_response_bytes; /* headers and body; 0: 10 MiB */
+} tresor_http_request;
+
+/* A response: status, headers and body, with every form of the credential
+ * replaced by "[REDACTED]". Released with tresor_response_free. */
+typedef struct tresor_response tresor_response;
+
+/* Sends `request` with the credential's header added, only to one of the
+ * credential's origins (its `origins` field), and returns the response;
+ * needs only TRESOR_SCOPE_USE: the caller makes the API act, never sees the
+ * value (docs/CREDENTIALS.md, "Requests"). Redirects are not followed.
+ * TRESOR_OK with *response set, TRESOR_NOT_FOUND with *response = NULL, or:
+ * TRESOR_PERMISSION_DENIED (no origins, another origin), TRESOR_INVALID_ARGUMENT
+ * (a refused URL, method or header), TRESOR_IO (unreachable, TLS, timeout,
+ * too large), TRESOR_PLUGIN_ABI (no libcurl). */
+TRESOR_C_API tresor_status tresor_request(tresor_store* store, const char* service,
+                                          const char* name, const tresor_http_request* request,
+                                          tresor_response** response, tresor_error* err);
+/* The HTTP status (a 3xx is not followed). */
+TRESOR_C_API int tresor_response_status(const tresor_response* response);
+/* The index-th header, borrowed until tresor_response_free; 0 past the last. */
+TRESOR_C_API int tresor_response_header(const tresor_response* response, size_t index,
+                                        const char** name, const char** value);
+/* The body, borrowed until tresor_response_free; never NULL. */
+TRESOR_C_API const uint8_t* tresor_response_body(const tresor_response* response, size_t* length);
+/* 1 when the credential was found in the response and replaced. */
+TRESOR_C_API int tresor_response_redacted(const tresor_response* response);
+/* NULL is allowed. */
+TRESOR_C_API void tresor_response_free(tresor_response* response);
+
 /* Wipes and frees a value from tresor_get. NULL is allowed. */
 TRESOR_C_API void tresor_free_secret(uint8_t* value, size_t value_length);
 
@@ -103,7 +158,8 @@ TRESOR_C_API tresor_status tresor_remove(tresor_store* store, const char* servic
 /* service NULL: every service. Metadata only, never values. */
 TRESOR_C_API tresor_status tresor_list_open(tresor_store* store, const char* service,
                                             tresor_list** list, tresor_error* err);
-/* The next entry, or NULL at the end. Valid until the next call or free. */
+/* The next entry, or NULL at the end. Valid until the next call or free.
+ * Its attributes are the credential's fields as a JSON object ("" for none). */
 TRESOR_C_API const tresor_entry* tresor_list_next(tresor_list* list);
 TRESOR_C_API void tresor_list_free(tresor_list* list);
 

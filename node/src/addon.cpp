@@ -1,5 +1,5 @@
 // node/src/addon.cpp — the native half of @tresor/secrets: open, get, set,
-// remove and list, each an AsyncOperation on libuv's thread pool. index.js
+// remove, list and fetch, each an AsyncOperation on libuv's thread pool. index.js
 // is the public API (argument forms, validation); these functions are its
 // private helpers and expect what it passes.
 //
@@ -273,11 +273,120 @@ class ListOperation final : public AsyncOperation {
     std::vector<Entry> entries_;
 };
 
-// Up to four arguments; missing ones are undefined.
+// fetch(store, service, name, url, method, headers, body, timeoutMs,
+// maxBytes): Store::request through tresor_request. What it sends is the
+// caller's (no secret); what it gets back is redacted by libtresor.
+class RequestOperation final : public KeyOperation {
+  public:
+    // args[3..8] as index.js passes them: strings, [[name, value]...], a
+    // Buffer (or undefined), numbers.
+    bool read_request(napi_env env, const napi_value* args) {
+        if (!read_key_part(env, args[3], "url", &url_) ||
+            !read_key_part(env, args[4], "method", &method_)) {
+            return false;
+        }
+        std::uint32_t count = 0;
+        napi_get_array_length(env, args[5], &count);
+        for (std::uint32_t i = 0; i < count; ++i) {
+            napi_value pair = nullptr, key = nullptr, value = nullptr;
+            napi_get_element(env, args[5], i, &pair);
+            napi_get_element(env, pair, 0, &key);
+            napi_get_element(env, pair, 1, &value);
+            std::string n, v;
+            if (!read_key_part(env, key, "header name", &n) ||
+                !read_key_part(env, value, "header value", &v)) {
+                return false;
+            }
+            header_text_.emplace_back(std::move(n), std::move(v));
+        }
+        bool is_buffer = false;
+        napi_is_buffer(env, args[6], &is_buffer);
+        if (is_buffer) {
+            void* data = nullptr;
+            std::size_t length = 0;
+            napi_get_buffer_info(env, args[6], &data, &length);
+            body_.assign(static_cast<const char*>(data), length);
+        }
+        double timeout = 0, max_bytes = 0;
+        napi_get_value_double(env, args[7], &timeout);
+        napi_get_value_double(env, args[8], &max_bytes);
+        timeout_ms_ = static_cast<std::uint32_t>(timeout);
+        max_bytes_ = static_cast<std::uint64_t>(max_bytes);
+        return true;
+    }
+
+    void run() override {
+        std::vector<tresor_http_header> headers;
+        for (const auto& [key, value] : header_text_) {
+            headers.push_back({key.c_str(), value.c_str()});
+        }
+        const tresor_http_request request{sizeof(tresor_http_request),
+                                          method_.c_str(),
+                                          url_.c_str(),
+                                          headers.data(),
+                                          headers.size(),
+                                          reinterpret_cast<const std::uint8_t*>(body_.data()),
+                                          body_.size(),
+                                          timeout_ms_,
+                                          max_bytes_};
+        status = api->request(store, service.c_str(), name.c_str(), &request, &response_, &error);
+        if (status == TRESOR_NOT_FOUND) {
+            status = TRESOR_OK;  // an answer: null
+        }
+    }
+
+    // { status, headers: [[name, value]...], body: Buffer, redacted } or null.
+    napi_value result(napi_env env) override {
+        napi_value out = nullptr;
+        if (response_ == nullptr) {
+            napi_get_null(env, &out);
+            return out;
+        }
+        napi_create_object(env, &out);
+        napi_value number = nullptr, headers = nullptr, body = nullptr, redacted = nullptr;
+        napi_create_int32(env, api->response_status(response_), &number);
+        napi_set_named_property(env, out, "status", number);
+        napi_create_array(env, &headers);
+        const char* key = nullptr;
+        const char* value = nullptr;
+        for (std::uint32_t i = 0; api->response_header(response_, i, &key, &value) != 0; ++i) {
+            napi_value pair = nullptr, n = nullptr, v = nullptr;
+            napi_create_array_with_length(env, 2, &pair);
+            napi_create_string_utf8(env, key, NAPI_AUTO_LENGTH, &n);
+            napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v);
+            napi_set_element(env, pair, 0, n);
+            napi_set_element(env, pair, 1, v);
+            napi_set_element(env, headers, i, pair);
+        }
+        napi_set_named_property(env, out, "headers", headers);
+        std::size_t length = 0;
+        const std::uint8_t* bytes = api->response_body(response_, &length);
+        napi_create_buffer_copy(env, length, bytes, nullptr, &body);
+        napi_set_named_property(env, out, "body", body);
+        napi_get_boolean(env, api->response_redacted(response_) != 0, &redacted);
+        napi_set_named_property(env, out, "redacted", redacted);
+        return out;
+    }
+
+    ~RequestOperation() override {
+        if (response_ != nullptr) {
+            api->response_free(response_);
+        }
+    }
+
+  private:
+    std::string url_, method_, body_;
+    std::vector<std::pair<std::string, std::string>> header_text_;
+    std::uint32_t timeout_ms_ = 0;
+    std::uint64_t max_bytes_ = 0;
+    tresor_response* response_ = nullptr;
+};
+
+// Up to nine arguments; missing ones are undefined.
 struct Arguments {
-    napi_value values[4] = {};
+    napi_value values[9] = {};
     Arguments(napi_env env, napi_callback_info info) {
-        std::size_t count = 4;
+        std::size_t count = 9;
         napi_get_cb_info(env, info, &count, values, nullptr, nullptr);
     }
 };
@@ -342,6 +451,17 @@ napi_value list_entries(napi_env env, napi_callback_info info) {
     return AsyncOperation::start(env, std::move(op), "tresor.list");
 }
 
+// fetch(store, service, name, url, method, headers, body, timeoutMs, maxBytes)
+// -> Promise<{status, headers, body, redacted} | null>
+napi_value fetch_with(napi_env env, napi_callback_info info) {
+    Arguments args(env, info);
+    auto op = std::make_unique<RequestOperation>();
+    if (!op->read_key(env, args.values) || !op->read_request(env, args.values)) {
+        return nullptr;
+    }
+    return AsyncOperation::start(env, std::move(op), "tresor.fetch");
+}
+
 napi_value init(napi_env env, napi_value exports) {
     const napi_property_descriptor functions[] = {
         {"open", nullptr, open_store, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -349,6 +469,7 @@ napi_value init(napi_env env, napi_value exports) {
         {"set", nullptr, set_secret, nullptr, nullptr, nullptr, napi_default, nullptr},
         {"remove", nullptr, remove_secret, nullptr, nullptr, nullptr, napi_default, nullptr},
         {"list", nullptr, list_entries, nullptr, nullptr, nullptr, napi_default, nullptr},
+        {"fetch", nullptr, fetch_with, nullptr, nullptr, nullptr, napi_default, nullptr},
     };
     napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions);
     return exports;

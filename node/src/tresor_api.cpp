@@ -88,6 +88,12 @@ Loaded load() {
     bind(library, "tresor_list_open", api.list_open, loaded.error);
     bind(library, "tresor_list_next", api.list_next, loaded.error);
     bind(library, "tresor_list_free", api.list_free, loaded.error);
+    bind(library, "tresor_request", api.request, loaded.error);
+    bind(library, "tresor_response_status", api.response_status, loaded.error);
+    bind(library, "tresor_response_header", api.response_header, loaded.error);
+    bind(library, "tresor_response_body", api.response_body, loaded.error);
+    bind(library, "tresor_response_redacted", api.response_redacted, loaded.error);
+    bind(library, "tresor_response_free", api.response_free, loaded.error);
     if (!loaded.error.empty()) {
         // Kept loaded: unloading a library that may have started threads is unsafe.
         loaded.error =

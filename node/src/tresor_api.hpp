@@ -25,6 +25,12 @@ struct TresorApi {
     decltype(&tresor_list_open) list_open;
     decltype(&tresor_list_next) list_next;
     decltype(&tresor_list_free) list_free;
+    decltype(&tresor_request) request;
+    decltype(&tresor_response_status) response_status;
+    decltype(&tresor_response_header) response_header;
+    decltype(&tresor_response_body) response_body;
+    decltype(&tresor_response_redacted) response_redacted;
+    decltype(&tresor_response_free) response_free;
 };
 
 // The table, loaded once per process (safe from any thread); nullptr with

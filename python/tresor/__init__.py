@@ -6,6 +6,11 @@
     token = store.get("my-app", "api-key")      # str, or None
     store.delete("my-app", "api-key")           # True when it was there
 
+    store.set("stripe", "live", "sk_live_...", type=tresor.SecretType.API_KEY,
+              origins=["https://api.stripe.com"])
+    r = store.request("stripe", "live", "https://api.stripe.com/v1/charges")
+    r.status, r.json()                          # the key itself never comes back
+
 tresor.keyring_backend.TresorKeyring is a backend for the keyring package.
 """
 
@@ -24,7 +29,7 @@ from tresor.errors import (
     Status,
     UnavailableError,
 )
-from tresor.store import Entry, SecretType, Store, version
+from tresor.store import Entry, Response, SecretType, Store, version
 
 __all__ = [
     "AuthFailedError",
@@ -39,6 +44,7 @@ __all__ = [
     "LockedError",
     "PermissionDeniedError",
     "PluginABIError",
+    "Response",
     "SecretType",
     "Status",
     "Store",

@@ -43,6 +43,7 @@ class EntryStruct(ctypes.Structure):
         ("updated_at", ctypes.c_int64),
         ("last_used_at", ctypes.c_int64),
         ("expires_at", ctypes.c_int64),
+        ("attributes", ctypes.c_char_p),
     ]
 
 
@@ -54,6 +55,28 @@ class SetOptionsStruct(ctypes.Structure):
         ("label", ctypes.c_char_p),
         ("description", ctypes.c_char_p),
         ("expires_at", ctypes.c_int64),
+    ]
+
+
+class HttpHeaderStruct(ctypes.Structure):
+    """tresor_http_header."""
+
+    _fields_ = [("name", ctypes.c_char_p), ("value", ctypes.c_char_p)]
+
+
+class HttpRequestStruct(ctypes.Structure):
+    """tresor_http_request."""
+
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("method", ctypes.c_char_p),
+        ("url", ctypes.c_char_p),
+        ("headers", ctypes.POINTER(HttpHeaderStruct)),
+        ("header_count", ctypes.c_size_t),
+        ("body", ctypes.c_char_p),
+        ("body_length", ctypes.c_size_t),
+        ("timeout_ms", ctypes.c_uint32),
+        ("max_response_bytes", ctypes.c_uint64),
     ]
 
 
@@ -73,6 +96,31 @@ _PROTOTYPES = {
         _status,
         [_pointer, ctypes.c_char_p, ctypes.c_char_p, _pointer, ctypes.c_size_t, _pointer, _pointer],
     ),
+    "tresor_set_credential": (
+        _status,
+        [
+            _pointer,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            _pointer,
+            ctypes.c_size_t,
+            _pointer,
+            ctypes.c_char_p,
+            _pointer,
+        ],
+    ),
+    "tresor_request": (
+        _status,
+        [_pointer, ctypes.c_char_p, ctypes.c_char_p, _pointer, _pointer, _pointer],
+    ),
+    "tresor_response_status": (ctypes.c_int, [_pointer]),
+    "tresor_response_header": (
+        ctypes.c_int,
+        [_pointer, ctypes.c_size_t, _pointer, _pointer],
+    ),
+    "tresor_response_body": (_pointer, [_pointer, _pointer]),
+    "tresor_response_redacted": (ctypes.c_int, [_pointer]),
+    "tresor_response_free": (None, [_pointer]),
     "tresor_get": (
         _status,
         [_pointer, ctypes.c_char_p, ctypes.c_char_p, _pointer, _pointer, _pointer],

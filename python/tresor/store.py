@@ -19,8 +19,9 @@ import ctypes
 import dataclasses
 import datetime
 import enum
+import json
 import os
-from typing import List, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from tresor import _library
 from tresor.errors import Status, error_for, InvalidArgumentError
@@ -56,6 +57,30 @@ class Entry:
     updated_at: Optional[datetime.datetime]
     last_used_at: Optional[datetime.datetime]
     expires_at: Optional[datetime.datetime]
+    # The credential's fields (docs/CREDENTIALS.md): username, origins, ...
+    attributes: Dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Response:
+    """What Store.request() got back: redirects are not followed, and
+    wherever the credential appeared it reads "[REDACTED]" (redacted=True)."""
+
+    status: int
+    headers: List[Tuple[str, str]]
+    body: bytes
+    redacted: bool
+
+    def header(self, name: str) -> Optional[str]:
+        """The first header of that name (any case), or None."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 def _text(value, what):
@@ -188,8 +213,14 @@ class Store:
         label: str = "",
         description: str = "",
         expires_at: Optional[datetime.datetime] = None,
+        attributes: Optional[Mapping[str, str]] = None,
+        origins: Optional[Sequence[str]] = None,
     ) -> None:
-        """Stores or replaces a secret: str (stored as UTF-8) or bytes-like."""
+        """Stores or replaces a secret: str (stored as UTF-8) or bytes-like.
+
+        attributes: a typed credential's fields ({"username": "alice"},
+        docs/CREDENTIALS.md); origins: where request() may send it
+        (["https://api.example.com"]), stored as the "origins" field."""
         handle = self._open_handle()
         options = _library.SetOptionsStruct(
             int(type),
@@ -212,15 +243,20 @@ class Store:
             else:
                 buffer = (ctypes.c_char * size).from_buffer(view)
             address = ctypes.addressof(buffer)
+        fields = dict(attributes or {})
+        if origins is not None:
+            fields["origins"] = " ".join(origins)
+        fields_json = _text(json.dumps(fields), "attributes") if fields else None
         error = _library.ErrorStruct()
         try:
-            status = self._lib.tresor_set(
+            status = self._lib.tresor_set_credential(
                 handle,
                 _text(service, "service"),
                 _text(name, "name"),
                 address,
                 size,
                 ctypes.byref(options),
+                fields_json,
                 ctypes.byref(error),
             )
         finally:
@@ -274,10 +310,82 @@ class Store:
                         updated_at=_time(e.updated_at),
                         last_used_at=_time(e.last_used_at),
                         expires_at=_time(e.expires_at),
+                        attributes=json.loads(e.attributes) if e.attributes else {},
                     )
                 )
         finally:
             self._lib.tresor_list_free(listing)
+
+
+    def request(
+        self,
+        service: Optional[str],
+        name: str,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: Optional[Union[Mapping[str, str], Sequence[Tuple[str, str]]]] = None,
+        body: Optional[Union[str, bytes]] = None,
+        timeout: float = 30.0,
+        max_response_bytes: Optional[int] = None,
+    ) -> Optional[Response]:
+        """An HTTP request made by tresor with the credential's header added,
+        sent only to one of the credential's origins; the caller never sees
+        the value. None when there is no such credential. Raises
+        PermissionDeniedError (no origins, another origin), InvalidArgumentError
+        (a refused URL, method or header), IOFailureError (unreachable, TLS,
+        timeout, too large). docs/CREDENTIALS.md, "Requests"."""
+        handle = self._open_handle()
+        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
+        header_array = (_library.HttpHeaderStruct * max(len(pairs), 1))()
+        for i, (key, value) in enumerate(pairs):
+            header_array[i].name = _text(key, "header name")
+            header_array[i].value = _text(value, "header value")
+        data = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        if not 0 < timeout <= 600:
+            raise InvalidArgumentError(Status.INVALID_ARGUMENT, "timeout must be 0 to 600 seconds")
+        request = _library.HttpRequestStruct(
+            ctypes.sizeof(_library.HttpRequestStruct),
+            _text(method, "method"),
+            _text(url, "url"),
+            header_array,
+            len(pairs),
+            data,
+            len(data),
+            max(1, int(timeout * 1000)),
+            max_response_bytes or 0,
+        )
+        response = ctypes.c_void_p()
+        error = _library.ErrorStruct()
+        status = self._lib.tresor_request(
+            handle,
+            _text(service, "service"),
+            _text(name, "name"),
+            ctypes.byref(request),
+            ctypes.byref(response),
+            ctypes.byref(error),
+        )
+        if status != _OK:
+            if status == _NOT_FOUND:
+                return None
+            _raise(status, error)
+        try:
+            out_headers = []
+            key, value = ctypes.c_char_p(), ctypes.c_char_p()
+            while self._lib.tresor_response_header(
+                response, len(out_headers), ctypes.byref(key), ctypes.byref(value)
+            ):
+                out_headers.append((_decoded(key.value), _decoded(value.value)))
+            length = ctypes.c_size_t()
+            address = self._lib.tresor_response_body(response, ctypes.byref(length))
+            return Response(
+                status=self._lib.tresor_response_status(response),
+                headers=out_headers,
+                body=ctypes.string_at(address, length.value),
+                redacted=bool(self._lib.tresor_response_redacted(response)),
+            )
+        finally:
+            self._lib.tresor_response_free(response)
 
 
 def version() -> str:

@@ -127,11 +127,11 @@ static void test_scopes(tresor_store* store) {
     tresor_close(lister);
     tresor_close(applet);
 
-    /* A `use` handle gets the header, not the value. */
+    /* A header carries the value: it needs the `read` scope, as get does. */
     tresor_set_options bearer = {TRESOR_TYPE_BEARER_TOKEN, NULL, NULL, 0};
     CHECK(tresor_set(store, "scoped", "tok", (const uint8_t*)"abc", 3, &bearer, &err) == TRESOR_OK);
     tresor_store* user = NULL;
-    CHECK(tresor_narrow(store, TRESOR_SCOPE_USE, &user, &err) == TRESOR_OK);
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_READ, &user, &err) == TRESOR_OK);
     char* header = NULL;
     size_t header_length = 0;
     CHECK(tresor_header(user, "scoped", "tok", &header, &header_length, &err) == TRESOR_OK);
@@ -142,14 +142,64 @@ static void test_scopes(tresor_store* store) {
     CHECK(header == NULL);
     CHECK(tresor_header(user, "scoped", "k", &header, &header_length, &err) ==
           TRESOR_INVALID_ARGUMENT); /* a password has no header form */
-    CHECK(tresor_get(user, "scoped", "tok", &out, &out_length, &err) == TRESOR_PERMISSION_DENIED);
     tresor_close(user);
-    CHECK(tresor_narrow(store, TRESOR_SCOPE_METADATA | TRESOR_SCOPE_READ, &user, &err) ==
-          TRESOR_OK);
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_USE | TRESOR_SCOPE_METADATA | TRESOR_SCOPE_STORE, &user,
+                        &err) == TRESOR_OK);
     CHECK(tresor_header(user, "scoped", "tok", &header, &header_length, &err) ==
           TRESOR_PERMISSION_DENIED);
+    CHECK(tresor_get(user, "scoped", "tok", &out, &out_length, &err) == TRESOR_PERMISSION_DENIED);
     tresor_close(user);
+}
 
+/* tresor_request: a `use` handle has tresor send the credential, only to its
+ * origins (here a loopback port nothing listens on). */
+static void test_request(tresor_store* store) {
+    tresor_error err;
+    tresor_set_options bearer = {TRESOR_TYPE_BEARER_TOKEN, NULL, NULL, 0};
+    CHECK(tresor_set_credential(store, "web", "tok", (const uint8_t*)"abc", 3, &bearer,
+                                "{\"origins\":\"HTTPS://127.0.0.1:1/\"}", &err) == TRESOR_OK);
+    CHECK(tresor_set_credential(store, "web", "bad", (const uint8_t*)"abc", 3, &bearer, "[1]",
+                                &err) == TRESOR_INVALID_ARGUMENT);
+    CHECK(tresor_set_credential(store, "web", "bad", (const uint8_t*)"abc", 3, &bearer,
+                                "{\"username\":\"x\"}", &err) == TRESOR_INVALID_ARGUMENT);
+    tresor_list* list = NULL;
+    CHECK(tresor_list_open(store, "web", &list, &err) == TRESOR_OK);
+    const tresor_entry* e = tresor_list_next(list);
+    CHECK(e != NULL && strcmp(e->attributes, "{\"origins\":\"https://127.0.0.1:1\"}") == 0);
+    tresor_list_free(list);
+
+    tresor_store* user = NULL;
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_USE, &user, &err) == TRESOR_OK);
+    tresor_http_header extra = {"X-Trace", "1"};
+    tresor_http_request request = {
+        sizeof(tresor_http_request), NULL, "https://evil.example/", &extra, 1, NULL, 0, 2000, 0};
+    tresor_response* response = (tresor_response*)1;
+    CHECK(tresor_request(user, "web", "tok", &request, &response, &err) ==
+          TRESOR_PERMISSION_DENIED);
+    CHECK(response == NULL && strstr(err.message, "not an origin") != NULL);
+    request.url = "https://127.0.0.1:1/path";
+    CHECK(tresor_request(user, "web", "tok", &request, &response, &err) == TRESOR_IO);
+    CHECK(strstr(err.message, "https://127.0.0.1:1") != NULL && strstr(err.message, "abc") == NULL);
+    CHECK(tresor_request(user, "web", "none", &request, &response, &err) == TRESOR_NOT_FOUND);
+    extra.name = "Authorization";
+    CHECK(tresor_request(user, "web", "tok", &request, &response, &err) == TRESOR_INVALID_ARGUMENT);
+    request.struct_size = 4;
+    CHECK(tresor_request(user, "web", "tok", &request, &response, &err) == TRESOR_INVALID_ARGUMENT);
+    tresor_close(user);
+    tresor_store* reader = NULL;
+    CHECK(tresor_narrow(store, TRESOR_SCOPE_READ | TRESOR_SCOPE_METADATA, &reader, &err) ==
+          TRESOR_OK);
+    request.struct_size = sizeof(tresor_http_request);
+    CHECK(tresor_request(reader, "web", "tok", &request, &response, &err) ==
+          TRESOR_PERMISSION_DENIED);
+    tresor_close(reader);
+    tresor_response_free(NULL);
+}
+
+static void test_scoped_store_unaffected(tresor_store* store) {
+    tresor_error err;
+    uint8_t* out = NULL;
+    size_t out_length = 0;
     /* The original handle is unaffected by the narrowed ones. */
     CHECK(tresor_get(store, "scoped", "k", &out, &out_length, &err) == TRESOR_OK);
     CHECK(out_length == 1 && out[0] == 'v');
@@ -169,6 +219,8 @@ int main(void) {
     test_list(store);
     test_errors(store);
     test_scopes(store);
+    test_scoped_store_unaffected(store);
+    test_request(store);
     tresor_close(store);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

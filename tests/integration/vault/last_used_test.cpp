@@ -110,7 +110,7 @@ BOOST_FIXTURE_TEST_CASE(listing_and_entry_are_not_uses_but_header_is, StoreFixtu
     BOOST_TEST(generation() == generation0);
     BOOST_TEST(!store().entry(key)->last_used_at.has_value());
     {
-        Store s = store().narrowed({tresor::Scope::use});
+        Store s = store().narrowed({tresor::Scope::read});
         BOOST_TEST(s.header(key)->view() == "Authorization: Bearer tok");
     }
     BOOST_TEST(store().entry(key)->last_used_at.has_value());

