@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/vault_access.hpp"
 #include "platform/file.hpp"
 #include "platform/terminal.hpp"
 #include "vault/settings.hpp"
@@ -23,46 +24,6 @@ namespace tresor::cli {
 namespace {
 
 namespace tv = tresor::vault;
-
-tv::Settings vault_settings(const Context& ctx) {
-    const conf::Config config = ctx.config();
-    for (const auto& backend : config.backends) {
-        const bool named = ctx.backend && backend.name == *ctx.backend;
-        if (named || (!ctx.backend && backend.plugin == "vault")) {
-            if (backend.plugin != "vault" && backend.plugin != "postgres") {
-                throw Error(ErrorCode::invalid_argument,
-                            "backend '" + backend.name + "' is not a vault (plugin " +
-                                backend.plugin + "; vaults are plugins vault and postgres)");
-            }
-            return tv::settings_from_params(backend.params, backend.plugin == "postgres"
-                                                                ? tv::StoreKind::postgres
-                                                                : tv::StoreKind::sqlite_file);
-        }
-    }
-    return tv::settings_from_params({});
-}
-
-const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::string& reason) {
-    auto line = platform::read_hidden_line(prompt);
-    if (!line) {
-        reason = "no terminal to prompt on";
-        return std::optional<tv::SecureBytes>();
-    }
-    return std::optional<tv::SecureBytes>(tv::SecureBytes(line->begin(), line->end()));
-};
-
-// The vault's place for messages: its file, or its database and name.
-std::string where(const tv::Settings& s) {
-    return tv::store_access(s).where;
-}
-
-tv::Vault open_vault(const tv::Settings& s) {
-    const tv::StoreAccess access = tv::store_access(s);
-    return tv::Vault::open(
-        access.open(),
-        tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, access.where),
-        s.kdf_limits);
-}
 
 struct KdfOptions {
     std::uint32_t memory_mib = 0;
@@ -107,10 +68,11 @@ void add_init(CLI::App& vault, Context& ctx) {
         const tv::KdfPolicy policy = kdf->apply(s.kdf);
         (void)tv::Vault::create(
             tv::store_access(s).create,
-            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, where(s)), policy,
-            s.kdf_limits);
-        std::cout << "created " << where(s) << " (Argon2id " << policy.memory_kib / 1024 << " MiB, "
-                  << policy.iterations << " passes, " << policy.parallelism << " lanes)\n";
+            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, vault_where(s)),
+            policy, s.kdf_limits);
+        std::cout << "created " << vault_where(s) << " (Argon2id " << policy.memory_kib / 1024
+                  << " MiB, " << policy.iterations << " passes, " << policy.parallelism
+                  << " lanes)\n";
     });
 }
 
@@ -128,15 +90,15 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         "env:NEW_PASSWORD");
     cmd->callback([&ctx, from, kdf] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         tv::Credential next = tv::obtain_credential(tv::parse_unlock_spec(*from), kTerminalPrompt,
-                                                    tv::Purpose::create, where(s));
+                                                    tv::Purpose::create, vault_where(s));
         if (next.kind != tv::Credential::Kind::password) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
         v.change_password(next, kdf->apply(s.kdf));
         (void)tv::drop_cached_vault_key(v.id());
-        std::cout << "password changed for " << where(s) << "\n";
+        std::cout << "password changed for " << vault_where(s) << "\n";
         if (!v.info().store.scrubs_freed_data) {
             // A database keeps old rows in its log, replicas and backups.
             std::cout << "note: the old wrapped key may survive in this store's log, replicas "
@@ -150,11 +112,11 @@ void add_rotate(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault rotate");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         const std::vector<tv::SlotInfo> before = v.info().slots;
         (void)v.rotate();
         (void)tv::drop_cached_vault_key(v.id());
-        std::cout << "rotated the vault key of " << where(s);
+        std::cout << "rotated the vault key of " << vault_where(s);
         std::cout << "\n";
         const std::vector<tv::SlotInfo> after = v.info().slots;
         for (const tv::SlotInfo& slot : before) {
@@ -170,19 +132,26 @@ void add_rotate(CLI::App& vault, Context& ctx) {
 }
 
 void add_verify(CLI::App& vault, Context& ctx) {
-    auto* cmd = vault.add_subcommand("verify",
-                                     "Check every record and the manifest (exit 4 on any problem)");
+    auto* cmd = vault.add_subcommand(
+        "verify", "Check every record, the audit log and the manifest (exit 4 on any problem)");
     cmd->footer("Example:\n  tresor vault verify");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         const tv::VerifyReport report = v.verify();
-        for (const auto& problem : report.problems) {
-            std::cout << "problem: " << problem << "\n";
+        for (const auto& list : {report.problems, report.audit_problems}) {
+            for (const auto& problem : list) {
+                std::cout << "problem: " << problem << "\n";
+            }
         }
-        std::cout << report.records_checked << " records checked, " << report.problems.size()
-                  << " problems\n";
-        if (!report.problems.empty()) {
+        const std::size_t problems = report.problems.size() + report.audit_problems.size();
+        std::cout << report.records_checked << " records checked, ";
+        if (report.audit_blocks_checked != 0) {
+            std::cout << report.audit_blocks_checked << " audit blocks ("
+                      << report.audit_events_checked << " events) checked, ";
+        }
+        std::cout << problems << " problems\n";
+        if (problems != 0) {
             ctx.exit_status = kExitAuth;
         }
     });
@@ -194,8 +163,8 @@ void add_info(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault info");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        const tv::Info info = open_vault(s).info();
-        std::cout << "path: " << where(s) << "\nformat version: " << info.format_version
+        const tv::Info info = open_vault(s).vault.info();
+        std::cout << "path: " << vault_where(s) << "\nformat version: " << info.format_version
                   << "\nvault id: " << info.vault_id << "\nentries: " << info.record_count
                   << "\ngeneration: " << info.generation << "\nfile size: " << info.file_bytes
                   << " bytes\n";
@@ -216,7 +185,7 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
         "  tresor vault add-keyfile --generate /etc/tresor/vault.key");
     cmd->callback([&ctx, file, generate] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         if (*generate) {
             // Drawn before the file exists: a failure must not leave, or
             // enrol, a key file of zeros.
@@ -227,10 +196,11 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
             }
             platform::write_private_file(*file, key, "key file");
         }
-        const tv::Credential keyfile = tv::obtain_credential(
-            tv::parse_unlock_spec("keyfile:" + *file), nullptr, tv::Purpose::unlock, where(s));
+        const tv::Credential keyfile =
+            tv::obtain_credential(tv::parse_unlock_spec("keyfile:" + *file), nullptr,
+                                  tv::Purpose::unlock, vault_where(s));
         v.add_keyfile(keyfile.bytes);
-        std::cout << "key file " << *file << " can now unlock " << where(s) << "\n";
+        std::cout << "key file " << *file << " can now unlock " << vault_where(s) << "\n";
     });
 }
 
@@ -279,7 +249,7 @@ void add_recipient(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault add-recipient \"$(cat web2.key.pub)\" --label web2");
     cmd->callback([&ctx, public_key, label] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         const int id = v.add_recipient(*public_key, *label);
         std::cout << "added slot " << id << ": the holder of the private key of " << *public_key
                   << " can now unlock the vault (unlock = \"hostkey:FILE\")\n";
@@ -296,7 +266,7 @@ void add_remove_slot(CLI::App& vault, Context& ctx) {
         "  tresor vault remove-slot 3 && tresor vault rotate");
     cmd->callback([&ctx, id] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         v.remove_slot(*id);
         (void)tv::drop_cached_vault_key(v.id());
         std::cout << "removed slot " << *id
@@ -311,7 +281,7 @@ void add_slots(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault slots");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        for (const tv::SlotInfo& slot : open_vault(s).info().slots) {
+        for (const tv::SlotInfo& slot : open_vault(s).vault.info().slots) {
             std::cout << describe(slot) << "\n";
         }
     });
@@ -333,9 +303,9 @@ void add_unlock(CLI::App& vault, Context& ctx) {
                                                   ? tv::parse_cache_duration(*duration, "--for")
                                               : s.cache_for.count() > 0 ? s.cache_for
                                                                         : std::chrono::minutes(15);
-        const tv::Vault v = open_vault(s);
+        const tv::Vault v = open_vault(s).vault;
         tv::cache_vault_key(v.id(), v.vault_key(), how_long);
-        std::cout << "unlocked " << where(s) << " for " << how_long.count()
+        std::cout << "unlocked " << vault_where(s) << " for " << how_long.count()
                   << " s in this session (tresor vault lock ends it)\n";
     });
 }
@@ -349,7 +319,7 @@ void add_lock(CLI::App& vault, Context& ctx) {
         const tv::StoreAccess access = tv::store_access(s);
         const bool dropped =
             access.exists() && tv::drop_cached_vault_key(tv::read_vault_id(*access.open()));
-        std::cout << (dropped ? "locked " : "was not unlocked: ") << where(s) << "\n";
+        std::cout << (dropped ? "locked " : "was not unlocked: ") << vault_where(s) << "\n";
     });
 }
 

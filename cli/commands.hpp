@@ -19,6 +19,9 @@ void add_aws_command(CLI::App& app, Context& ctx);      // aws-credential-proces
 void add_header_command(CLI::App& app, Context& ctx);   // header
 void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 
+// audit, audit verify, audit prune: the vault's audit log (cli/cmd_audit.cpp).
+void add_audit_commands(CLI::App& app, Context& ctx);
+
 // export: every entry in an age file (cli/cmd_export.cpp, docs/INTEGRATIONS.md).
 void add_export_command(CLI::App& app, Context& ctx);
 

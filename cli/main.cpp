@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     tresor::cli::add_serve_commands(app, ctx);
     tresor::cli::add_credential_socket_command(app, ctx);
     tresor::cli::add_export_command(app, ctx);
+    tresor::cli::add_audit_commands(app, ctx);
     try {
         // CLI11 takes the arguments in reverse order.
         std::vector<std::string> args = tresor::platform::utf8_arguments(argc, argv);

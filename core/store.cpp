@@ -5,6 +5,7 @@
 #include <array>
 
 #include "conf/config.hpp"
+#include "core/call_scope.hpp"
 #include "core/chain.hpp"
 #include "core/credential.hpp"
 #include "core/plugin_catalog.hpp"
@@ -75,7 +76,7 @@ struct Store::Impl {
         : config(std::move(cfg)),
           catalog(config.plugin_path),
           allow_prompt(options.allow_prompt),
-          host{sizeof(tresor_host), this, &Impl::read_password},
+          host{sizeof(tresor_host), this, &Impl::read_password, &Impl::call_info},
           chain(config, catalog, forced_backend(options), &host) {}
 
     // The host service behind tresor_host::read_password.
@@ -103,6 +104,11 @@ struct Store::Impl {
         }
     }
 
+    // The host service behind tresor_host::call_info.
+    static void call_info(void*, tresor_call_info* info) noexcept {
+        core::CallScope::describe(*info);
+    }
+
     Key normalize(const Key& key) const {
         Key out{key.service.empty() ? config.default_service : key.service, key.name};
         check_text("service", out.service, false);
@@ -126,7 +132,11 @@ Store Store::narrowed(Scopes scopes) const {
         throw Error(ErrorCode::permission_denied,
                     "a store handle cannot be widened: it does not hold every scope asked for");
     }
-    return Store(impl_, scopes);
+    return Store(impl_, scopes, actor_);
+}
+
+Store Store::acting_for(std::string actor) const {
+    return Store(impl_, scopes_, std::move(actor));
 }
 
 void Store::require(Scope scope) const {
@@ -155,6 +165,7 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& options) 
     check_text("description", options.description, true);
     check_expiry(options.expires_at);
     core::check_credential(options.type, options.attributes, value);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
     impl_->chain.serving(k.service).set(k, value, options);
 }
 
@@ -177,6 +188,7 @@ void Store::set_many(std::span<const NewSecret> items) {
         normalized.push_back({k, item.value, item.options});
     }
     if (backend != nullptr) {
+        const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
         backend->set_many(normalized);
     }
 }
@@ -184,6 +196,7 @@ void Store::set_many(std::span<const NewSecret> items) {
 std::optional<Secret> Store::get(const Key& key) {
     require(Scope::read);
     const Key k = impl_->normalize(key);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
     return impl_->chain.serving(k.service).get(k);
 }
 
@@ -197,6 +210,7 @@ std::optional<Secret> Store::header(const Key& key) {
     require(Scope::use);
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
     std::optional<Entry> entry = backend.stat(k);
     std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
     if (!value) {
@@ -208,6 +222,7 @@ std::optional<Secret> Store::header(const Key& key) {
 bool Store::remove(const Key& key) {
     require(Scope::store);
     const Key k = impl_->normalize(key);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
     return impl_->chain.serving(k.service).remove(k);
 }
 

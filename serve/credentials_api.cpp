@@ -153,8 +153,8 @@ Scopes store_scopes(const std::vector<std::string>& api_scopes) {
 
 class Call {
   public:
-    Call(Store& server, Store handle, json body)
-        : server_(server), handle_(std::move(handle)), body_(std::move(body)) {}
+    Call(Store server, Store handle, json body)
+        : server_(std::move(server)), handle_(std::move(handle)), body_(std::move(body)) {}
 
     ApiResponse create() {
         const bool seed_002 = body_.contains("key") || body_.contains("service");
@@ -233,7 +233,7 @@ class Call {
     }
 
   private:
-    Store& server_;
+    Store server_;  // the server's full handle, for the checks a request's scopes may not allow
     Store handle_;
     json body_;
 };
@@ -258,7 +258,8 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
         return error(405, "method not allowed");
     }
     try {
-        const auto api_scopes = check_token(store_, request.authorization);
+        std::string token_id;
+        const auto api_scopes = check_token(store_, request.authorization, &token_id);
         if (!api_scopes) {
             return error(401, "invalid or missing session token");
         }
@@ -274,7 +275,10 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
                 return error(400, "request body is not a JSON object");
             }
         }
-        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body));
+        // A backend's audit log names the session's requests by its token's id.
+        const std::string actor = "token:" + token_id;
+        Call call(store_.acting_for(actor),
+                  store_.narrowed(store_scopes(*api_scopes)).acting_for(actor), std::move(body));
         if (collection) {
             return m == "POST" ? call.create() : call.list();
         }

@@ -77,6 +77,13 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                 invalid("parameter 'create' must be true or false, not '" + value + "'");
             }
             s.create = value == "true";
+        } else if (key == "audit") {
+            if (value != "off" && value != "on" && value != "strict") {
+                invalid("parameter 'audit' must be off, on or strict, not '" + value + "'");
+            }
+            s.audit = value == "off"  ? AuditMode::off
+                      : value == "on" ? AuditMode::on
+                                      : AuditMode::strict;
         } else if (key == "kdf.memory_mib") {
             s.kdf.memory_kib = number(key, value, kMinWriteMemoryKib / 1024, 4096) * 1024;
         } else if (key == "kdf.iterations") {
@@ -95,7 +102,8 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                     (file ? "vault (known: path, "
                           : "postgres (known: conninfo, vault, " +
                                 std::string("statement_timeout_ms, ")) +
-                    "unlock, cache, create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
+                    "unlock, cache, create, audit, kdf.memory_mib, kdf.iterations, "
+                    "kdf.parallelism, " +
                     "kdf.max_memory_mib, kdf.max_work)");
         }
     }

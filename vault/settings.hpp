@@ -18,6 +18,11 @@
 //                    the file vault, false for the fleet: `tresor vault init`)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
 //                    Argon2id for a new vault or password (default 64, 3, 1)
+//   audit            the vault's audit log (docs/VAULT-FORMAT.md, "Audit
+//                    log"): "off" (default), "on" (writes sealed with
+//                    their own transaction, reads in batches) or "strict"
+//                    (also a read: a value is returned only once its
+//                    event is durable)
 //   kdf.max_memory_mib, kdf.max_work
 //                    what opening a vault may cost (KdfLimits, checked before
 //                    any KDF runs): Argon2id memory per slot (default 1024)
@@ -37,6 +42,8 @@ namespace tresor::vault {
 // Where a vault's records live (vault/record_store.hpp).
 enum class StoreKind { sqlite_file, postgres };
 
+enum class AuditMode { off, on, strict };
+
 struct Settings {
     StoreKind store = StoreKind::sqlite_file;
     std::filesystem::path path;  // sqlite_file
@@ -48,6 +55,7 @@ struct Settings {
     std::chrono::seconds cache_for{0};  // 0: cache only what `tresor vault unlock` put there
     KdfPolicy kdf;
     KdfLimits kdf_limits;
+    AuditMode audit = AuditMode::off;
 };
 
 // Throws Error{invalid_argument} naming an unknown or malformed parameter.
