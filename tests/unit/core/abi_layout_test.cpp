@@ -8,9 +8,9 @@
 #include "tresor/plugin.h"
 #include "tresor/tresor.h"
 
-BOOST_AUTO_TEST_CASE(abi_version_is_1_1) {
+BOOST_AUTO_TEST_CASE(abi_version_is_1_2) {
     BOOST_TEST(TRESOR_PLUGIN_ABI_MAJOR == 1);
-    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 1);
+    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 2);
 }
 
 BOOST_AUTO_TEST_CASE(plugin_table_layout_is_pinned) {
