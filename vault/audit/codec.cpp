@@ -88,14 +88,17 @@ std::optional<Outcome> outcome_from(std::uint8_t value) noexcept {
     return static_cast<Outcome>(value);
 }
 
-std::vector<std::uint8_t> encode_block(std::span<const Event> events) {
+std::vector<std::uint8_t> encode_block(std::span<const Event> events, const Caller* caller) {
     if (events.empty() || events.size() > kMaxEventsPerBlock) {
         throw Error(ErrorCode::invalid_argument, "an audit block holds 1 to 4096 events");
     }
     std::vector<Caller> callers;
     std::vector<std::uint16_t> index;
-    index.reserve(events.size());
-    for (const Event& e : events) {
+    if (caller != nullptr) {
+        callers.push_back(*caller);
+        index.assign(events.size(), 0);
+    }
+    for (const Event& e : caller != nullptr ? std::span<const Event>() : events) {
         auto it = std::find(callers.begin(), callers.end(), e.caller);
         if (it == callers.end()) {
             if (callers.size() == std::numeric_limits<std::uint16_t>::max()) {

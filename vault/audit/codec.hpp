@@ -29,10 +29,13 @@ namespace tresor::vault::audit {
 // Events per block: a batch of more is written as several blocks.
 constexpr std::size_t kMaxEventsPerBlock = 4096;
 
-// The callers' table is made of the events' callers, in first-seen order.
-// Throws Error{invalid_argument} for no event or more than
-// kMaxEventsPerBlock, or more than 65535 callers.
-[[nodiscard]] std::vector<std::uint8_t> encode_block(std::span<const Event> events);
+// The callers' table is made of the events' callers, in first-seen order,
+// or is `caller` alone when given: the caller of every event, whatever its
+// own says (a process's batch, without a copy of it per event). Throws
+// Error{invalid_argument} for no event or more than kMaxEventsPerBlock, or
+// more than 65535 callers.
+[[nodiscard]] std::vector<std::uint8_t> encode_block(std::span<const Event> events,
+                                                     const Caller* caller = nullptr);
 [[nodiscard]] std::vector<Event> decode_block(std::span<const std::uint8_t> plaintext);
 
 // A note holds one failed unlock: operation unlock_failed, outcome failed.

@@ -69,36 +69,28 @@ void Writer::append(RecordStore& store, const Keys& keys, std::span<const std::u
     }
     Caller caller = process_;
     caller.credential = credential;
-    std::vector<Event> events;
-    events.reserve(noted_.size() + staged_.size());
-    for (Event e : noted_) {
-        e.caller = caller;
-        events.push_back(std::move(e));
-    }
-    for (Event& e : staged_) {
-        e.caller = caller;
-        events.push_back(std::move(e));
-    }
-    staged_.clear();
     // Another process's failed unlocks, sealed in now; one that does not
     // decode is kept as that fact, not dropped.
+    std::vector<Event> notes;
     std::int64_t last_note = 0;
     for (const auto& [id, bytes] : store.audit_notes()) {
         try {
-            events.push_back(decode_note(bytes));
+            notes.push_back(decode_note(bytes));
         } catch (const Error&) {
             Event unreadable;
             unreadable.operation = Operation::unlock_failed;
             unreadable.outcome = Outcome::failed;
             unreadable.detail = "an unsealed note that does not decode";
-            events.push_back(std::move(unreadable));
+            notes.push_back(std::move(unreadable));
         }
         last_note = id;
     }
     if (last_note != 0) {
         store.erase_audit_notes_through(last_note);
     }
-    (void)append_blocks(store, keys, vault_id, manifest, events);
+    const Batch batches[] = {{noted_, &caller}, {staged_, &caller}, {notes, nullptr}};
+    (void)append_blocks(store, keys, vault_id, manifest, batches);
+    staged_.clear();
     appended_noted_ = noted_.size();
 }
 

@@ -28,7 +28,7 @@
 
 namespace tresor::vault::audit {
 
-constexpr std::size_t kFlushEvents = kMaxEventsPerBlock;
+constexpr std::size_t kFlushEvents = 16 * kMaxEventsPerBlock;
 constexpr std::chrono::seconds kFlushAfter{1};
 // Unsealed notes a store keeps; failed unlocks beyond them are not noted.
 constexpr std::size_t kMaxNotes = 1000;
