@@ -109,9 +109,9 @@ std::vector<std::uint8_t> head_entry(const Keys& keys, std::uint64_t seq,
 
 std::size_t append_blocks(RecordStore& store, const Keys& keys,
                           std::span<const std::uint8_t> vault_id,
-                          std::vector<std::uint8_t>& manifest, std::span<const Batch> batches) {
-    if (std::all_of(batches.begin(), batches.end(),
-                    [](const Batch& b) { return b.events.empty(); })) {
+                          std::vector<std::uint8_t>& manifest,
+                          std::span<const std::vector<std::uint8_t>> plaintexts) {
+    if (plaintexts.empty()) {
         return 0;
     }
     const std::optional<StoredAuditBlock> last = store.last_audit_block();
@@ -120,23 +120,17 @@ std::size_t append_blocks(RecordStore& store, const Keys& keys,
     if (last) {
         detail::xor_into(manifest, head_entry(keys, seq, link));
     }
-    std::size_t written = 0;
-    for (const Batch& batch : batches) {
-        for (std::size_t start = 0; start < batch.events.size(); start += kMaxEventsPerBlock) {
-            const auto part = batch.events.subspan(
-                start, std::min(kMaxEventsPerBlock, batch.events.size() - start));
-            StoredAuditBlock row;
-            row.seq = ++seq;
-            row.block = detail::aead_seal(keys.seal, encode_block(part, batch.caller),
-                                          block_associated_data(vault_id, row.seq));
-            row.link = block_link(keys, link, row.seq, row.block);
-            link = row.link;
-            store.put_audit_block(row);
-            ++written;
-        }
+    for (const std::vector<std::uint8_t>& plaintext : plaintexts) {
+        StoredAuditBlock row;
+        row.seq = ++seq;
+        row.block =
+            detail::aead_seal(keys.seal, plaintext, block_associated_data(vault_id, row.seq));
+        row.link = block_link(keys, link, row.seq, row.block);
+        link = row.link;
+        store.put_audit_block(row);
     }
     detail::xor_into(manifest, head_entry(keys, seq, link));
-    return written;
+    return plaintexts.size();
 }
 
 ChainReport read_chain(RecordStore& store, const Keys& keys, std::span<const std::uint8_t> vault_id,

@@ -51,18 +51,13 @@ struct Keys {
 [[nodiscard]] std::vector<std::uint8_t> head_entry(const Keys& keys, std::uint64_t seq,
                                                    std::span<const std::uint8_t> link);
 
-// Events to seal, and the caller of all of them (nullptr: each its own).
-struct Batch {
-    std::span<const Event> events;
-    const Caller* caller = nullptr;
-};
-
-// Seals each batch as blocks of at most kMaxEventsPerBlock after the store's
-// last block, and moves the head entry in `manifest` from the old last block
-// to the new one. Nothing for no event. Returns the blocks written.
+// Seals each plaintext (codec.hpp's blocks) as a block after the store's
+// last one, and moves the head entry in `manifest` from the old last block
+// to the new one. Nothing for none. Returns the blocks written.
 std::size_t append_blocks(RecordStore& store, const Keys& keys,
                           std::span<const std::uint8_t> vault_id,
-                          std::vector<std::uint8_t>& manifest, std::span<const Batch> batches);
+                          std::vector<std::uint8_t>& manifest,
+                          std::span<const std::vector<std::uint8_t>> plaintexts);
 
 // What reading the whole chain found.
 struct ChainReport {

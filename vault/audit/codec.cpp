@@ -88,18 +88,60 @@ std::optional<Outcome> outcome_from(std::uint8_t value) noexcept {
     return static_cast<Outcome>(value);
 }
 
+void append_event(std::vector<std::uint8_t>& out, std::uint16_t caller, Operation operation,
+                  Outcome outcome, std::int64_t time_ms, std::string_view actor,
+                  std::string_view service, std::string_view name, std::string_view detail) {
+    Writer w(out);
+    w.u16(caller);
+    w.u8(static_cast<std::uint8_t>(operation));
+    w.u8(static_cast<std::uint8_t>(outcome));
+    w.i64(time_ms);
+    w.text(actor);
+    w.text(service);
+    w.text(name);
+    w.text(detail);
+}
+
+namespace {
+
+std::vector<std::uint8_t> block_with(std::span<const Caller> callers, std::uint32_t count,
+                                     std::span<const std::uint8_t> events) {
+    if (count == 0 || count > kMaxEventsPerBlock) {
+        throw Error(ErrorCode::invalid_argument, "an audit block holds 1 to 4096 events");
+    }
+    std::vector<std::uint8_t> out;
+    out.reserve(64 * callers.size() + 8 + events.size());
+    Writer w(out);
+    w.u8(kBlockFormat);
+    w.u16(static_cast<std::uint16_t>(callers.size()));
+    for (const Caller& c : callers) {
+        write_caller(w, c);
+    }
+    w.u32(count);
+    w.raw(events);
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> block_of(const Caller& caller, std::uint32_t count,
+                                   std::span<const std::uint8_t> events) {
+    return block_with({&caller, 1}, count, events);
+}
+
 std::vector<std::uint8_t> encode_block(std::span<const Event> events, const Caller* caller) {
     if (events.empty() || events.size() > kMaxEventsPerBlock) {
         throw Error(ErrorCode::invalid_argument, "an audit block holds 1 to 4096 events");
     }
     std::vector<Caller> callers;
-    std::vector<std::uint16_t> index;
     if (caller != nullptr) {
         callers.push_back(*caller);
-        index.assign(events.size(), 0);
     }
-    for (const Event& e : caller != nullptr ? std::span<const Event>() : events) {
-        auto it = std::find(callers.begin(), callers.end(), e.caller);
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve((kMinEventBytes + 32) * events.size());
+    for (const Event& e : events) {
+        auto it = caller != nullptr ? callers.begin()
+                                    : std::find(callers.begin(), callers.end(), e.caller);
         if (it == callers.end()) {
             if (callers.size() == std::numeric_limits<std::uint16_t>::max()) {
                 throw Error(ErrorCode::invalid_argument,
@@ -108,28 +150,10 @@ std::vector<std::uint8_t> encode_block(std::span<const Event> events, const Call
             callers.push_back(e.caller);
             it = callers.end() - 1;
         }
-        index.push_back(static_cast<std::uint16_t>(it - callers.begin()));
+        append_event(bytes, static_cast<std::uint16_t>(it - callers.begin()), e.operation,
+                     e.outcome, e.time_ms, e.actor, e.service, e.name, e.detail);
     }
-    std::vector<std::uint8_t> out;
-    Writer w(out);
-    w.u8(kBlockFormat);
-    w.u16(static_cast<std::uint16_t>(callers.size()));
-    for (const Caller& c : callers) {
-        write_caller(w, c);
-    }
-    w.u32(static_cast<std::uint32_t>(events.size()));
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const Event& e = events[i];
-        w.u16(index[i]);
-        w.u8(static_cast<std::uint8_t>(e.operation));
-        w.u8(static_cast<std::uint8_t>(e.outcome));
-        w.i64(e.time_ms);
-        w.text(e.actor);
-        w.text(e.service);
-        w.text(e.name);
-        w.text(e.detail);
-    }
-    return out;
+    return block_with(callers, static_cast<std::uint32_t>(events.size()), bytes);
 }
 
 std::vector<Event> decode_block(std::span<const std::uint8_t> plaintext) {

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vault/audit/event.hpp"
@@ -31,11 +32,19 @@ constexpr std::size_t kMaxEventsPerBlock = 4096;
 
 // The callers' table is made of the events' callers, in first-seen order,
 // or is `caller` alone when given: the caller of every event, whatever its
-// own says (a process's batch, without a copy of it per event). Throws
-// Error{invalid_argument} for no event or more than kMaxEventsPerBlock, or
-// more than 65535 callers.
+// own says. Throws Error{invalid_argument} for no event or more than
+// kMaxEventsPerBlock, or more than 65535 callers.
 [[nodiscard]] std::vector<std::uint8_t> encode_block(std::span<const Event> events,
                                                      const Caller* caller = nullptr);
+
+// The same in two steps, for a process that encodes each read as it happens
+// (no Event kept per read): one event's bytes, appended to `out`, then the
+// block of `count` such events, every one of `caller` (index 0).
+void append_event(std::vector<std::uint8_t>& out, std::uint16_t caller, Operation operation,
+                  Outcome outcome, std::int64_t time_ms, std::string_view actor,
+                  std::string_view service, std::string_view name, std::string_view detail);
+[[nodiscard]] std::vector<std::uint8_t> block_of(const Caller& caller, std::uint32_t count,
+                                                 std::span<const std::uint8_t> events);
 [[nodiscard]] std::vector<Event> decode_block(std::span<const std::uint8_t> plaintext);
 
 // A note holds one failed unlock: operation unlock_failed, outcome failed.

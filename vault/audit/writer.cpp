@@ -1,5 +1,7 @@
 #include "vault/audit/writer.hpp"
 
+#include <algorithm>
+
 #include "platform/process.hpp"
 #include "tresor/error.hpp"
 #include "vault/audit/codec.hpp"
@@ -28,6 +30,7 @@ void Writer::enable() {
 
 Event Writer::make(Operation operation, Outcome outcome, std::string_view service,
                    std::string_view name, std::string_view detail) const {
+    // Staged events are few (one per entry of a write): kept whole.
     Event e;
     e.operation = operation;
     e.outcome = outcome;
@@ -44,10 +47,16 @@ void Writer::note(Operation operation, Outcome outcome, std::string_view service
     if (!enabled_) {
         return;
     }
-    if (noted_.empty()) {
+    if (noted_count_ == 0) {
         first_noted_ = std::chrono::steady_clock::now();
     }
-    noted_.push_back(make(operation, outcome, service, name, detail));
+    if (noted_.empty() || noted_.back().count == kMaxEventsPerBlock) {
+        noted_.emplace_back();
+    }
+    append_event(noted_.back().events, 0, operation, outcome, now_ms(), actor_, service, name,
+                 detail);
+    ++noted_.back().count;
+    ++noted_count_;
 }
 
 void Writer::stage(Operation operation, std::string_view service, std::string_view name,
@@ -58,8 +67,8 @@ void Writer::stage(Operation operation, std::string_view service, std::string_vi
 }
 
 bool Writer::due() const {
-    return noted_.size() >= kFlushEvents ||
-           (!noted_.empty() && std::chrono::steady_clock::now() - first_noted_ >= kFlushAfter);
+    return noted_count_ >= kFlushEvents ||
+           (noted_count_ != 0 && std::chrono::steady_clock::now() - first_noted_ >= kFlushAfter);
 }
 
 void Writer::append(RecordStore& store, const Keys& keys, std::span<const std::uint8_t> vault_id,
@@ -69,6 +78,16 @@ void Writer::append(RecordStore& store, const Keys& keys, std::span<const std::u
     }
     Caller caller = process_;
     caller.credential = credential;
+    std::vector<std::vector<std::uint8_t>> plaintexts;
+    for (const Noted& block : noted_) {
+        plaintexts.push_back(block_of(caller, block.count, block.events));
+    }
+    for (std::size_t start = 0; start < staged_.size(); start += kMaxEventsPerBlock) {
+        plaintexts.push_back(encode_block(
+            std::span(staged_).subspan(start, std::min(kMaxEventsPerBlock, staged_.size() - start)),
+            &caller));
+    }
+    staged_.clear();
     // Another process's failed unlocks, sealed in now; one that does not
     // decode is kept as that fact, not dropped.
     std::vector<Event> notes;
@@ -87,17 +106,22 @@ void Writer::append(RecordStore& store, const Keys& keys, std::span<const std::u
     }
     if (last_note != 0) {
         store.erase_audit_notes_through(last_note);
+        for (std::size_t start = 0; start < notes.size(); start += kMaxEventsPerBlock) {
+            plaintexts.push_back(encode_block(std::span(notes).subspan(
+                start, std::min(kMaxEventsPerBlock, notes.size() - start))));
+        }
     }
-    const Batch batches[] = {{noted_, &caller}, {staged_, &caller}, {notes, nullptr}};
-    (void)append_blocks(store, keys, vault_id, manifest, batches);
-    staged_.clear();
-    appended_noted_ = noted_.size();
+    (void)append_blocks(store, keys, vault_id, manifest, plaintexts);
+    appended_blocks_ = noted_.size();
 }
 
 void Writer::committed() {
-    noted_.erase(noted_.begin(), noted_.begin() + static_cast<std::ptrdiff_t>(appended_noted_));
-    appended_noted_ = 0;
-    if (!noted_.empty()) {
+    for (std::size_t i = 0; i < appended_blocks_; ++i) {
+        noted_count_ -= noted_[i].count;
+    }
+    noted_.erase(noted_.begin(), noted_.begin() + static_cast<std::ptrdiff_t>(appended_blocks_));
+    appended_blocks_ = 0;
+    if (noted_count_ != 0) {
         first_noted_ = std::chrono::steady_clock::now();
     }
 }

@@ -28,7 +28,7 @@
 
 namespace tresor::vault::audit {
 
-constexpr std::size_t kFlushEvents = 16 * kMaxEventsPerBlock;
+constexpr std::size_t kFlushEvents = 64 * kMaxEventsPerBlock;
 constexpr std::chrono::seconds kFlushAfter{1};
 // Unsealed notes a store keeps; failed unlocks beyond them are not noted.
 constexpr std::size_t kMaxNotes = 1000;
@@ -51,7 +51,7 @@ class Writer {
     void stage(Operation operation, std::string_view service, std::string_view name,
                std::string_view detail = {});
 
-    [[nodiscard]] bool has_noted() const { return !noted_.empty(); }
+    [[nodiscard]] bool has_noted() const { return noted_count_ != 0; }
     [[nodiscard]] bool due() const;
 
     // In the caller's write transaction: the noted and staged events, then
@@ -68,12 +68,20 @@ class Writer {
     Event make(Operation operation, Outcome outcome, std::string_view service,
                std::string_view name, std::string_view detail) const;
 
+    // Noted events, encoded as they come (about 40 bytes and the names
+    // each), in blocks of at most kMaxEventsPerBlock, all of this process.
+    struct Noted {
+        std::vector<std::uint8_t> events;
+        std::uint32_t count = 0;
+    };
+
     bool enabled_ = false;
     Caller process_;
     std::string actor_;
-    std::vector<Event> noted_;
+    std::vector<Noted> noted_;
+    std::size_t noted_count_ = 0;
     std::vector<Event> staged_;
-    std::size_t appended_noted_ = 0;
+    std::size_t appended_blocks_ = 0;  // of noted_, by the last append
     std::chrono::steady_clock::time_point first_noted_{};
 };
 
