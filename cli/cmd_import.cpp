@@ -23,7 +23,8 @@ constexpr std::uint64_t kMaxDotenvBytes = 16 * 1024 * 1024;
 // could have written, like a config: a value planted in it would otherwise
 // become a secret the next program trusts.
 SecureBytes read_dotenv(const std::string& file) {
-    return file == "-" ? read_all_stdin() : read_trusted_file(file, "dotenv file", kMaxDotenvBytes);
+    return file == "-" ? read_all_stdin(kMaxDotenvBytes)
+                       : read_trusted_file(file, "dotenv file", kMaxDotenvBytes);
 }
 
 // Asks for metadata where the backend keeps it, else for the value.

@@ -3,7 +3,8 @@
 //
 // These work below the Store, on the vault engine, with the settings of the
 // vault backend of the config: the one named by --backend, else the first
-// backend whose plugin is "vault", else the default vault.
+// backend of the chain that is a vault (plugin "vault" or "postgres"), else
+// the first backend whose plugin is "vault", else the default vault.
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,7 @@
 #include "vault/settings.hpp"
 #include "vault/slots/host_key.hpp"
 #include "vault/stores/store_access.hpp"
+#include "vault/trust/admin_key.hpp"
 #include "vault/unlock.hpp"
 #include "vault/unlock_cache.hpp"
 #include "vault/vault.hpp"
@@ -57,6 +59,48 @@ std::string describe(const tv::SlotInfo& slot) {
     return out;
 }
 
+// Who signs the vault, and whether this host checks it (docs/FLEET.md).
+void print_admin(const tv::Info& info) {
+    if (info.admin.empty()) {
+        std::cout << "admin identity: none (not signed";
+        std::cout << (info.location.starts_with("postgres") ? "; `tresor vault sign` signs it)\n"
+                                                            : ")\n");
+        return;
+    }
+    std::cout << "admin identity: " << info.admin << " (key epoch " << info.key_epoch << ")\n";
+    if (!info.handed_over_from.empty()) {
+        std::cout << "handed over from: " << info.handed_over_from << "\n";
+    }
+    if (!info.admin_pinned) {
+        std::cout << "pinned here: no (compare the identity with your admin's, then add admin = "
+                     "\""
+                  << info.admin << "\" to this backend's config)\n";
+    } else {
+        std::cout << "pinned here: yes\n";
+    }
+}
+
+void print_admin_identity(std::span<const std::uint8_t> identity,
+                          const std::filesystem::path& file) {
+    std::cout << "admin identity: " << tv::admin_identity_text(identity)
+              << "\n  its signing key is in " << file.string()
+              << " (sealed by this credential): back it up; without it the vault's key slots "
+                 "can never change\n  hosts trust it with admin = \""
+              << tv::admin_identity_text(identity) << "\" in their config\n";
+}
+
+// After `passwd`: the admin key is sealed by the new password too, in place.
+void reseal_admin_key(const tv::Settings& s, const std::string& identity,
+                      const tv::Credential& old_credential, const tv::Credential& next,
+                      const tv::KdfPolicy& policy) {
+    const std::filesystem::path path = admin_key_path(s, tv::parse_admin_identity(identity));
+    const tv::AdminKeyPair key = tv::open_admin_key(tv::read_admin_key_file(path), old_credential,
+                                                    s.kdf_limits, path.string());
+    tv::write_admin_key_file(path, tv::seal_admin_key(key, next, policy), true);
+    std::cout << "the admin key " << path.string()
+              << " is sealed by the new password now (replace its backups)\n";
+}
+
 void add_init(CLI::App& vault, Context& ctx) {
     auto* cmd = vault.add_subcommand(
         "init", "Create the vault (the password comes from its unlock sources)");
@@ -64,15 +108,35 @@ void add_init(CLI::App& vault, Context& ctx) {
     kdf->add_to(cmd);
     cmd->footer("Example:\n  TRESOR_VAULT_PASSWORD=... tresor vault init --memory-mib 256");
     cmd->callback([&ctx, kdf] {
-        const tv::Settings s = vault_settings(ctx);
-        const tv::KdfPolicy policy = kdf->apply(s.kdf);
-        (void)tv::Vault::create(
-            tv::store_access(s).create,
-            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, vault_where(s)),
-            policy, s.kdf_limits);
-        std::cout << "created " << vault_where(s) << " (Argon2id " << policy.memory_kib / 1024
-                  << " MiB, " << policy.iterations << " passes, " << policy.parallelism
+        tv::Settings s = vault_settings(ctx);
+        s.kdf = kdf->apply(s.kdf);
+        const tv::Credential credential =
+            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, vault_where(s));
+        // A fleet vault is signed by an admin identity made here, whose
+        // key is written (sealed by this credential) before the vault
+        // exists: a vault whose admin key was lost could never change its
+        // key slots.
+        std::optional<tv::AdminKeyPair> admin;
+        std::filesystem::path admin_file;
+        if (s.store == tv::StoreKind::postgres) {
+            admin = tv::generate_admin_key();
+            admin_file = write_new_admin_key(s, *admin, credential);
+        }
+        try {
+            (void)tv::Vault::create(tv::store_access(s).create, credential, s.kdf, s.kdf_limits,
+                                    admin ? &*admin : nullptr, s.trust());
+        } catch (...) {
+            if (admin) {
+                std::filesystem::remove(admin_file);
+            }
+            throw;
+        }
+        std::cout << "created " << vault_where(s) << " (Argon2id " << s.kdf.memory_kib / 1024
+                  << " MiB, " << s.kdf.iterations << " passes, " << s.kdf.parallelism
                   << " lanes)\n";
+        if (admin) {
+            print_admin_identity(admin->public_key, admin_file);
+        }
     });
 }
 
@@ -90,15 +154,21 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         "env:NEW_PASSWORD");
     cmd->callback([&ctx, from, kdf] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s).vault;
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         tv::Credential next = tv::obtain_credential(tv::parse_unlock_spec(*from), kTerminalPrompt,
                                                     tv::Purpose::create, vault_where(s));
         if (next.kind != tv::Credential::Kind::password) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
-        v.change_password(next, kdf->apply(s.kdf));
+        const tv::KdfPolicy policy = kdf->apply(s.kdf);
+        v.change_password(next, policy);
         (void)tv::drop_cached_vault_key(v.id());
         std::cout << "password changed for " << vault_where(s) << "\n";
+        if (const tv::Info info = v.info(); !info.admin.empty()) {
+            reseal_admin_key(s, info.admin, opened.credential, next, policy);
+        }
         if (!v.info().store.scrubs_freed_data) {
             // A database keeps old rows in its log, replicas and backups.
             std::cout << "note: the old wrapped key may survive in this store's log, replicas "
@@ -112,7 +182,9 @@ void add_rotate(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault rotate");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s).vault;
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         const std::vector<tv::SlotInfo> before = v.info().slots;
         (void)v.rotate();
         (void)tv::drop_cached_vault_key(v.id());
@@ -168,6 +240,7 @@ void add_info(CLI::App& vault, Context& ctx) {
                   << "\nvault id: " << info.vault_id << "\nentries: " << info.record_count
                   << "\ngeneration: " << info.generation << "\nfile size: " << info.file_bytes
                   << " bytes\n";
+        print_admin(info);
         for (const auto& slot : info.slots) {
             std::cout << describe(slot) << "\n";
         }
@@ -185,7 +258,9 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
         "  tresor vault add-keyfile --generate /etc/tresor/vault.key");
     cmd->callback([&ctx, file, generate] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s).vault;
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         if (*generate) {
             // Drawn before the file exists: a failure must not leave, or
             // enrol, a key file of zeros.
@@ -249,10 +324,17 @@ void add_recipient(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault add-recipient \"$(cat web2.key.pub)\" --label web2");
     cmd->callback([&ctx, public_key, label] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s).vault;
-        const int id = v.add_recipient(*public_key, *label);
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        const int id = opened.vault.add_recipient(*public_key, *label);
         std::cout << "added slot " << id << ": the holder of the private key of " << *public_key
                   << " can now unlock the vault (unlock = \"hostkey:FILE\")\n";
+        // The enrolment is where the host learns whom to trust.
+        if (const tv::Info info = opened.vault.info(); !info.admin.empty()) {
+            std::cout << "the host pins this vault's admin identity; compare it with the one "
+                         "the host is given, then add to its config:\n  admin = \""
+                      << info.admin << "\"\n";
+        }
     });
 }
 
@@ -266,7 +348,9 @@ void add_remove_slot(CLI::App& vault, Context& ctx) {
         "  tresor vault remove-slot 3 && tresor vault rotate");
     cmd->callback([&ctx, id] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s).vault;
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         v.remove_slot(*id);
         (void)tv::drop_cached_vault_key(v.id());
         std::cout << "removed slot " << *id
@@ -341,6 +425,7 @@ void add_vault_commands(CLI::App& app, Context& ctx) {
     add_slots(*vault, ctx);
     add_unlock(*vault, ctx);
     add_lock(*vault, ctx);
+    add_vault_admin_commands(*vault, ctx);
 }
 
 }  // namespace tresor::cli

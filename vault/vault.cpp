@@ -16,6 +16,8 @@
 #include "vault/slots/host_key.hpp"
 #include "vault/slots/recipient.hpp"
 #include "vault/stores/sqlite_store.hpp"
+#include "vault/trust/admin_key.hpp"
+#include "vault/trust/header_trust.hpp"
 
 namespace tresor::vault {
 
@@ -135,8 +137,23 @@ struct Vault::State {
     std::map<std::pair<std::string, std::string>, std::int64_t> uses;
     // What the audit log gets from this Vault's next write (vault/audit/).
     audit::Writer audit;
+    // The admin block, the pin and the rollback anchor (header_trust.hpp);
+    // the admin key when this Vault may change the slots of a signed vault.
+    HeaderTrust trust;
+    std::optional<AdminKeyPair> admin_key;
 
-    explicit State(std::unique_ptr<RecordStore> s) : store(std::move(s)) {}
+    State(std::unique_ptr<RecordStore> s, const Trust& t)
+        : store(std::move(s)), trust(t, store->location()) {}
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    // What this Vault saw and wrote, for the anchor; a failure loses only
+    // that (the next open stores what it sees).
+    ~State() {
+        try {
+            trust.persist();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+        }
+    }
 
     Header load_header_unverified() { return decode_header(store->read_header()); }
 
@@ -148,10 +165,12 @@ struct Vault::State {
         if (header.vault_id != vault_id) {
             throw Error(ErrorCode::auth_failed, kWrongPassword);
         }
+        trust.check(header);
         const bool stale = !mac_verifies(header);
         if (stale) {
             unlock_again(header);
         }
+        trust.accept(header, vault_key);
         if (rekeyed != nullptr) {
             *rekeyed = stale;
         }
@@ -196,6 +215,12 @@ struct Vault::State {
             throw Error(ErrorCode::io,
                         "another process changed the vault's key slots since it was opened "
                         "here; nothing was changed (open the vault again and retry)");
+        }
+        if (header.admin && !admin_key) {
+            throw Error(ErrorCode::permission_denied,
+                        "the key slots of " + store->location() + " change only with its admin " +
+                            "key (" + admin_identity_text(header.admin->admin_public_key) +
+                            "), which is not at hand here: run this on the admin's machine");
         }
         return header;
     }
@@ -245,14 +270,19 @@ struct Vault::State {
     audit::Keys audit_keys() const { return audit::derive_keys(vault_key, vault_id); }
 
     // Every write ends here, in its transaction: the audit log takes its
-    // events (and the reads noted so far) before the manifest is MACed.
-    void store_header(Header& header) {
+    // events (and the reads noted so far) before the manifest is MACed. The
+    // header is taken as seen only once committed (a failed COMMIT left the
+    // store where it was, and the retry must not find it "older").
+    void commit_header(StoreTransaction& tx, Header& header) {
         if (audit.enabled()) {
             audit.append(*store, audit_keys(), vault_id, header.manifest, audit_credential());
         }
         header.generation += 1;
         header.mac = header_mac(keys, header);
         store->write_header(encode_header(header));
+        tx.commit();
+        trust.wrote(header);
+        audit.committed();
     }
 
     RecordIdentity identity(const Row& row) const {
@@ -337,13 +367,16 @@ struct Vault::State {
         keys = derive_subkeys(vault_key, vault_id);
     }
 
-    // Writes a header whose slots this Vault changed, and takes them as the
-    // ones it has seen.
+    // Writes a header whose slots this Vault changed (signed again at the
+    // next key epoch when the vault is signed), and takes them as the ones
+    // it has seen.
     void commit_slots(StoreTransaction& tx, Header& header) {
-        store_header(header);
-        tx.commit();
-        audit.committed();
+        if (header.admin) {
+            sign_header(header, *admin_key, vault_key, header.admin->key_epoch + 1);
+        }
+        commit_header(tx, header);
         slots_seen = encode_slots(header);
+        trust.persist();
     }
 };
 
@@ -360,7 +393,8 @@ Vault Vault::create(const std::filesystem::path& path, const Credential& credent
 }
 
 Vault Vault::create(const StoreCreator& create_store, const Credential& credential,
-                    const KdfPolicy& policy, const KdfLimits& limits) {
+                    const KdfPolicy& policy, const KdfLimits& limits, const AdminKeyPair* admin,
+                    const Trust& trust) {
     if (credential.kind == Credential::Kind::password && credential.bytes.empty()) {
         throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
     }
@@ -371,8 +405,15 @@ Vault Vault::create(const StoreCreator& create_store, const Credential& credenti
     SecureBytes vault_key = random_key();
     auto [slot, kek] = make_slot(header, 1, credential, policy, vault_key);
     header.slots.push_back(std::move(slot));
+    if (admin != nullptr) {
+        sign_header(header, *admin, vault_key, 1);
+    }
     header.mac = header_mac(derive_subkeys(vault_key, header.vault_id), header);
-    return open(create_store(encode_header(header)), credential, limits);
+    Vault vault = open(create_store(encode_header(header)), credential, limits, trust);
+    if (admin != nullptr) {
+        vault.state_->admin_key = *admin;
+    }
+    return vault;
 }
 
 Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
@@ -385,22 +426,27 @@ std::string read_vault_id(RecordStore& store) {
 }
 
 Vault Vault::open(std::unique_ptr<RecordStore> store, const Credential& credential,
-                  const KdfLimits& limits) {
+                  const KdfLimits& limits, const Trust& trust) {
     return open(
         std::move(store), [](const std::string&) { return std::optional<SecureBytes>(); },
-        [&credential] { return credential; }, limits);
+        [&credential] { return credential; }, limits, trust);
 }
 
 Vault Vault::open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
-                  const std::function<Credential()>& obtain_credential, const KdfLimits& limits) {
-    auto state = std::make_unique<State>(std::move(store));
+                  const std::function<Credential()>& obtain_credential, const KdfLimits& limits,
+                  const Trust& trust) {
+    auto state = std::make_unique<State>(std::move(store), trust);
     state->limits = limits;
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
     state->id_hex = to_hex(header.vault_id);
+    // Before any KDF runs: a substitute or an older vault costs nothing.
+    state->trust.check(header);
     if (auto key = cached(state->id_hex); key && key->size() == kKeyBytes) {
         state->adopt_keys(std::move(*key));
         if (state->mac_verifies(header)) {
+            state->trust.accept(header, state->vault_key);
+            state->trust.persist();
             state->unlocked_from_cache = true;
             state->slots_seen = encode_slots(header);
             return Vault(std::move(state));
@@ -431,6 +477,7 @@ Vault Vault::open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
             state->unlock_kek = std::move(kek);
             // The header MAC, checked before any record is read.
             state->slots_seen = encode_slots(state->load_header());
+            state->trust.persist();
             return Vault(std::move(state));
         }
     }
@@ -466,9 +513,7 @@ void Vault::set_many(std::span<const NewEntry> entries) {
     for (const NewEntry& entry : entries) {
         s.audit.stage(audit::Operation::set, entry.service, entry.name);
     }
-    s.store_header(header);
-    tx.commit();
-    s.audit.committed();
+    s.commit_header(tx, header);
 }
 
 bool Vault::remove(std::string_view service, std::string_view name) {
@@ -484,9 +529,7 @@ bool Vault::remove(std::string_view service, std::string_view name) {
     xor_into(header.manifest, s.entry_of(*old));
     header.record_count -= 1;
     s.audit.stage(audit::Operation::remove, service, name);
-    s.store_header(header);
-    tx.commit();
-    s.audit.committed();
+    s.commit_header(tx, header);
     return true;
 }
 
@@ -585,9 +628,7 @@ std::size_t Vault::record_uses(std::int64_t coarseness) {
         ++written;
     }
     if (written > 0) {
-        s.store_header(header);
-        tx.commit();
-        s.audit.committed();
+        s.commit_header(tx, header);
     }
     s.uses.clear();
     return written;
@@ -737,6 +778,69 @@ int Vault::rotate() {
     return static_cast<int>(before - header.slots.size());
 }
 
+void Vault::use_admin_key(AdminKeyPair key) {
+    State& s = *state_;
+    const Header header = s.load_header();
+    if (!header.admin) {
+        throw Error(ErrorCode::invalid_argument, s.store->location() +
+                                                     " is not signed: it has no admin key to use "
+                                                     "(`tresor vault sign` signs it)");
+    }
+    if (header.admin->admin_public_key != key.public_key) {
+        throw Error(ErrorCode::invalid_argument,
+                    "admin key " + admin_identity_text(key.public_key) + " does not sign " +
+                        s.store->location() + ": it is signed by " +
+                        admin_identity_text(header.admin->admin_public_key));
+    }
+    s.admin_key = std::move(key);
+}
+
+void Vault::sign(AdminKeyPair key) {
+    State& s = *state_;
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header_to_change_slots();
+    if (header.admin) {
+        throw Error(ErrorCode::invalid_argument,
+                    s.store->location() + " is signed already, by " +
+                        admin_identity_text(header.admin->admin_public_key) +
+                        " (`tresor vault hand-over` replaces the identity)");
+    }
+    header.admin = AdminBlock{};  // key epoch 0: commit_slots signs epoch 1
+    s.audit.stage(audit::Operation::slots, {}, {}, "sign " + admin_identity_text(key.public_key));
+    s.admin_key = std::move(key);
+    s.commit_slots(tx, header);
+}
+
+void Vault::hand_over(AdminKeyPair next) {
+    State& s = *state_;
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header_to_change_slots();
+    if (!header.admin) {
+        throw Error(ErrorCode::invalid_argument,
+                    s.store->location() + " is not signed: sign it (`tresor vault sign`)");
+    }
+    header.admin->handover = make_handover(header, *s.admin_key, next.public_key);
+    s.audit.stage(audit::Operation::slots, {}, {},
+                  "hand-over " + admin_identity_text(next.public_key));
+    s.admin_key = std::move(next);
+    s.commit_slots(tx, header);
+}
+
+bool Vault::accept_restore() {
+    State& s = *state_;
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header();
+    const bool resign = header.admin && s.admin_key;
+    if (resign) {
+        // Above every epoch this host knows, so every host takes it as newer.
+        header.admin->key_epoch = std::max(header.admin->key_epoch, s.trust.highest_key_epoch());
+        s.audit.stage(audit::Operation::slots, {}, {}, "accept-restore");
+        s.commit_slots(tx, header);
+    }
+    s.trust.reset_anchor(header);
+    return resign;
+}
+
 const std::string& Vault::id() const {
     return state_->id_hex;
 }
@@ -823,9 +927,7 @@ bool Vault::flush_audit() {
     }
     StoreTransaction tx(*s.store, RecordStore::Access::write);
     Header header = s.load_header();
-    s.store_header(header);
-    tx.commit();
-    s.audit.committed();
+    s.commit_header(tx, header);
     return true;
 }
 
@@ -860,9 +962,7 @@ std::uint64_t Vault::prune_audit(std::int64_t before_ms) {
         return 0;
     }
     s.audit.stage(audit::Operation::prune, {}, {}, pruned->detail);
-    s.store_header(header);
-    tx.commit();
-    s.audit.committed();
+    s.commit_header(tx, header);
     return pruned->blocks;
 }
 
@@ -874,6 +974,14 @@ Info Vault::info() {
     info.vault_id = to_hex(header.vault_id);
     info.generation = header.generation;
     info.record_count = header.record_count;
+    if (header.admin) {
+        info.admin = admin_identity_text(header.admin->admin_public_key);
+        info.key_epoch = header.admin->key_epoch;
+        if (header.admin->handover) {
+            info.handed_over_from = admin_identity_text(header.admin->handover->previous_admin);
+        }
+    }
+    info.admin_pinned = s.trust.pinned();
     for (const Slot& slot : header.slots) {
         info.slots.push_back(
             {kind_name(slot.kind),

@@ -295,7 +295,7 @@ class VaultBackend {
                             tried = credential_name(c);
                             return c;
                         },
-                        settings.kdf_limits));
+                        settings.kdf_limits, settings.trust()));
                 } catch (const Error& e) {
                     if (settings.audit != vault::AuditMode::off &&
                         e.code() == ErrorCode::auth_failed) {
@@ -352,7 +352,8 @@ class VaultBackend {
                                              "init`, or set create = true)");
             }
             vault.emplace(vault::Vault::create(access.create, credential(vault::Purpose::create),
-                                               settings.kdf, settings.kdf_limits));
+                                               settings.kdf, settings.kdf_limits, nullptr,
+                                               settings.trust()));
             enable_audit(*vault);
             return *vault;
         }

@@ -10,8 +10,9 @@
 #include "unit/vault/vault_fixture.hpp"
 #include "vault/audit/codec.hpp"
 #include "vault/audit/writer.hpp"
-#include "vault/stores/sqlite_store.hpp"
 #include "vault/slots/host_key.hpp"
+#include "vault/stores/sqlite_store.hpp"
+#include "vault/trust/admin_key.hpp"
 
 using tresor::Error;
 using tresor::ErrorCode;
@@ -279,6 +280,27 @@ BOOST_FIXTURE_TEST_CASE(a_host_key_is_named_by_its_public_key, AuditFixture) {
     v.set("svc", "from-host", bytes("x"), {});
     const auto logged = events_of(v);
     BOOST_TEST(logged.back().event.caller.credential == "host " + public_key_text(host.public_key));
+}
+
+// Signing a vault, handing it over and an admin's accept-restore change its
+// header's admin block as slot changes do: each is a slot event.
+BOOST_FIXTURE_TEST_CASE(signing_a_hand_over_and_an_accepted_restore_are_recorded, AuditFixture) {
+    const AdminKeyPair admin = generate_admin_key();
+    const AdminKeyPair next = generate_admin_key();
+    const std::string signed_by = "sign " + admin_identity_text(admin.public_key);
+    const std::string handed_to = "hand-over " + admin_identity_text(next.public_key);
+    Vault v = audited();
+    v.sign(admin);
+    v.hand_over(next);
+    BOOST_TEST(v.accept_restore());
+    const auto logged = events_of(v);
+    BOOST_REQUIRE(logged.size() == 7u);
+    const std::string details[] = {signed_by, handed_to, "accept-restore"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST((logged[4 + i].event.operation == Operation::slots));
+        BOOST_TEST(logged[4 + i].event.detail == details[i]);
+    }
+    BOOST_TEST(all_problems(verify()) == "");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_vault_without_audit_stays_user_version_1, VaultFixture) {
