@@ -117,19 +117,16 @@ void add_init(CLI::App& vault, Context& ctx) {
         // exists: a vault whose admin key was lost could never change its
         // key slots.
         std::optional<tv::AdminKeyPair> admin;
+        const auto create = [&] {
+            (void)tv::Vault::create(tv::store_access(s).create, credential, s.kdf, s.kdf_limits,
+                                    admin ? &*admin : nullptr, s.trust());
+        };
         std::filesystem::path admin_file;
         if (s.store == tv::StoreKind::postgres) {
             admin = tv::generate_admin_key();
-            admin_file = write_new_admin_key(s, *admin, credential);
-        }
-        try {
-            (void)tv::Vault::create(tv::store_access(s).create, credential, s.kdf, s.kdf_limits,
-                                    admin ? &*admin : nullptr, s.trust());
-        } catch (...) {
-            if (admin) {
-                std::filesystem::remove(admin_file);
-            }
-            throw;
+            admin_file = with_new_admin_key(s, *admin, credential, create);
+        } else {
+            create();
         }
         std::cout << "created " << vault_where(s) << " (Argon2id " << s.kdf.memory_kib / 1024
                   << " MiB, " << s.kdf.iterations << " passes, " << s.kdf.parallelism

@@ -23,13 +23,8 @@ void add_sign(CLI::App& vault, Context& ctx) {
         const tv::Settings s = vault_settings(ctx);
         OpenedVault opened = open_vault(s);
         const tv::AdminKeyPair key = tv::generate_admin_key();
-        const std::filesystem::path file = write_new_admin_key(s, key, opened.credential);
-        try {
-            opened.vault.sign(key);
-        } catch (...) {
-            std::filesystem::remove(file);
-            throw;
-        }
+        const std::filesystem::path file =
+            with_new_admin_key(s, key, opened.credential, [&] { opened.vault.sign(key); });
         std::cout << "signed " << vault_where(s)
                   << "\nadmin identity: " << tv::admin_identity_text(key.public_key)
                   << "\n  its signing key is in " << file.string()
@@ -53,13 +48,8 @@ void add_hand_over(CLI::App& vault, Context& ctx) {
         use_admin_key(opened, s);
         const std::string previous = opened.vault.info().admin;
         const tv::AdminKeyPair next = tv::generate_admin_key();
-        const std::filesystem::path file = write_new_admin_key(s, next, opened.credential, *to);
-        try {
-            opened.vault.hand_over(next);
-        } catch (...) {
-            std::filesystem::remove(file);
-            throw;
-        }
+        const std::filesystem::path file = with_new_admin_key(
+            s, next, opened.credential, [&] { opened.vault.hand_over(next); }, *to);
         const std::string identity = tv::admin_identity_text(next.public_key);
         std::cout << "handed " << vault_where(s) << " over from " << previous
                   << "\nadmin identity: " << identity << "\n  its signing key is in "

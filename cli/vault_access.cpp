@@ -108,12 +108,19 @@ void use_admin_key(OpenedVault& opened, const tv::Settings& s) {
                                                   s.kdf_limits, path.string()));
 }
 
-std::filesystem::path write_new_admin_key(const tv::Settings& s, const tv::AdminKeyPair& key,
-                                          const tv::Credential& credential,
-                                          const std::filesystem::path& requested) {
+std::filesystem::path with_new_admin_key(const tv::Settings& s, const tv::AdminKeyPair& key,
+                                         const tv::Credential& credential,
+                                         const std::function<void()>& sign_with,
+                                         const std::filesystem::path& requested) {
     const std::filesystem::path path =
         requested.empty() ? admin_key_path(s, key.public_key) : requested;
     tv::write_admin_key_file(path, tv::seal_admin_key(key, credential, s.kdf), false);
+    try {
+        sign_with();
+    } catch (...) {
+        std::filesystem::remove(path);
+        throw;
+    }
     return path;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -49,11 +50,14 @@ struct OpenedVault {
 // permission_denied} naming the file when it is not here.
 void use_admin_key(OpenedVault& opened, const vault::Settings& s);
 
-// A new admin key written (sealed by `credential`) to its place; returns the
-// path.
-std::filesystem::path write_new_admin_key(const vault::Settings& s, const vault::AdminKeyPair& key,
-                                          const vault::Credential& credential,
-                                          const std::filesystem::path& requested = {});
+// A new admin key written (sealed by `credential`) to its place, then
+// `sign_with` run, which makes the vault name it; when that throws, the file
+// is removed again, so a failed command leaves no key for an identity no
+// vault names. Returns the key file's path.
+std::filesystem::path with_new_admin_key(const vault::Settings& s, const vault::AdminKeyPair& key,
+                                         const vault::Credential& credential,
+                                         const std::function<void()>& sign_with,
+                                         const std::filesystem::path& requested = {});
 
 // tresor vault sign, hand-over, accept-restore (cmd_vault_admin.cpp).
 void add_vault_admin_commands(CLI::App& vault, Context& ctx);

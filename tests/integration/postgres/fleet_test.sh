@@ -66,7 +66,12 @@ grep -q "already exists" "$dir/err" || fail "second init: $(cat "$dir/err")"
 identity=$(admin vault info | sed -n 's/^admin identity: \(tresor-admin-[0-9a-f]*\) .*/\1/p')
 [[ -n $identity ]] || fail "no admin identity: $(admin vault info)"
 [[ -f $HOME/.local/share/tresor/admin/${identity:13:64}.key ]] || fail "no admin key file"
-ok "tresor_admin: vault init (signed by $identity), set, get, ls; a second init is refused"
+# The refused second init wrote a key for an identity of its own before the
+# vault said it exists; that key must be gone, not left to be mistaken for
+# the admin's.
+keys=("$HOME"/.local/share/tresor/admin/*.key)
+[[ ${#keys[@]} == 1 ]] || fail "the refused init left its admin key: ${keys[*]}"
+ok "tresor_admin: vault init (signed by $identity), set, get, ls; a second init is refused and leaves no key of its own"
 
 step="checking what the database holds"
 dba -c "SELECT encode(header, 'hex') || string_agg(encode(metadata || value || name_index, 'hex'), '')

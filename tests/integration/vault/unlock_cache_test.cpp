@@ -87,6 +87,20 @@ std::string trimmed(std::string text) {
     return text;
 }
 
+struct CacheIds {
+    std::string ring, key;  // keyctl's ids of the cache keyring and the vault's key
+};
+
+// `tresor vault unlock`, then where the key it cached sits in this session.
+CacheIds unlocked_key_ids(const CachedVault& v) {
+    BOOST_TEST(v.tresor({"vault", "unlock"}, kPassword).exit_status == 0);
+    CacheIds ids;
+    ids.ring = trimmed(keyctl({"search", "@s", "keyring", "tresor:unlock-cache"}).out);
+    ids.key = trimmed(keyctl({"search", ids.ring, "user", "tresor:vault:" + v.vault_id()}).out);
+    BOOST_REQUIRE(!ids.key.empty());
+    return ids;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(unlock_cache, *boost::unit_test::precondition(KeyringUsable()))
@@ -161,12 +175,7 @@ BOOST_AUTO_TEST_CASE(passwd_rotate_and_remove_slot_drop_the_cache) {
 BOOST_AUTO_TEST_CASE(another_user_cannot_read_the_cached_key,
                      *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
     const CachedVault v;
-    BOOST_TEST(v.tresor({"vault", "unlock"}, kPassword).exit_status == 0);
-    const std::string ring =
-        trimmed(keyctl({"search", "@s", "keyring", "tresor:unlock-cache"}).out);
-    const std::string key =
-        trimmed(keyctl({"search", ring, "user", "tresor:vault:" + v.vault_id()}).out);
-    BOOST_REQUIRE(!key.empty());
+    const auto [ring, key] = unlocked_key_ids(v);
     // This user, in this session, reads it...
     BOOST_TEST(keyctl({"pipe", key}).out.size() == 32u);
     // ...uid 65534 does not, though it inherited this very session keyring
@@ -189,12 +198,7 @@ BOOST_AUTO_TEST_CASE(another_user_cannot_read_the_cached_key,
 // grants its owner no link and no setattr (to give itself link back).
 BOOST_AUTO_TEST_CASE(the_same_user_in_another_session_cannot_link_the_cache_to_read_it) {
     const CachedVault v;
-    BOOST_TEST(v.tresor({"vault", "unlock"}, kPassword).exit_status == 0);
-    const std::string ring =
-        trimmed(keyctl({"search", "@s", "keyring", "tresor:unlock-cache"}).out);
-    const std::string key =
-        trimmed(keyctl({"search", ring, "user", "tresor:vault:" + v.vault_id()}).out);
-    BOOST_REQUIRE(!key.empty());
+    const auto [ring, key] = unlocked_key_ids(v);
     const ProcessResult other_session = run_process(
         {"/usr/bin/keyctl", "session", "-", "/bin/sh", "-c",
          "keyctl link " + ring + " @s; keyctl setperm " + ring + " 0x3f3f0000; keyctl pipe " + key},
