@@ -16,7 +16,9 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
+using tresor::test::all_problems;
 using tresor::test::bytes;
+using tresor::test::joined;
 using tresor::test::RawDb;
 using tresor::test::VaultFixture;
 using namespace tresor::vault;
@@ -75,17 +77,6 @@ struct AuditFixture : VaultFixture {
         return false;
     }
 };
-
-std::string all_problems(const VerifyReport& r) {
-    std::string out;
-    for (const auto& p : r.audit_problems) {
-        out += p + "; ";
-    }
-    for (const auto& p : r.problems) {
-        out += p + "; ";
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -241,7 +232,7 @@ BOOST_FIXTURE_TEST_CASE(the_log_survives_rotation_and_a_prune, AuditFixture) {
     Vault v = open();
     audit::ChainReport report;
     const auto logged = events_of(v, &report);
-    BOOST_TEST(report.problems.empty(), report.problems.front());
+    BOOST_TEST(joined(report.problems) == "");
     BOOST_TEST(report.first_seq == 5u);
     BOOST_REQUIRE(logged.size() == 3u);  // the rotation, the prune, the set
     BOOST_TEST((logged[1].event.operation == Operation::prune));
