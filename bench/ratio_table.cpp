@@ -79,11 +79,24 @@ std::vector<Row> rows() {
                      "vault/get" + at,
                      "reference: the same get without tracking",
                      {GoalKind::ratio_at_most, 1.1}});
+        r.push_back({"vault get with the audit log on, " + entries,
+                     "vault/get_audited" + at,
+                     "vault/get" + at,
+                     "reference: the same get without the log (batches written when due)",
+                     {GoalKind::ratio_at_most, 1.2}});
+        r.push_back({"vault get with audit = strict (a durable commit each), " + entries,
+                     "vault/get_strict" + at, "floor/commit_durable",
+                     "floor: one durable SQLite commit of a 300-byte row", none});
         r.push_back({"vault set, durable, " + entries,
                      "vault/set_durable" + at,
                      "floor/commit_durable",
                      "floor: one durable SQLite commit of a 300-byte row",
                      {GoalKind::ratio_at_most, 1.5}});
+        r.push_back({"vault set with the audit log on, " + entries,
+                     "vault/set_audited" + at,
+                     "vault/set_durable" + at,
+                     "reference: the same set without the log",
+                     {GoalKind::ratio_at_most, 1.1}});
         r.push_back({"vault remove, durable, " + entries, "vault/remove_durable" + at,
                      "floor/commit_durable", "the same commit floor", none});
         r.push_back({"vault list one service (" + std::to_string(n / 100) + " entries), " + entries,

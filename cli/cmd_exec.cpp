@@ -238,6 +238,7 @@ void run(Context& ctx, const ExecArgs& args) {
     }
     argv.push_back(nullptr);
     std::cout.flush();
+    ctx.close_store();  // its audit batch and uses are written now, not lost at exec
     const int error = platform::replace_process(argv, envp);
     std::cerr << "tresor: cannot run " << command[0] << ": " << std::strerror(error) << "\n";
     ctx.exit_status = error == ENOENT ? 127 : 126;

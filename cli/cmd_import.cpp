@@ -1,16 +1,17 @@
-// tresor import --dotenv FILE --service S | tresor migrate --from A --to B
+// tresor import --dotenv FILE --service S | tresor import --age FILE
+// (--identity KEYFILE | --passphrase) | tresor migrate --from A --to B
 //
-// Both read everything first and write it as one batch (Store::set_many: one
+// All read everything first and write it as one batch (Store::set_many: one
 // transaction in the vault), so a malformed line, an entry that already
 // exists or a failing backend leaves nothing half-imported. Values are read
 // from the file or the source backend only; none is ever printed.
 #include <iostream>
 
+#include "cli/age_export.hpp"
 #include "cli/commands.hpp"
 #include "cli/dotenv.hpp"
 #include "cli/format.hpp"
 #include "cli/secret_io.hpp"
-#include "platform/file.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -22,17 +23,8 @@ constexpr std::uint64_t kMaxDotenvBytes = 16 * 1024 * 1024;
 // could have written, like a config: a value planted in it would otherwise
 // become a secret the next program trusts.
 SecureBytes read_dotenv(const std::string& file) {
-    if (file == "-") {
-        return read_all_stdin(kMaxDotenvBytes);
-    }
-    const platform::FileDescriptor fd = platform::open_trusted_file(
-        file, {.what = "dotenv file", .follow_final_symlink = true, .max_bytes = kMaxDotenvBytes});
-    SecureBytes bytes;
-    platform::read_bounded(fd.get(), kMaxDotenvBytes, "dotenv file " + file,
-                           [&](std::span<const std::uint8_t> chunk) {
-                               bytes.insert(bytes.end(), chunk.begin(), chunk.end());
-                           });
-    return bytes;
+    return file == "-" ? read_all_stdin(kMaxDotenvBytes)
+                       : read_trusted_file(file, "dotenv file", kMaxDotenvBytes);
 }
 
 // Asks for metadata where the backend keeps it, else for the value.
@@ -67,37 +59,70 @@ void check_existing(Store& store, const std::vector<NewSecret>& batch, bool repl
     }
 }
 
+std::vector<NewSecret> read_dotenv_batch(const std::string& file, const std::string& service,
+                                         const std::string& type) {
+    const auto parsed_type = secret_type_from_string(type);
+    if (!parsed_type) {
+        throw Error(ErrorCode::invalid_argument, "unknown --type '" + type + "'");
+    }
+    if (service.empty()) {
+        throw Error(ErrorCode::invalid_argument, "--dotenv needs --service");
+    }
+    std::vector<NewSecret> batch;
+    for (DotenvEntry& entry : parse_dotenv(read_dotenv(file), file)) {
+        SetOptions options;
+        options.type = *parsed_type;
+        options.description = "imported from " + file + ":" + std::to_string(entry.line);
+        batch.push_back({{service, entry.name}, std::move(entry.value), options});
+    }
+    return batch;
+}
+
 void add_import(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("import", "Import secrets from a .env file, all or none");
+    auto* cmd = app.add_subcommand(
+        "import", "Import secrets from a .env file or a tresor export (age), all or none");
     auto file = std::make_shared<std::string>();
     auto service = std::make_shared<std::string>();
     auto type = std::make_shared<std::string>("api_key");
     auto replace = std::make_shared<bool>(false);
-    cmd->add_option("--dotenv", *file, "The .env file (- for stdin)")->required();
-    cmd->add_option("--service", *service, "Service for the imported names")->required();
-    cmd->add_option("--type", *type, "Type of every imported secret")->capture_default_str();
+    auto age = std::make_shared<AgeImport>();
+    age->passphrase_from = "prompt";
+    auto* dotenv = cmd->add_option("--dotenv", *file, "The .env file (- for stdin)");
+    cmd->add_option("--age", age->file, "An age file written by tresor export (- for stdin)")
+        ->excludes(dotenv);
+    cmd->add_option("--service", *service,
+                    "Service for the imported names (--dotenv); only this service (--age)");
+    cmd->add_option("--type", *type, "Type of every imported secret (--dotenv)")
+        ->capture_default_str();
+    cmd->add_option("--identity,-i", age->identity_files,
+                    "An age identity file (age-keygen's key.txt) that opens the --age file");
+    cmd->add_flag("--passphrase,-p", age->passphrase, "The --age file is passphrase-encrypted");
+    cmd->add_option("--passphrase-from", age->passphrase_from,
+                    "Where the passphrase comes from: env:VAR, file:PATH, fd:N or prompt")
+        ->capture_default_str();
     cmd->add_flag("--replace", *replace, "Overwrite entries that exist already");
     cmd->footer(
-        "Each NAME=value becomes SERVICE/NAME. Quotes, `export` and comments are read as\n"
-        "the common dotenv tools read them; ${VAR} is not expanded.\n"
-        "Example:\n  tresor import --dotenv .env --service myapp && shred -u .env");
-    cmd->callback([&ctx, file, service, type, replace] {
-        const auto parsed_type = secret_type_from_string(*type);
-        if (!parsed_type) {
-            throw Error(ErrorCode::invalid_argument, "unknown --type '" + *type + "'");
+        "Each NAME=value of a .env file becomes SERVICE/NAME. Quotes, `export` and comments\n"
+        "are read as the common dotenv tools read them; ${VAR} is not expanded. An --age\n"
+        "file keeps each entry's service, name, type, label, description, expiry and\n"
+        "attributes (docs/INTEGRATIONS.md).\nExamples:\n"
+        "  tresor import --dotenv .env --service myapp && shred -u .env\n"
+        "  tresor import --age backup.age --identity key.txt");
+    cmd->callback([&ctx, file, service, type, replace, age] {
+        if (file->empty() && age->file.empty()) {
+            throw Error(ErrorCode::invalid_argument, "give --dotenv FILE or --age FILE");
         }
-        std::vector<NewSecret> batch;
-        for (DotenvEntry& entry : parse_dotenv(read_dotenv(*file), *file)) {
-            SetOptions options;
-            options.type = *parsed_type;
-            options.description = "imported from " + *file + ":" + std::to_string(entry.line);
-            batch.push_back({{*service, entry.name}, std::move(entry.value), options});
-        }
+        age->service = *service;
+        const std::vector<NewSecret> batch =
+            age->file.empty() ? read_dotenv_batch(*file, *service, *type) : read_age_import(*age);
         Store& store = ctx.store();
         check_existing(store, batch, *replace);
         store.set_many(batch);
-        std::cout << "imported " << batch.size() << " entries into " << display_text(*service)
-                  << "\n";
+        std::cout << "imported " << batch.size() << " entries";
+        if (age->file.empty()) {
+            std::cout << " into " << display_text(*service);
+        }
+        std::cout << "\n";
     });
 }
 

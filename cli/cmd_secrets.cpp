@@ -4,6 +4,7 @@
 
 #include "cli/ci_mask.hpp"
 #include "cli/commands.hpp"
+#include "cli/entry_json.hpp"
 #include "cli/format.hpp"
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
@@ -21,33 +22,6 @@ struct KeyArgs {
 void add_key_args(CLI::App* cmd, KeyArgs& args) {
     cmd->add_option("SERVICE", args.service, "Service the secret belongs to")->required();
     cmd->add_option("NAME", args.name, "Name of the secret within the service")->required();
-}
-
-// An entry's metadata: service, name, type, label, description, id,
-// backend, the four times (ISO 8601 or null), then attributes.
-Json entry_json(const Entry& e) {
-    Json out = Json::object();
-    put_text(out, "service", e.service);
-    put_text(out, "name", e.name);
-    out["type"] = json_text(to_string(e.type));
-    put_text(out, "label", e.label);
-    put_text(out, "description", e.description);
-    put_text(out, "id", e.id);
-    put_text(out, "backend", e.backend);
-    const auto time = [](const std::optional<Timestamp>& t) {
-        return t ? Json(json_text(format_time(t))) : Json(nullptr);
-    };
-    out["created_at"] = time(e.created_at);
-    out["updated_at"] = time(e.updated_at);
-    out["last_used_at"] = time(e.last_used_at);
-    out["expires_at"] = time(e.expires_at);
-    // A typed credential's non-secret fields (docs/CREDENTIALS.md); {} for none.
-    Json attributes = Json::object();
-    for (const auto& [field, text] : e.attributes) {
-        put_text(attributes, field, text);
-    }
-    out["attributes"] = std::move(attributes);
-    return out;
 }
 
 void not_found(Context& ctx, const Key& key) {

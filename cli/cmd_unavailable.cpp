@@ -1,7 +1,9 @@
-// tresor vault | kdf | exec | serve | token | credential-socket in a build without the file vault
-// (the Windows build: Debian has no mingw libsodium or SQLite, docs/BACKENDS.md). The commands
+// tresor vault | kdf | exec | serve | token | credential-socket | audit | export and import --age
+// in a build without the file vault (the Windows build: Debian has no mingw libsodium or SQLite,
+// docs/BACKENDS.md). The commands
 // still exist, so a script gets a clear reason and exit status 3 instead of
 // a usage error that suggests a typo.
+#include "cli/age_export.hpp"
 #include "cli/commands.hpp"
 
 namespace tresor::cli {
@@ -40,6 +42,20 @@ void add_exec_command(CLI::App& app, Context&) {
 void add_credential_socket_command(CLI::App& app, Context&) {
     add_unavailable(app, "credential-socket",
                     "it serves systemd's LoadCredential=, a unix socket checked with SO_PEERCRED");
+}
+
+void add_audit_commands(CLI::App& app, Context&) {
+    add_unavailable(app, "audit", "the audit log is the file vault's, which this build lacks");
+}
+
+void add_export_command(CLI::App& app, Context&) {
+    add_unavailable(app, "export", "its age files need libsodium, which this platform lacks");
+}
+
+std::vector<NewSecret> read_age_import(const AgeImport&) {
+    throw Error(ErrorCode::unavailable,
+                "tresor import --age is not available in this build: its age files need "
+                "libsodium, which this platform lacks");
 }
 
 }  // namespace tresor::cli

@@ -201,19 +201,26 @@ void add_rotate(CLI::App& vault, Context& ctx) {
 }
 
 void add_verify(CLI::App& vault, Context& ctx) {
-    auto* cmd = vault.add_subcommand("verify",
-                                     "Check every record and the manifest (exit 4 on any problem)");
+    auto* cmd = vault.add_subcommand(
+        "verify", "Check every record, the audit log and the manifest (exit 4 on any problem)");
     cmd->footer("Example:\n  tresor vault verify");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
         tv::Vault v = open_vault(s).vault;
         const tv::VerifyReport report = v.verify();
-        for (const auto& problem : report.problems) {
-            std::cout << "problem: " << problem << "\n";
+        for (const auto& list : {report.problems, report.audit_problems}) {
+            for (const auto& problem : list) {
+                std::cout << "problem: " << problem << "\n";
+            }
         }
-        std::cout << report.records_checked << " records checked, " << report.problems.size()
-                  << " problems\n";
-        if (!report.problems.empty()) {
+        const std::size_t problems = report.problems.size() + report.audit_problems.size();
+        std::cout << report.records_checked << " records checked, ";
+        if (report.audit_blocks_checked != 0) {
+            std::cout << report.audit_blocks_checked << " audit blocks ("
+                      << report.audit_events_checked << " events) checked, ";
+        }
+        std::cout << problems << " problems\n";
+        if (problems != 0) {
             ctx.exit_status = kExitAuth;
         }
     });

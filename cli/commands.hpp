@@ -21,6 +21,12 @@ void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 void add_request_command(CLI::App& app, Context& ctx);  // request
 void add_mcp_command(CLI::App& app, Context& ctx);      // mcp
 
+// audit, audit verify, audit prune: the vault's audit log (cli/cmd_audit.cpp).
+void add_audit_commands(CLI::App& app, Context& ctx);
+
+// export: every entry in an age file (cli/cmd_export.cpp, docs/INTEGRATIONS.md).
+void add_export_command(CLI::App& app, Context& ctx);
+
 // systemd's LoadCredential= served from the store (docs/INTEGRATIONS.md).
 void add_credential_socket_command(CLI::App& app, Context& ctx);
 

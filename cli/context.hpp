@@ -31,6 +31,10 @@ class Context {
 
     // Opened on first use so `tresor --help` never touches a backend.
     Store& store();
+    // Closes the store's backends now, so that what they write at close (the
+    // vault's last_used_at and audit batch) is written before an execve
+    // replaces the process and would lose it.
+    void close_store() { store_.reset(); }
     // The config the store uses, for commands that work below the Store
     // (tresor vault ...).
     [[nodiscard]] conf::Config config() const;

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
     tresor::cli::add_request_command(app, ctx);
     tresor::cli::add_mcp_command(app, ctx);
     tresor::cli::add_credential_socket_command(app, ctx);
+    tresor::cli::add_export_command(app, ctx);
+    tresor::cli::add_audit_commands(app, ctx);
     add_help_command(app);
     try {
         // CLI11 takes the arguments in reverse order.

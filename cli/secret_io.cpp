@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "platform/file.hpp"
 #include "platform/secure_memory.hpp"
 #include "platform/terminal.hpp"
 #include "tresor/error.hpp"
@@ -38,6 +39,21 @@ SecureBytes read_all_stdin(std::size_t max_bytes) {
         }
         bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
     }
+    return bytes;
+}
+
+SecureBytes read_trusted_file(const std::string& path, std::string_view what,
+                              std::uint64_t max_bytes, mode_t forbidden_mode) {
+    const platform::FileDescriptor fd =
+        platform::open_trusted_file(path, {.what = what,
+                                           .forbidden_mode = forbidden_mode,
+                                           .follow_final_symlink = true,
+                                           .max_bytes = max_bytes});
+    SecureBytes bytes;
+    platform::read_bounded(fd.get(), max_bytes, std::string(what) + " " + path,
+                           [&](std::span<const std::uint8_t> chunk) {
+                               bytes.insert(bytes.end(), chunk.begin(), chunk.end());
+                           });
     return bytes;
 }
 

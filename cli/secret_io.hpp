@@ -2,8 +2,12 @@
 // stdin or a no-echo prompt, never from argv; it goes to stdout only.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "tresor/secret.hpp"
 
@@ -21,6 +25,14 @@ constexpr std::size_t kMaxStdinBytes = 16 * 1024 * 1024;
 // error and once more than max_bytes arrive. The credential helpers'
 // requests hold passwords.
 [[nodiscard]] SecureBytes read_all_stdin(std::size_t max_bytes = kMaxStdinBytes);
+
+// All of a file tresor takes secrets or keys from (a .env file, an age file
+// or identity), into wiped memory, judged on its descriptor like a config:
+// a regular file (a symlink to one is followed) that nobody but its owner,
+// root or us, could have written, without `forbidden_mode` bits, at most
+// max_bytes long. Throws Error{permission_denied} or Error{io} naming `what`.
+[[nodiscard]] SecureBytes read_trusted_file(const std::string& path, std::string_view what,
+                                            std::uint64_t max_bytes, mode_t forbidden_mode = 022);
 
 // Writes every byte to stdout, retrying short writes; throws Error{io}.
 void write_stdout(std::span<const std::uint8_t> bytes);

@@ -76,6 +76,9 @@ OpenedVault open_vault(const tv::Settings& s, const tv::Trust& trust) {
     tv::Credential credential =
         tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, access.where);
     tv::Vault vault = tv::Vault::open(std::move(store), credential, s.kdf_limits, trust);
+    if (s.audit != tv::AuditMode::off) {
+        vault.enable_audit();
+    }
     return {std::move(vault), std::move(credential)};
 }
 

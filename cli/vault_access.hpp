@@ -1,7 +1,8 @@
-// cli/vault_access.hpp — what `tresor vault ...` (cmd_vault.cpp) and its
-// admin commands (cmd_vault_admin.cpp) share: which backend they act on,
-// opening its vault with the credential kept for the admin key, and the
-// admin key of a signed vault.
+// cli/vault_access.hpp — what the commands below the Store share (`tresor
+// vault ...` in cmd_vault.cpp, its admin commands in cmd_vault_admin.cpp,
+// `tresor audit ...` in cmd_audit.cpp): which backend they act on, opening
+// its vault with the credential kept for the admin key, and the admin key of
+// a signed vault.
 #pragma once
 
 #include <filesystem>
@@ -33,6 +34,9 @@ struct OpenedVault {
     vault::Vault vault;
     vault::Credential credential;  // what unlocked it: it opens the admin key too
 };
+// Unlocked with the settings' unlock sources and checked by `trust` (the
+// settings' own by default); its audit log on when the settings say so (what
+// these commands change is logged as the plugin's writes are).
 [[nodiscard]] OpenedVault open_vault(const vault::Settings& s, const vault::Trust& trust);
 [[nodiscard]] OpenedVault open_vault(const vault::Settings& s);
 

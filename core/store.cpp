@@ -7,6 +7,7 @@
 
 #include "conf/config.hpp"
 #include "core/authed_request.hpp"
+#include "core/call_scope.hpp"
 #include "core/chain.hpp"
 #include "core/clock.hpp"
 #include "core/credential.hpp"
@@ -96,7 +97,7 @@ struct Store::Impl {
         : config(std::move(cfg)),
           catalog(config.plugin_path),
           allow_prompt(options.allow_prompt),
-          host{sizeof(tresor_host), this, &Impl::read_password},
+          host{sizeof(tresor_host), this, &Impl::read_password, &Impl::call_info},
           chain(config, catalog, forced_backend(options), &host) {}
 
     // The host service behind tresor_host::read_password.
@@ -122,6 +123,11 @@ struct Store::Impl {
             note(e.what());
             return TRESOR_IO;
         }
+    }
+
+    // The host service behind tresor_host::call_info.
+    static void call_info(void*, tresor_call_info* info) noexcept {
+        core::CallScope::describe(*info);
     }
 
     Key normalize(const Key& key) const {
@@ -157,7 +163,11 @@ Store Store::narrowed(Scopes scopes) const {
         throw Error(ErrorCode::permission_denied,
                     "a store handle cannot be widened: it does not hold every scope asked for");
     }
-    return Store(impl_, scopes);
+    return Store(impl_, scopes, actor_);
+}
+
+Store Store::acting_for(std::string actor) const {
+    return Store(impl_, scopes_, std::move(actor));
 }
 
 void Store::require(Scope scope) const {
@@ -188,6 +198,7 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& given) {
     check_text("description", options.description, true);
     check_expiry(options.expires_at);
     core::check_credential(options.type, options.attributes, value);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
     impl_->chain.serving(k.service).set(k, value, options);
 }
 
@@ -214,6 +225,7 @@ void Store::set_many(std::span<const NewSecret> items) {
         normalized.push_back({k, item.value, std::move(options)});
     }
     if (backend != nullptr) {
+        const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
         backend->set_many(normalized);
     }
 }
@@ -221,6 +233,7 @@ void Store::set_many(std::span<const NewSecret> items) {
 std::optional<Secret> Store::get(const Key& key) {
     require(Scope::read);
     const Key k = impl_->normalize(key);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
     return impl_->chain.serving(k.service).get(k);
 }
 
@@ -234,6 +247,7 @@ std::optional<Secret> Store::header(const Key& key) {
     require(Scope::read);
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
     std::optional<Entry> entry = backend.stat(k);
     std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
     if (!value) {
@@ -246,6 +260,8 @@ std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& re
     require(Scope::use);
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
+    // The audit log records the read as a use, as for a header.
+    const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
     std::optional<Entry> entry = backend.stat(k);
     if (!entry) {
         return std::nullopt;
@@ -263,6 +279,7 @@ std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& re
 bool Store::remove(const Key& key) {
     require(Scope::store);
     const Key k = impl_->normalize(key);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
     return impl_->chain.serving(k.service).remove(k);
 }
 

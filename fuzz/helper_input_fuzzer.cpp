@@ -1,7 +1,9 @@
 // What `tresor import --dotenv`, git-credential-tresor and
 // docker-credential-tresor read from other programs: the first byte picks
-// the parser (D: dotenv, G: git's key=value request, J: JSON).
+// the parser (D: dotenv, G: git's key=value request, E: an export's JSON
+// lines, J: JSON).
 #include "cli/dotenv.hpp"
+#include "cli/export_format.hpp"
 #include "cli/git_credential.hpp"
 #include "cli/json.hpp"
 #include "fuzz/fuzz_main.hpp"
@@ -31,6 +33,9 @@ void fuzz_one(std::span<const std::uint8_t> bytes) {
             }
             break;
         }
+        case 'E':
+            (void)tresor::cli::parse_export(input, "fuzz.age");
+            break;
         default: {
             const auto json = tresor::cli::parse_json(input, "fuzz input");
             (void)tresor::cli::dump_json(json);

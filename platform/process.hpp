@@ -1,6 +1,8 @@
-// platform/process.hpp — what the CLI sets up for its own process.
+// platform/process.hpp — what the CLI sets up for its own process, and who
+// the process is (for the vault's audit log).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,5 +18,17 @@ namespace tresor::platform {
 // dump for this process (SetErrorMode; a machine-wide WER LocalDumps policy,
 // set by an administrator, is out of a program's reach).
 void forbid_core_dumps();
+
+// Who this process is: its effective user id (POSIX; 0 on Windows, which has
+// no numeric uid), its process id and its executable's full path (POSIX:
+// /proc/self/exe, "" when unreadable; Windows: GetModuleFileNameW), as the
+// vault's audit log records them. The path is the kernel's, never argv[0],
+// which a caller chooses.
+struct ProcessIdentity {
+    std::uint32_t uid = 0;
+    std::uint32_t pid = 0;
+    std::string executable;
+};
+[[nodiscard]] ProcessIdentity this_process();
 
 }  // namespace tresor::platform

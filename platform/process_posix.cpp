@@ -1,6 +1,9 @@
 // platform/process.hpp on POSIX (Linux).
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
 
 #include "platform/process.hpp"
 
@@ -14,6 +17,15 @@ void forbid_core_dumps() {
 
 std::vector<std::string> utf8_arguments(int argc, char** argv) {
     return {argv + (argc > 0 ? 1 : 0), argv + argc};
+}
+
+ProcessIdentity this_process() {
+    std::array<char, 4096> path{};
+    const ssize_t n = ::readlink("/proc/self/exe", path.data(), path.size());
+    return {static_cast<std::uint32_t>(::geteuid()), static_cast<std::uint32_t>(::getpid()),
+            n > 0 && static_cast<std::size_t>(n) < path.size()
+                ? std::string(path.data(), static_cast<std::size_t>(n))
+                : std::string()};
 }
 
 }  // namespace tresor::platform

@@ -28,4 +28,11 @@ std::vector<std::string> utf8_arguments(int, char**) {
     return args;
 }
 
+ProcessIdentity this_process() {
+    std::wstring path(32768, L'\0');
+    const DWORD n = ::GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+    path.resize(n < path.size() ? n : 0);
+    return {0, static_cast<std::uint32_t>(::GetCurrentProcessId()), to_utf8(path).value_or("")};
+}
+
 }  // namespace tresor::platform

@@ -221,8 +221,8 @@ HttpRequest http_request_of(const json& body) {
 class Call {
   public:
     // may_read: the token also holds credentials:read.
-    Call(Store& server, Store handle, json body, bool may_read)
-        : server_(server),
+    Call(Store server, Store handle, json body, bool may_read)
+        : server_(std::move(server)),
           handle_(std::move(handle)),
           body_(std::move(body)),
           may_read_(may_read) {}
@@ -344,7 +344,7 @@ class Call {
         return entries;
     }
 
-    Store& server_;
+    Store server_;  // the server's full handle, for the checks a request's scopes may not allow
     Store handle_;
     json body_;
     bool may_read_;
@@ -380,7 +380,8 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
         return error(405, "method not allowed");
     }
     try {
-        const auto api_scopes = check_token(store_, request.authorization);
+        std::string token_id;
+        const auto api_scopes = check_token(store_, request.authorization, &token_id);
         if (!api_scopes) {
             return error(401, "invalid or missing session token");
         }
@@ -402,7 +403,10 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
                 return error(400, "request body is not a JSON object");
             }
         }
-        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body),
+        // A backend's audit log names the session's requests by its token's id.
+        const std::string actor = "token:" + token_id;
+        Call call(store_.acting_for(actor),
+                  store_.narrowed(store_scopes(*api_scopes)).acting_for(actor), std::move(body),
                   holds(kScopeRead));
         if (use) {
             return call.request(id);

@@ -97,7 +97,8 @@ Secret create_token(Store& store, const std::vector<std::string>& scopes,
     return token;
 }
 
-std::optional<std::vector<std::string>> check_token(Store& store, std::string_view authorization) {
+std::optional<std::vector<std::string>> check_token(Store& store, std::string_view authorization,
+                                                    std::string* id_out) {
     constexpr std::string_view kBearer = "Bearer ";
     if (!authorization.starts_with(kBearer)) {
         return std::nullopt;
@@ -118,6 +119,9 @@ std::optional<std::vector<std::string>> check_token(Store& store, std::string_vi
     const std::optional<Entry> entry = stored ? store.entry(key) : std::nullopt;
     if (!entry || !stored->equals(sha256(secret))) {
         return std::nullopt;
+    }
+    if (id_out != nullptr) {
+        *id_out = id;
     }
     return split_scopes(entry->label);
 }

@@ -33,8 +33,11 @@ inline constexpr std::string_view kScopeUse = "credentials:use";
 
 // The scopes of a valid, unexpired token given as an Authorization header
 // value ("Bearer <token>"); empty for a missing, malformed, unknown, wrong or
-// expired one. The comparison of hashes is constant-time.
+// expired one. The comparison of hashes is constant-time. A valid token's
+// id (its public part, never the secret) goes to *id when given: the
+// vault's audit log names a session's requests by it.
 [[nodiscard]] std::optional<std::vector<std::string>> check_token(Store& store,
-                                                                  std::string_view authorization);
+                                                                  std::string_view authorization,
+                                                                  std::string* id = nullptr);
 
 }  // namespace tresor::serve

@@ -21,6 +21,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tresor::vault {
@@ -35,6 +36,13 @@ struct StoredRecord {
     std::uint64_t version = 0;
     StoreBytes metadata;  // sealed
     StoreBytes value;     // sealed; empty when read without values
+};
+
+// One block of the audit log as stored (docs/VAULT-FORMAT.md, "Audit log").
+struct StoredAuditBlock {
+    std::uint64_t seq = 0;  // 1, 2, ... in the order appended
+    StoreBytes link;        // 32 bytes
+    StoreBytes block;       // sealed
 };
 
 // What a store guarantees, read by the engine and the CLI instead of assumed
@@ -84,6 +92,25 @@ class RecordStore {
     // were first put; `visit` returns false to stop.
     virtual void scan(const StoreBytes* service_index, bool with_values,
                       const std::function<bool(const StoredRecord&)>& visit) = 0;
+
+    // The audit log (vault/audit/): sealed blocks by sequence number, and
+    // the unsealed notes of failed unlocks. A store made before the log has
+    // none of its tables: reads find nothing, the first put_audit_block (in
+    // a write transaction) adds them, and add_audit_note does nothing.
+    // The last block's number and link (its block left empty), or none.
+    [[nodiscard]] virtual std::optional<StoredAuditBlock> last_audit_block() = 0;
+    // Inserts or replaces the block with this number.
+    virtual void put_audit_block(const StoredAuditBlock& block) = 0;
+    // Visits every block in ascending order; `visit` returns false to stop.
+    virtual void scan_audit(const std::function<bool(const StoredAuditBlock&)>& visit) = 0;
+    // Removes every block up to and including `seq`.
+    virtual void erase_audit_through(std::uint64_t seq) = 0;
+    // Adds a note outside any transaction, unless the store has no audit
+    // tables or holds max_notes already; returns whether it did.
+    virtual bool add_audit_note(std::span<const std::uint8_t> note, std::size_t max_notes) = 0;
+    // The notes with their ids, oldest first; and their removal.
+    [[nodiscard]] virtual std::vector<std::pair<std::int64_t, StoreBytes>> audit_notes() = 0;
+    virtual void erase_audit_notes_through(std::int64_t id) = 0;
 
     // The medium's own consistency check (empty when sound).
     [[nodiscard]] virtual std::vector<std::string> check_integrity() = 0;

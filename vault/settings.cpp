@@ -91,6 +91,13 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
             s.cache_for = parse_cache_duration(value, "parameter 'cache'");
         } else if (key == "create") {
             s.create = boolean(key, value);
+        } else if (key == "audit") {
+            if (value != "off" && value != "on" && value != "strict") {
+                invalid("parameter 'audit' must be off, on or strict, not '" + value + "'");
+            }
+            s.audit = value == "off"  ? AuditMode::off
+                      : value == "on" ? AuditMode::on
+                                      : AuditMode::strict;
         } else if (key == "kdf.memory_mib") {
             s.kdf.memory_kib = number(key, value, kMinWriteMemoryKib / 1024, 4096) * 1024;
         } else if (key == "kdf.iterations") {
@@ -109,7 +116,7 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                     (file ? "vault (known: path, "
                           : "postgres (known: conninfo, vault, " +
                                 std::string("statement_timeout_ms, admin, admin_key, ")) +
-                    "anchor, unlock, cache, create, kdf.memory_mib, kdf.iterations, "
+                    "anchor, unlock, cache, create, audit, kdf.memory_mib, kdf.iterations, "
                     "kdf.parallelism, kdf.max_memory_mib, kdf.max_work)");
         }
     }

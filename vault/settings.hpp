@@ -26,6 +26,11 @@
 //                    the file vault, false for the fleet: `tresor vault init`)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
 //                    Argon2id for a new vault or password (default 64, 3, 1)
+//   audit            the vault's audit log (docs/VAULT-FORMAT.md, "Audit
+//                    log"): "off" (default), "on" (writes sealed with
+//                    their own transaction, reads in batches) or "strict"
+//                    (also a read: a value is returned only once its
+//                    event is durable)
 //   kdf.max_memory_mib, kdf.max_work
 //                    what opening a vault may cost (KdfLimits, checked before
 //                    any KDF runs): Argon2id memory per slot (default 1024)
@@ -45,6 +50,8 @@ namespace tresor::vault {
 // Where a vault's records live (vault/record_store.hpp).
 enum class StoreKind { sqlite_file, postgres };
 
+enum class AuditMode { off, on, strict };
+
 struct Settings {
     StoreKind store = StoreKind::sqlite_file;
     std::filesystem::path path;  // sqlite_file
@@ -59,6 +66,7 @@ struct Settings {
     std::vector<std::uint8_t> admin;  // the pinned admin identity; empty: none
     std::filesystem::path admin_key;  // empty: the default place for its identity
     std::filesystem::path anchor;     // the rollback anchor's folder; empty: none
+    AuditMode audit = AuditMode::off;
 
     // What Vault::open is to trust.
     [[nodiscard]] Trust trust() const { return {admin, anchor, false}; }

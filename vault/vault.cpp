@@ -9,6 +9,8 @@
 #include <exception>
 #include <map>
 
+#include "vault/audit/codec.hpp"
+#include "vault/audit/writer.hpp"
 #include "vault/detail/record_codec.hpp"
 #include "vault/record_store.hpp"
 #include "vault/slots/host_key.hpp"
@@ -133,6 +135,8 @@ struct Vault::State {
     Bytes slots_seen;
     // Uses noted since the last record_uses: (service, name) -> latest use.
     std::map<std::pair<std::string, std::string>, std::int64_t> uses;
+    // What the audit log gets from this Vault's next write (vault/audit/).
+    audit::Writer audit;
     // The admin block, the pin and the rollback anchor (header_trust.hpp);
     // the admin key when this Vault may change the slots of a signed vault.
     HeaderTrust trust;
@@ -251,15 +255,34 @@ struct Vault::State {
         return {};
     }
 
-    // Writes the header of a changed vault and commits: taken as seen only
-    // once committed (a failed COMMIT left the store where it was, and the
-    // retry must not find it "older").
+    // What unlocked this Vault, as the audit log names it.
+    std::string audit_credential() const {
+        if (unlocked_from_cache) {
+            return "unlock cache";
+        }
+        if (unlock_kind == SlotKind::recipient) {
+            return "host " + public_key_text(host_public_key(unlock_host_key));
+        }
+        return std::string(unlock_kind == SlotKind::keyfile ? "key file" : "password") + " slot " +
+               std::to_string(unlock_slot);
+    }
+
+    audit::Keys audit_keys() const { return audit::derive_keys(vault_key, vault_id); }
+
+    // Every write ends here, in its transaction: the audit log takes its
+    // events (and the reads noted so far) before the manifest is MACed. The
+    // header is taken as seen only once committed (a failed COMMIT left the
+    // store where it was, and the retry must not find it "older").
     void commit_header(StoreTransaction& tx, Header& header) {
+        if (audit.enabled()) {
+            audit.append(*store, audit_keys(), vault_id, header.manifest, audit_credential());
+        }
         header.generation += 1;
         header.mac = header_mac(keys, header);
         store->write_header(encode_header(header));
         tx.commit();
         trust.wrote(header);
+        audit.committed();
     }
 
     RecordIdentity identity(const Row& row) const {
@@ -487,6 +510,9 @@ void Vault::set_many(std::span<const NewEntry> entries) {
     for (const NewEntry& entry : entries) {
         s.put(header, entry, now);
     }
+    for (const NewEntry& entry : entries) {
+        s.audit.stage(audit::Operation::set, entry.service, entry.name);
+    }
     s.commit_header(tx, header);
 }
 
@@ -496,11 +522,13 @@ bool Vault::remove(std::string_view service, std::string_view name) {
     Header header = s.load_header();
     auto old = s.find_row(name_index(s.keys, service, name));
     if (!old) {
+        s.audit.note(audit::Operation::remove, audit::Outcome::not_found, service, name);
         return false;
     }
     s.store->erase(old->record_id);
     xor_into(header.manifest, s.entry_of(*old));
     header.record_count -= 1;
+    s.audit.stage(audit::Operation::remove, service, name);
     s.commit_header(tx, header);
     return true;
 }
@@ -620,6 +648,7 @@ void Vault::change_password(const Credential& new_password, const KdfPolicy& pol
         const std::uint8_t id = next_slot_id(header);
         auto [slot, kek] = make_slot(header, id, new_password, policy, s.vault_key);
         header.slots.push_back(std::move(slot));
+        s.audit.stage(audit::Operation::slots, {}, {}, "passwd");
         s.commit_slots(tx, header);
         s.unlock_slot = id;
         s.unlock_kind = SlotKind::password;
@@ -636,8 +665,9 @@ void Vault::add_keyfile(std::span<const std::uint8_t> keyfile) {
     Header header = s.load_header_to_change_slots();
     check_room_for_a_slot(header, SlotKind::keyfile);
     Credential credential{Credential::Kind::keyfile, SecureBytes(keyfile.begin(), keyfile.end())};
-    header.slots.push_back(
-        make_slot(header, next_slot_id(header), credential, {}, s.vault_key).first);
+    const std::uint8_t id = next_slot_id(header);
+    header.slots.push_back(make_slot(header, id, credential, {}, s.vault_key).first);
+    s.audit.stage(audit::Operation::slots, {}, {}, "add-keyfile slot " + std::to_string(id));
     s.commit_slots(tx, header);
 }
 
@@ -660,6 +690,8 @@ int Vault::add_recipient(std::string_view public_key, std::string_view label) {
     }
     const std::uint8_t id = next_slot_id(header);
     header.slots.push_back(make_recipient_slot(header, id, key, label, s.vault_key));
+    s.audit.stage(audit::Operation::slots, {}, {},
+                  "add-recipient slot " + std::to_string(id) + " " + std::string(public_key));
     s.commit_slots(tx, header);
     return id;
 }
@@ -680,6 +712,7 @@ void Vault::remove_slot(int id) {
                 ErrorCode::invalid_argument,
                 "the vault has no key slot " + std::to_string(id) + " (see `tresor vault slots`)");
         }
+        s.audit.stage(audit::Operation::slots, {}, {}, "remove-slot " + std::to_string(id));
         s.commit_slots(tx, header);
     }
     // The removed wrap must not stay behind where the store can help it.
@@ -725,6 +758,8 @@ int Vault::rotate() {
     for (const auto& entry : rows) {
         s.store->put(entry.first);
     }
+    audit::reseal_chain(*s.store, s.audit_keys(), audit::derive_keys(new_key, s.vault_id),
+                        s.vault_id, header.manifest);
     const std::size_t before = header.slots.size();
     std::erase_if(header.slots, [&](const Slot& slot) {
         return slot.id != s.unlock_slot && slot.kind != SlotKind::recipient;
@@ -737,6 +772,7 @@ int Vault::rotate() {
         }
     }
     s.adopt_keys(std::move(new_key));
+    s.audit.stage(audit::Operation::slots, {}, {}, "rotate");
     s.commit_slots(tx, header);
     s.store->scrub();
     return static_cast<int>(before - header.slots.size());
@@ -770,6 +806,7 @@ void Vault::sign(AdminKeyPair key) {
                         " (`tresor vault hand-over` replaces the identity)");
     }
     header.admin = AdminBlock{};  // key epoch 0: commit_slots signs epoch 1
+    s.audit.stage(audit::Operation::slots, {}, {}, "sign " + admin_identity_text(key.public_key));
     s.admin_key = std::move(key);
     s.commit_slots(tx, header);
 }
@@ -783,6 +820,8 @@ void Vault::hand_over(AdminKeyPair next) {
                     s.store->location() + " is not signed: sign it (`tresor vault sign`)");
     }
     header.admin->handover = make_handover(header, *s.admin_key, next.public_key);
+    s.audit.stage(audit::Operation::slots, {}, {},
+                  "hand-over " + admin_identity_text(next.public_key));
     s.admin_key = std::move(next);
     s.commit_slots(tx, header);
 }
@@ -795,6 +834,7 @@ bool Vault::accept_restore() {
     if (resign) {
         // Above every epoch this host knows, so every host takes it as newer.
         header.admin->key_epoch = std::max(header.admin->key_epoch, s.trust.highest_key_epoch());
+        s.audit.stage(audit::Operation::slots, {}, {}, "accept-restore");
         s.commit_slots(tx, header);
     }
     s.trust.reset_anchor(header);
@@ -840,13 +880,90 @@ VerifyReport Vault::verify() {
         xor_into(manifest, s.entry_of(row));
         return true;
     });
-    if (report.records_checked != header.record_count ||
-        !equal_in_constant_time(manifest, header.manifest)) {
+    // The manifest covers the audit log's last block too.
+    const audit::ChainReport chain =
+        audit::read_chain(*s.store, s.audit_keys(), s.vault_id, [](auto, const auto&) {});
+    report.audit_blocks_checked = chain.blocks;
+    report.audit_events_checked = chain.events;
+    report.audit_problems = chain.problems;
+    if (!chain.head.empty()) {
+        xor_into(manifest, chain.head);
+    }
+    report.manifest_matches = report.records_checked == header.record_count &&
+                              equal_in_constant_time(manifest, header.manifest);
+    if (!report.manifest_matches) {
         report.problems.push_back(
-            "the records do not match the authenticated manifest (a record was added, removed, "
-            "rolled back or replaced outside tresor)");
+            chain.blocks == 0
+                ? "the records do not match the authenticated manifest (a record was added, "
+                  "removed, rolled back or replaced outside tresor)"
+                : "the records or the audit log do not match the authenticated manifest (a record "
+                  "was added, removed, rolled back or replaced outside tresor, or the audit log's "
+                  "newest blocks were removed)");
     }
     return report;
+}
+
+void Vault::enable_audit() {
+    state_->audit.enable();
+}
+
+void Vault::set_audit_actor(std::string_view actor) {
+    state_->audit.set_actor(actor);
+}
+
+void Vault::note_read(audit::Operation operation, audit::Outcome outcome, std::string_view service,
+                      std::string_view name, std::string_view detail) {
+    state_->audit.note(operation, outcome, service, name, detail);
+}
+
+bool Vault::audit_due() const {
+    return state_->audit.due();
+}
+
+bool Vault::flush_audit() {
+    State& s = *state_;
+    if (!s.audit.has_noted()) {
+        return false;
+    }
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header();
+    s.commit_header(tx, header);
+    return true;
+}
+
+audit::ChainReport Vault::read_audit(
+    const std::function<void(std::uint64_t, const audit::Event&)>& sink) {
+    State& s = *state_;
+    StoreTransaction snapshot(*s.store, RecordStore::Access::read);
+    (void)s.load_header();  // current keys
+    return audit::read_chain(*s.store, s.audit_keys(), s.vault_id, sink);
+}
+
+std::vector<audit::Event> Vault::unsealed_audit_notes() {
+    std::vector<audit::Event> out;
+    for (const auto& note : state_->store->audit_notes()) {
+        try {
+            out.push_back(audit::decode_note(note.second));
+        } catch (const Error&) {
+            // Anyone who can write the store can add a note: an unreadable
+            // one is skipped here and sealed as unreadable by the next write.
+        }
+    }
+    return out;
+}
+
+std::uint64_t Vault::prune_audit(std::int64_t before_ms) {
+    State& s = *state_;
+    s.audit.enable();  // a prune is always sealed: readers start the chain from it
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header();
+    const auto pruned = audit::prune_blocks(*s.store, s.audit_keys(), s.vault_id, before_ms);
+    if (!pruned) {
+        return 0;
+    }
+    s.audit.stage(audit::Operation::prune, {}, {}, pruned->detail);
+    s.commit_header(tx, header);
+    return pruned->blocks;
 }
 
 Info Vault::info() {

@@ -35,6 +35,8 @@
 #include <vector>
 
 #include "tresor/secret.hpp"
+#include "vault/audit/chain.hpp"
+#include "vault/audit/event.hpp"
 #include "vault/record_store.hpp"
 
 namespace tresor::vault {
@@ -151,6 +153,13 @@ struct Info {
 struct VerifyReport {
     std::uint64_t records_checked = 0;
     std::vector<std::string> problems;  // empty when the vault is intact
+    // The audit log (vault/audit/): its blocks and events, what is wrong
+    // with its chain, and whether the manifest, which covers the records and
+    // the log's last block, matched (a mismatch is also in problems).
+    std::uint64_t audit_blocks_checked = 0;
+    std::uint64_t audit_events_checked = 0;
+    std::vector<std::string> audit_problems;
+    bool manifest_matches = true;
 };
 
 // The vault id (hex) of the vault in `store`, from its header, unverified:
@@ -228,6 +237,36 @@ class Vault {
     // records were written; no noted use that needs writing, no transaction.
     void note_use(std::string_view service, std::string_view name, std::int64_t when);
     std::size_t record_uses(std::int64_t coarseness);
+
+    // The audit log (vault/audit/, docs/VAULT-FORMAT.md "Audit log"). After
+    // enable_audit, every write seals its own events (set, remove, a slot
+    // change) in its own transaction, together with the reads noted so far;
+    // note_read keeps a read's event in memory until then or flush_audit
+    // (audit_due says when a batch is due: the caller flushes, as for
+    // record_uses). Audit on or not, rotate() re-seals the log a store has
+    // and verify() checks it.
+    void enable_audit();
+    // Who the next operations are for: "" this process, "token:<id>" a
+    // tresor serve session.
+    void set_audit_actor(std::string_view actor);
+    // operation: get or use; detail: what failed, for Outcome::failed.
+    void note_read(audit::Operation operation, audit::Outcome outcome, std::string_view service,
+                   std::string_view name, std::string_view detail = {});
+    [[nodiscard]] bool audit_due() const;
+    // The noted events (and failed unlocks the store holds unsealed) in one
+    // write transaction; false when nothing was noted. Throws as a write does.
+    bool flush_audit();
+    // Every event of the log in order, with its block's number, checked as
+    // it is read (problems are in the report, never thrown).
+    [[nodiscard]] audit::ChainReport read_audit(
+        const std::function<void(std::uint64_t seq, const audit::Event& event)>& sink);
+    // Failed unlocks that wait unsealed in the store (not yet in the chain).
+    [[nodiscard]] std::vector<audit::Event> unsealed_audit_notes();
+    // Removes the log's oldest blocks whose every event is older than
+    // before_ms (never the newest block) and seals a prune event saying so,
+    // in one transaction; refuses (corrupt) a log with problems. Returns how
+    // many blocks went.
+    std::uint64_t prune_audit(std::int64_t before_ms);
 
     // Each of the next three fails with Error{io} and changes nothing when
     // another process changed the key slots since this Vault saw them.

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TRESOR_PLUGIN_ABI_MAJOR 1
-#define TRESOR_PLUGIN_ABI_MINOR 1
+#define TRESOR_PLUGIN_ABI_MINOR 2
 
 /* Capability bits: what a backend can honestly promise. */
 #define TRESOR_CAP_PERSISTENT (1u << 0) /* survives a reboot */
@@ -120,6 +120,17 @@ typedef int (*tresor_secret_sink)(void* host_ctx, const uint8_t* bytes, size_t l
 /* Receives one entry of a listing. Returns 0 to continue, non-zero to stop. */
 typedef int (*tresor_entry_sink)(void* host_ctx, const tresor_entry* entry);
 
+/* ABI 1.2: what the host's call in progress is for, for a backend that keeps
+ * an audit log (the vault's, docs/VAULT-FORMAT.md). */
+#define TRESOR_PURPOSE_READ 0u /* a get whose value goes to the caller */
+#define TRESOR_PURPOSE_USE 1u  /* a get whose value is rendered as a request header, never returned */
+typedef struct tresor_call_info {
+    uint32_t struct_size;
+    uint32_t purpose;  /* TRESOR_PURPOSE_*; READ for every call but such a get */
+    const char* actor; /* never NULL: "" for the program itself, "token:<id>" for a tresor
+                        * serve session; valid until the call returns */
+} tresor_call_info;
+
 /* Services the host offers a plugin, e.g. asking the person at the terminal
  * for a password. Passed to open(); stays valid until close() of that context
  * (a vault created on first write asks for its new password then). */
@@ -131,6 +142,10 @@ typedef struct tresor_host {
      * terminal, CI), with the reason in diag. */
     tresor_status (*read_password)(void* ctx, const char* prompt, tresor_secret_sink sink,
                                    void* sink_ctx, tresor_diag* diag);
+    /* ABI 1.2: fills info (whose struct_size the plugin sets) for the call the
+     * host is making into the plugin now (get, set, set_many, remove). Read it
+     * only when TRESOR_STRUCT_HAS(host, tresor_host, call_info) and not NULL. */
+    void (*call_info)(void* ctx, tresor_call_info* info);
 } tresor_host;
 
 typedef struct tresor_plugin {

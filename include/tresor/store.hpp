@@ -208,6 +208,10 @@ class TRESOR_EXPORT Store {
     // handle is never widened.
     [[nodiscard]] Store narrowed(Scopes scopes) const;
     [[nodiscard]] Scopes scopes() const noexcept { return scopes_; }
+    // A new handle over the same backends whose calls a backend's audit log
+    // attributes to `actor` as well as to this program: tresor serve says
+    // "token:<id>" for each session's requests. The handle keeps its scopes.
+    [[nodiscard]] Store acting_for(std::string actor) const;
 
     [[nodiscard]] const std::string& default_service() const noexcept;
     // Probes every configured backend; never throws for an unusable one.
@@ -218,12 +222,13 @@ class TRESOR_EXPORT Store {
     struct Impl;
 
   private:
-    Store(std::shared_ptr<Impl> impl, Scopes scopes) noexcept
-        : impl_(std::move(impl)), scopes_(scopes) {}
+    Store(std::shared_ptr<Impl> impl, Scopes scopes, std::string actor = {}) noexcept
+        : impl_(std::move(impl)), scopes_(scopes), actor_(std::move(actor)) {}
     void require(Scope scope) const;
 
     std::shared_ptr<Impl> impl_;
     Scopes scopes_;
+    std::string actor_;  // "" for the program itself
 };
 
 }  // namespace tresor

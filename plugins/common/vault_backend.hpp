@@ -18,6 +18,15 @@
 // when it is kUseFlushEvery or more older than the use. So a read costs no
 // durable write, the stored time is at most that much older than the latest
 // use, and a crash loses at most that much (docs/CREDENTIALS.md).
+//
+// The audit log (audit = "on" or "strict", docs/VAULT-FORMAT.md "Audit
+// log"): every call names its actor and purpose from the host's call_info;
+// a write seals its events in its own transaction; a get's event is noted
+// and written with the next write, when a batch is due (Vault::audit_due) or
+// at close, so a crash loses at most the reads of that batch; in strict mode
+// a get writes its event durably before the value goes to the host, and a
+// failure to write it fails the get. A wrong credential leaves an unsealed
+// note in the store for the next audited write to seal.
 #pragma once
 
 #include <chrono>
@@ -25,7 +34,9 @@
 #include <optional>
 
 #include "plugins/common/plugin_support.hpp"
+#include "vault/audit/writer.hpp"
 #include "vault/settings.hpp"
+#include "vault/slots/host_key.hpp"
 #include "vault/unlock_cache.hpp"
 #include "vault/vault.hpp"
 
@@ -63,12 +74,27 @@ class VaultBackend {
     static tresor_status get(void* ctx, const tresor_key* key, tresor_secret_sink sink,
                              void* sink_ctx, tresor_diag* diag) {
         return guarded(diag, [&] {
-            vault::Vault* v = as_context(ctx).existing();
-            auto value = v != nullptr ? v->get(key->service, key->name) : std::nullopt;
+            Context& c = as_context(ctx);
+            vault::Vault* v = c.existing();
+            if (v == nullptr) {
+                return TRESOR_NOT_FOUND;
+            }
+            const auto operation = c.begin_call(*v);
+            std::optional<vault::SecureBytes> value;
+            try {
+                value = v->get(key->service, key->name);
+            } catch (const Error& e) {
+                v->note_read(operation, vault::audit::Outcome::failed, key->service, key->name,
+                             e.what());
+                throw;
+            }
+            // Before the value leaves: in strict mode its event is durable
+            // first, or the get fails.
+            c.read(*v, operation, *key, value.has_value());
             if (!value) {
                 return TRESOR_NOT_FOUND;
             }
-            as_context(ctx).used(*v, key->service, key->name);
+            c.used(*v, key->service, key->name);
             return sink(sink_ctx, value->data(), value->size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
         });
     }
@@ -76,8 +102,10 @@ class VaultBackend {
     static tresor_status set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
                              const tresor_entry* meta, tresor_diag* diag) {
         return guarded(diag, [&] {
-            as_context(ctx).writable().set(key->service, key->name, {value, length},
-                                           metadata(*meta));
+            Context& c = as_context(ctx);
+            vault::Vault& v = c.writable();
+            (void)c.begin_call(v);
+            v.set(key->service, key->name, {value, length}, metadata(*meta));
             return TRESOR_OK;
         });
     }
@@ -95,14 +123,21 @@ class VaultBackend {
                                    {item.value, item.value_length},
                                    metadata(*item.meta)});
             }
-            as_context(ctx).writable().set_many(entries);
+            Context& c = as_context(ctx);
+            vault::Vault& v = c.writable();
+            (void)c.begin_call(v);
+            v.set_many(entries);
             return TRESOR_OK;
         });
     }
 
     static tresor_status remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
         return guarded(diag, [&] {
-            vault::Vault* v = as_context(ctx).existing();
+            Context& c = as_context(ctx);
+            vault::Vault* v = c.existing();
+            if (v != nullptr) {
+                (void)c.begin_call(*v);
+            }
             *removed = v != nullptr && v->remove(key->service, key->name) ? 1 : 0;
             return TRESOR_OK;
         });
@@ -153,6 +188,43 @@ class VaultBackend {
         ~Context() {
             if (vault) {
                 record_uses(*vault);
+                flush_audit(*vault);
+            }
+        }
+
+        // Tells the vault who the host's call is for; returns whether a get
+        // is a read or a use (rendered as a header).
+        vault::audit::Operation begin_call(vault::Vault& v) const {
+            tresor_call_info info{};
+            info.struct_size = sizeof(info);
+            info.actor = "";
+            if (host != nullptr && TRESOR_STRUCT_HAS(host, tresor_host, call_info) &&
+                host->call_info != nullptr) {
+                host->call_info(host->ctx, &info);
+            }
+            v.set_audit_actor(info.actor != nullptr ? info.actor : "");
+            return info.purpose == TRESOR_PURPOSE_USE ? vault::audit::Operation::use
+                                                      : vault::audit::Operation::get;
+        }
+
+        void read(vault::Vault& v, vault::audit::Operation operation, const tresor_key& key,
+                  bool found) {
+            v.note_read(operation,
+                        found ? vault::audit::Outcome::ok : vault::audit::Outcome::not_found,
+                        key.service, key.name);
+            if (settings.audit == vault::AuditMode::strict) {
+                (void)v.flush_audit();  // throws: the get fails, no value leaves
+            } else if (v.audit_due()) {
+                flush_audit(v);
+            }
+        }
+
+        // Like record_uses, a batch of reads that cannot be written waits for
+        // the next flush or is lost, silently: the get that noted it succeeded.
+        static void flush_audit(vault::Vault& v) noexcept {
+            try {
+                (void)v.flush_audit();
+            } catch (...) {  // NOLINT(bugprone-empty-catch): see above
             }
         }
 
@@ -214,9 +286,24 @@ class VaultBackend {
                     found = key.has_value();
                     return key;
                 };
-                vault.emplace(vault::Vault::open(
-                    access.open(), cached, [this] { return credential(vault::Purpose::unlock); },
-                    settings.kdf_limits, settings.trust()));
+                std::string tried;
+                try {
+                    vault.emplace(vault::Vault::open(
+                        access.open(), cached,
+                        [this, &tried] {
+                            vault::Credential c = credential(vault::Purpose::unlock);
+                            tried = credential_name(c);
+                            return c;
+                        },
+                        settings.kdf_limits, settings.trust()));
+                } catch (const Error& e) {
+                    if (settings.audit != vault::AuditMode::off &&
+                        e.code() == ErrorCode::auth_failed) {
+                        note_failed_unlock(tried, e.what());
+                    }
+                    throw;
+                }
+                enable_audit(*vault);
                 if (asked && !vault->unlocked_from_cache()) {
                     vault::cache_vault_key_if_possible(vault->id(), vault->vault_key(),
                                                        settings.cache_for);
@@ -227,6 +314,32 @@ class VaultBackend {
                 }
             }
             return vault ? &*vault : nullptr;
+        }
+
+        void enable_audit(vault::Vault& v) const {
+            if (settings.audit != vault::AuditMode::off) {
+                v.enable_audit();
+            }
+        }
+
+        // What a failed unlock tried, for its note: never the secret.
+        static std::string credential_name(const vault::Credential& c) {
+            switch (c.kind) {
+                case vault::Credential::Kind::keyfile:
+                    return "key file";
+                case vault::Credential::Kind::hostkey:
+                    return "host " + vault::public_key_text(vault::host_public_key(c.bytes));
+                case vault::Credential::Kind::password:
+                    break;
+            }
+            return "password";
+        }
+
+        void note_failed_unlock(const std::string& tried, const char* why) const noexcept {
+            try {
+                vault::audit::note_failed_unlock(*access.open(), tried, why);
+            } catch (...) {  // NOLINT(bugprone-empty-catch): the unlock's error is what matters
+            }
         }
 
         vault::Vault& writable() {
@@ -241,6 +354,7 @@ class VaultBackend {
             vault.emplace(vault::Vault::create(access.create, credential(vault::Purpose::create),
                                                settings.kdf, settings.kdf_limits, nullptr,
                                                settings.trust()));
+            enable_audit(*vault);
             return *vault;
         }
     };

@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(exec_checks_every_secret_before_running_the_command) {
 BOOST_AUTO_TEST_CASE(plugins_lists_file_version_and_abi) {
     const ProcessResult r = Cli(kMemory).run({"plugins"});
     BOOST_TEST(r.exit_status == 0);
-    BOOST_TEST(contains(r.out, "memory  0.1.0  abi 1.1"), r.out);
+    BOOST_TEST(contains(r.out, "memory  0.1.0  abi 1.2"), r.out);
     BOOST_TEST(contains(r.out, "tresor-memory.so"), r.out);
 }
 

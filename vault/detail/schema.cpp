@@ -5,12 +5,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tresor::vault::detail {
 namespace {
 
 constexpr std::int64_t kApplicationId = 1414681430;  // 'TRSV'
 constexpr std::int64_t kUserVersion = 1;
+// The same schema with the audit log's two tables (docs/VAULT-FORMAT.md,
+// "Audit log"): a vault gets them when an audited write first needs them.
+constexpr std::int64_t kUserVersionWithAudit = 2;
 
 // One row of sqlite_schema. sql is the text SQLite stores verbatim from the
 // CREATE statement; existing vaults hold these bytes, so they never change.
@@ -41,6 +45,29 @@ constexpr std::array<SchemaObject, 5> kObjects{{
      "CREATE INDEX records_by_service ON records (service_index)"},
 }};
 
+constexpr std::array<SchemaObject, 2> kAuditObjects{{
+    {"table", "audit", "audit",
+     "CREATE TABLE audit (\n"
+     "    seq INTEGER PRIMARY KEY,\n"
+     "    link BLOB NOT NULL,\n"
+     "    block BLOB NOT NULL\n"
+     ")"},
+    {"table", "audit_notes", "audit_notes",
+     "CREATE TABLE audit_notes (\n"
+     "    id INTEGER PRIMARY KEY,\n"
+     "    note BLOB NOT NULL\n"
+     ")"},
+}};
+
+// kObjects, then kAuditObjects when `audit`.
+std::vector<SchemaObject> objects(bool audit) {
+    std::vector<SchemaObject> out(kObjects.begin(), kObjects.end());
+    if (audit) {
+        out.insert(out.end(), kAuditObjects.begin(), kAuditObjects.end());
+    }
+    return out;
+}
+
 [[noreturn]] void refuse(const std::string& why) {
     throw Error(ErrorCode::corrupt, "vault file " + why + " (planted SQL?)");
 }
@@ -70,15 +97,15 @@ std::string_view text_of(const Statement& row, int column) {
 }
 
 // Compares one row of sqlite_schema with the object of its type and name.
-// Returns its index in kObjects.
-std::size_t check_object(const Statement& row) {
+// Returns its index in `expected`.
+std::size_t check_object(const Statement& row, const std::vector<SchemaObject>& expected) {
     const std::string_view type = text_of(row, 0);
     const std::string_view name = text_of(row, 1);
-    const auto* object = std::find_if(kObjects.begin(), kObjects.end(), [&](const auto& o) {
+    const auto object = std::find_if(expected.begin(), expected.end(), [&](const auto& o) {
         return o.type == type && o.name == name;
     });
     const std::string what = printable(row.blob(0)) + " '" + printable(row.blob(1)) + "'";
-    if (object == kObjects.end()) {
+    if (object == expected.end()) {
         refuse("has an unexpected " + what);
     }
     const bool sql_matches =
@@ -86,7 +113,7 @@ std::size_t check_object(const Statement& row) {
     if (text_of(row, 2) != object->table || !sql_matches) {
         refuse("has a " + what + " that differs from the one tresor creates");
     }
-    return static_cast<std::size_t>(object - kObjects.begin());
+    return static_cast<std::size_t>(object - expected.begin());
 }
 
 }  // namespace
@@ -105,7 +132,14 @@ std::int64_t schema_version(Database& db) {
     return pragma(db, "PRAGMA schema_version");
 }
 
-std::int64_t check_schema(Database& db, const std::filesystem::path& path) {
+void add_audit_tables(Database& db) {
+    for (const SchemaObject& object : kAuditObjects) {
+        db.exec(std::string(object.sql).c_str());
+    }
+    db.exec(("PRAGMA user_version = " + std::to_string(kUserVersionWithAudit)).c_str());
+}
+
+SchemaCheck check_schema(Database& db, const std::filesystem::path& path) {
     if (pragma(db, "PRAGMA application_id") != kApplicationId) {
         throw Error(ErrorCode::corrupt, path.string() + " is not a tresor vault");
     }
@@ -113,23 +147,26 @@ std::int64_t check_schema(Database& db, const std::filesystem::path& path) {
     // next comparison checks again rather than trusting a stale check.
     const std::int64_t cookie = schema_version(db);
     const std::int64_t user_version = pragma(db, "PRAGMA user_version");
-    if (user_version != kUserVersion) {
+    if (user_version != kUserVersion && user_version != kUserVersionWithAudit) {
         throw Error(ErrorCode::corrupt, "vault file has user_version " +
                                             std::to_string(user_version) + "; this tresor reads " +
-                                            std::to_string(kUserVersion));
+                                            std::to_string(kUserVersion) + " and " +
+                                            std::to_string(kUserVersionWithAudit));
     }
-    std::array<bool, kObjects.size()> seen{};
+    const bool audit = user_version == kUserVersionWithAudit;
+    const std::vector<SchemaObject> expected = objects(audit);
+    std::vector<bool> seen(expected.size());
     Statement rows(db.handle(), "SELECT type, name, tbl_name, sql FROM sqlite_schema");
     while (rows.step()) {
-        seen[check_object(rows)] = true;
+        seen[check_object(rows, expected)] = true;
     }
-    for (std::size_t i = 0; i < kObjects.size(); ++i) {
+    for (std::size_t i = 0; i < expected.size(); ++i) {
         if (!seen[i]) {
-            refuse("lacks the " + std::string(kObjects[i].type) + " '" +
-                   std::string(kObjects[i].name) + "' that tresor creates");
+            refuse("lacks the " + std::string(expected[i].type) + " '" +
+                   std::string(expected[i].name) + "' that tresor creates");
         }
     }
-    return cookie;
+    return {cookie, audit};
 }
 
 }  // namespace tresor::vault::detail

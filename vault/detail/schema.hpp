@@ -19,11 +19,21 @@ namespace tresor::vault::detail {
 // the caller's transaction on a new, empty database.
 void create_schema(Database& db);
 
+// Adds the audit log's tables (user_version 2), in the caller's write
+// transaction on a vault that lacks them.
+void add_audit_tables(Database& db);
+
+struct SchemaCheck {
+    // PRAGMA schema_version, read before the objects, so that a caller can
+    // check again cheaply when the cookie moves.
+    std::int64_t cookie = 0;
+    bool audit = false;  // user_version 2: the audit log's tables too
+};
+
 // Throws Error{corrupt} naming the first object, pragma or application id
-// that differs from what create_schema makes. Returns the schema cookie
-// (PRAGMA schema_version) read before the objects, so that a caller can
-// check again cheaply when the cookie moves.
-[[nodiscard]] std::int64_t check_schema(Database& db, const std::filesystem::path& path);
+// that differs from what create_schema (and add_audit_tables, for
+// user_version 2) makes.
+[[nodiscard]] SchemaCheck check_schema(Database& db, const std::filesystem::path& path);
 
 // The current schema cookie: one read of the database header.
 [[nodiscard]] std::int64_t schema_version(Database& db);

@@ -37,6 +37,24 @@ CREATE TABLE IF NOT EXISTS tresor_records (
 CREATE INDEX IF NOT EXISTS tresor_records_by_service ON tresor_records (vault, service_index);
 )";
 
+// The audit log's tables (docs/VAULT-FORMAT.md, "Audit log"): with a new
+// fleet database, or added by the first audited write to an older one.
+constexpr const char* kAuditSchema = R"(
+CREATE TABLE IF NOT EXISTS tresor_audit (
+    vault text NOT NULL REFERENCES tresor_vaults (name),
+    seq bigint NOT NULL,
+    link bytea NOT NULL,
+    block bytea NOT NULL,
+    PRIMARY KEY (vault, seq)
+);
+CREATE TABLE IF NOT EXISTS tresor_audit_notes (
+    vault text NOT NULL REFERENCES tresor_vaults (name),
+    id bigserial,
+    note bytea NOT NULL,
+    PRIMARY KEY (vault, id)
+);
+)";
+
 // Each prepared statement: its name, text and parameter count. $1 is always
 // the vault's name.
 struct Query {
@@ -71,8 +89,25 @@ constexpr Query kSize{8, "size",
                       "octet_length(record_id) + octet_length(name_index) + "
                       "octet_length(service_index)), 0)::bigint + (SELECT octet_length(header) "
                       "FROM tresor_vaults WHERE name = $1) FROM tresor_records WHERE vault = $1"};
-constexpr std::array kQueries = {kReadHeader, kFind,        kFindMeta,        kFindValue, kScan,
-                                 kScanMeta,   kScanService, kScanServiceMeta, kSize};
+// $1, the vault's name, is every query's first parameter; this one only
+// types it.
+constexpr Query kAuditTables{9, "audit_tables",
+                             "SELECT to_regclass('tresor_audit') IS NOT NULL AND $1::text IS NOT "
+                             "NULL"};
+constexpr Query kLastAudit{10, "last_audit",
+                           "SELECT seq, link FROM tresor_audit WHERE vault = $1 "
+                           "ORDER BY seq DESC LIMIT 1"};
+constexpr Query kScanAudit{11, "scan_audit",
+                           "SELECT seq, link, block FROM tresor_audit WHERE vault = $1 "
+                           "ORDER BY seq"};
+constexpr Query kAddNote{12, "add_audit_note",
+                         "INSERT INTO tresor_audit_notes (vault, note) SELECT $1, $2 WHERE "
+                         "(SELECT count(*) FROM tresor_audit_notes WHERE vault = $1) < $3::bigint"};
+constexpr Query kNotes{13, "audit_notes",
+                       "SELECT id, note FROM tresor_audit_notes WHERE vault = $1 ORDER BY id"};
+constexpr std::array kQueries = {
+    kReadHeader,      kFind, kFindMeta,    kFindValue, kScan,      kScanMeta, kScanService,
+    kScanServiceMeta, kSize, kAuditTables, kLastAudit, kScanAudit, kAddNote,  kNotes};
 
 // One parameter of a statement: text or raw bytes.
 struct Param {
@@ -134,6 +169,7 @@ class PostgresStore final : public RecordStore {
     void rollback() noexcept override {
         in_transaction_ = false;
         pending_.clear();
+        audit_tables_.reset();  // tables this transaction was to add are gone
         try {
             exec("ROLLBACK", "rolling back");
         } catch (...) {
@@ -209,6 +245,80 @@ class PostgresStore final : public RecordStore {
         }
     }
 
+    std::optional<StoredAuditBlock> last_audit_block() override {
+        if (!has_audit_tables()) {
+            return std::nullopt;
+        }
+        const Result r = run(kLastAudit, {});
+        if (libpq().PQntuples(r.get()) == 0) {
+            return std::nullopt;
+        }
+        return StoredAuditBlock{int64_of(r.get(), 0, 0), bytes_of(r.get(), 0, 1), {}};
+    }
+
+    void put_audit_block(const StoredAuditBlock& block) override {
+        if (!has_audit_tables()) {
+            // Sent with the transaction's other writes; a role without
+            // CREATE fails the write, naming the table.
+            pending_ += kAuditSchema;
+            audit_tables_ = true;
+        }
+        pending_ += "INSERT INTO tresor_audit (vault, seq, link, block) VALUES (" + vault_literal_ +
+                    ", " + std::to_string(block.seq) + ", " + bytea_literal(block.link) + ", " +
+                    bytea_literal(block.block) +
+                    ") ON CONFLICT (vault, seq) DO UPDATE SET link = EXCLUDED.link, block = "
+                    "EXCLUDED.block;";
+    }
+
+    void scan_audit(const std::function<bool(const StoredAuditBlock&)>& visit) override {
+        if (!has_audit_tables()) {
+            return;
+        }
+        const Result r = run(kScanAudit, {});
+        for (int row = 0; row < libpq().PQntuples(r.get()); ++row) {
+            if (!visit({int64_of(r.get(), row, 0), bytes_of(r.get(), row, 1),
+                        bytes_of(r.get(), row, 2)})) {
+                break;
+            }
+        }
+    }
+
+    void erase_audit_through(std::uint64_t seq) override {
+        if (has_audit_tables()) {
+            pending_ += "DELETE FROM tresor_audit WHERE vault = " + vault_literal_ +
+                        " AND seq <= " + std::to_string(seq) + ";";
+        }
+    }
+
+    bool add_audit_note(std::span<const std::uint8_t> note, std::size_t max_notes) override {
+        if (!has_audit_tables()) {
+            return false;
+        }
+        const std::string max = std::to_string(max_notes);
+        const Result r = run(kAddNote, {Param::bytes(note), Param::text(max)});
+        return std::strcmp(libpq().PQcmdTuples(r.get()), "1") == 0;
+    }
+
+    std::vector<std::pair<std::int64_t, StoreBytes>> audit_notes() override {
+        std::vector<std::pair<std::int64_t, StoreBytes>> notes;
+        if (!has_audit_tables()) {
+            return notes;
+        }
+        const Result r = run(kNotes, {});
+        for (int row = 0; row < libpq().PQntuples(r.get()); ++row) {
+            notes.emplace_back(static_cast<std::int64_t>(int64_of(r.get(), row, 0)),
+                               bytes_of(r.get(), row, 1));
+        }
+        return notes;
+    }
+
+    void erase_audit_notes_through(std::int64_t id) override {
+        if (has_audit_tables()) {
+            pending_ += "DELETE FROM tresor_audit_notes WHERE vault = " + vault_literal_ +
+                        " AND id <= " + std::to_string(id) + ";";
+        }
+    }
+
     std::vector<std::string> check_integrity() override { return {}; }
     void scrub() override {}  // old rows live on in WAL, replicas and backups
 
@@ -235,6 +345,7 @@ class PostgresStore final : public RecordStore {
         in_transaction_ = true;
         try {
             exec(kSchema, "creating the tables");
+            exec(kAuditSchema, "creating the audit tables");
             const Param params[] = {Param::text(where_.vault_name), Param::bytes(header_blob)};
             const Result r = execute_raw(
                 "INSERT INTO tresor_vaults (name, header) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -251,6 +362,16 @@ class PostgresStore final : public RecordStore {
     }
 
   private:
+    // Whether this database has the audit log's tables, asked once per
+    // connection (a fleet database made before the log has none).
+    bool has_audit_tables() {
+        if (!audit_tables_) {
+            const Result r = run(kAuditTables, {});
+            audit_tables_ = libpq().PQgetvalue(r.get(), 0, 0)[0] != 0;
+        }
+        return *audit_tables_;
+    }
+
     static StoredRecord record_of(const PGresult* r, int row, bool with_value) {
         return {bytes_of(r, row, 0), bytes_of(r, row, 1),
                 bytes_of(r, row, 2), int64_of(r, row, 3),
@@ -310,6 +431,7 @@ class PostgresStore final : public RecordStore {
         vault_literal_ = quoted;
         libpq().PQfreemem(quoted);
         prepared_.fill(false);
+        audit_tables_.reset();
     }
 
     // After a failover (or a deadline) the old connection is gone; the next
@@ -384,6 +506,7 @@ class PostgresStore final : public RecordStore {
     bool in_transaction_ = false;
     bool lock_header_ = false;
     std::string pending_;  // statements not sent yet, each ending in ';'
+    std::optional<bool> audit_tables_;
 
     std::array<bool, kQueries.size()> prepared_{};
 };

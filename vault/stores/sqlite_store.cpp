@@ -26,7 +26,7 @@ class SqliteStore final : public RecordStore {
         // A schema changed since it was checked is checked again, under the
         // write lock when the caller holds it: no planted trigger runs in a
         // transaction of ours.
-        if (schema_version(db_) != checked_schema_) {
+        if (schema_version(db_) != checked_schema_.cookie) {
             checked_schema_ = check_schema(db_, path_);
         }
         read_header_.reset();
@@ -97,6 +97,86 @@ class SqliteStore final : public RecordStore {
         query.reset();
     }
 
+    std::optional<StoredAuditBlock> last_audit_block() override {
+        if (!checked_schema_.audit) {
+            return std::nullopt;
+        }
+        Statement& query = audit().last;
+        if (!query.step()) {
+            return std::nullopt;
+        }
+        StoredAuditBlock block{
+            static_cast<std::uint64_t>(query.integer(0)), copy(query.blob(1)), {}};
+        query.reset();
+        return block;
+    }
+
+    void put_audit_block(const StoredAuditBlock& block) override {
+        if (!checked_schema_.audit) {
+            // In the caller's write transaction, which re-reads the header
+            // (and so checks the schema again) before any later write.
+            add_audit_tables(db_);
+            checked_schema_ = check_schema(db_, path_);
+        }
+        audit()
+            .put.bind(1, static_cast<std::int64_t>(block.seq))
+            .bind(2, block.link)
+            .bind(3, block.block)
+            .run();
+        audit().put.reset();
+    }
+
+    void scan_audit(const std::function<bool(const StoredAuditBlock&)>& visit) override {
+        if (!checked_schema_.audit) {
+            return;
+        }
+        Statement& query = audit().scan;
+        while (query.step()) {
+            if (!visit({static_cast<std::uint64_t>(query.integer(0)), copy(query.blob(1)),
+                        copy(query.blob(2))})) {
+                break;
+            }
+        }
+        query.reset();
+    }
+
+    void erase_audit_through(std::uint64_t seq) override {
+        if (checked_schema_.audit) {
+            audit().erase.bind(1, static_cast<std::int64_t>(seq)).run();
+            audit().erase.reset();
+        }
+    }
+
+    bool add_audit_note(std::span<const std::uint8_t> note, std::size_t max_notes) override {
+        if (!checked_schema_.audit) {
+            return false;
+        }
+        Statement& insert = audit().add_note;
+        insert.bind(1, note).bind(2, static_cast<std::int64_t>(max_notes)).run();
+        insert.reset();
+        return sqlite3_changes(db_.handle()) == 1;
+    }
+
+    std::vector<std::pair<std::int64_t, StoreBytes>> audit_notes() override {
+        std::vector<std::pair<std::int64_t, StoreBytes>> notes;
+        if (!checked_schema_.audit) {
+            return notes;
+        }
+        Statement& query = audit().notes;
+        while (query.step()) {
+            notes.emplace_back(query.integer(0), copy(query.blob(1)));
+        }
+        query.reset();
+        return notes;
+    }
+
+    void erase_audit_notes_through(std::int64_t id) override {
+        if (checked_schema_.audit) {
+            audit().erase_notes.bind(1, id).run();
+            audit().erase_notes.reset();
+        }
+    }
+
     std::vector<std::string> check_integrity() override {
         std::vector<std::string> problems;
         Statement check(db_.handle(), "PRAGMA quick_check");
@@ -126,6 +206,27 @@ class SqliteStore final : public RecordStore {
   private:
     static StoreBytes copy(std::span<const std::uint8_t> b) { return {b.begin(), b.end()}; }
 
+    // The audit log's statements, prepared once its tables exist.
+    struct AuditStatements {
+        explicit AuditStatements(sqlite3* db)
+            : last(db, "SELECT seq, link FROM audit ORDER BY seq DESC LIMIT 1"),
+              put(db, "INSERT OR REPLACE INTO audit (seq, link, block) VALUES (?, ?, ?)"),
+              scan(db, "SELECT seq, link, block FROM audit ORDER BY seq"),
+              erase(db, "DELETE FROM audit WHERE seq <= ?"),
+              add_note(db,
+                       "INSERT INTO audit_notes (note) SELECT ? "
+                       "WHERE (SELECT count(*) FROM audit_notes) < ?"),
+              notes(db, "SELECT id, note FROM audit_notes ORDER BY id"),
+              erase_notes(db, "DELETE FROM audit_notes WHERE id <= ?") {}
+        Statement last, put, scan, erase, add_note, notes, erase_notes;
+    };
+    AuditStatements& audit() {
+        if (!audit_) {
+            audit_.emplace(db_.handle());
+        }
+        return *audit_;
+    }
+
     // A row of a query selecting record_id, name_index, service_index,
     // version, metadata[, value].
     static StoredRecord record_of(const Statement& q, bool with_value) {
@@ -138,7 +239,8 @@ class SqliteStore final : public RecordStore {
     Database db_;
     // Before any other statement is prepared: a foreign file must not get
     // as far as "no such table", nor a planted trigger or view into a query.
-    std::int64_t checked_schema_ = check_schema(db_, path_);
+    SchemaCheck checked_schema_ = check_schema(db_, path_);
+    std::optional<AuditStatements> audit_;
     Statement read_header_{db_.handle(), "SELECT blob FROM header WHERE id = 1"};
     Statement write_header_{db_.handle(), "INSERT OR REPLACE INTO header (id, blob) VALUES (1, ?)"};
     Statement find_{db_.handle(),

@@ -251,13 +251,14 @@ ok "a DML host cannot add a slot: tresor needs the admin key (exit 4), and a hea
 
 # 3. Rollback: the whole vault put back from an older dump (pg_dump, psql)
 # is refused by a host that saw a newer one, naming both states; the
-# admin's accept-restore makes it the newest state for every host.
+# admin's accept-restore makes it the newest state for every host. The
+# whole vault: its audit log's tables too (they refer to tresor_vaults).
 dump_args=(-h "$TRESOR_PG_SOCKET_DIR" -p "$TRESOR_PG_PRIMARY_PORT" -U postgres -d tresor)
-"$TRESOR_PG_BINDIR/pg_dump" "${dump_args[@]}" --data-only -t tresor.tresor_vaults \
-    -t tresor.tresor_records > "$dir/backup.sql"
+vault_tables=(tresor.tresor_vaults tresor.tresor_records tresor.tresor_audit tresor.tresor_audit_notes)
+"$TRESOR_PG_BINDIR/pg_dump" "${dump_args[@]}" --data-only "${vault_tables[@]/#/-t}" > "$dir/backup.sql"
 printf 'ghp_456' | admin set github ci
 [[ $(reader get github ci) == ghp_456 ]] || fail "host 1 does not read the new value"
-dba -c "TRUNCATE tresor.tresor_records, tresor.tresor_vaults"
+dba -c "TRUNCATE $(IFS=,; echo "${vault_tables[*]}")"
 "$TRESOR_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 "${dump_args[@]}" < "$dir/backup.sql" > /dev/null
 refused 4 "older than what this host has seen of it (key epoch" "host 1 after a restored dump" \
     reader get github ci

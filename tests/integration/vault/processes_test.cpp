@@ -15,6 +15,7 @@
 
 #include "unit/vault/vault_fixture.hpp"
 
+using tresor::test::joined;
 using tresor::test::str;
 using tresor::test::VaultFixture;
 using namespace tresor::vault;
@@ -86,7 +87,7 @@ BOOST_FIXTURE_TEST_CASE(kill_9_never_loses_a_committed_write, VaultFixture) {
         BOOST_TEST(str(v.get("crash", "k" + std::to_string(i))) == value_for(i), "key " << i);
     }
     const VerifyReport report = v.verify();
-    BOOST_TEST(report.problems.empty(), (report.problems.empty() ? "" : report.problems.front()));
+    BOOST_TEST(joined(report.problems) == "");
     BOOST_TEST(report.records_checked >= committed.size());
 }
 

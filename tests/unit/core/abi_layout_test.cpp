@@ -8,9 +8,9 @@
 #include "tresor/plugin.h"
 #include "tresor/tresor.h"
 
-BOOST_AUTO_TEST_CASE(abi_version_is_1_1) {
+BOOST_AUTO_TEST_CASE(abi_version_is_1_2) {
     BOOST_TEST(TRESOR_PLUGIN_ABI_MAJOR == 1);
-    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 1);
+    BOOST_TEST(TRESOR_PLUGIN_ABI_MINOR == 2);
 }
 
 BOOST_AUTO_TEST_CASE(plugin_table_layout_is_pinned) {
@@ -73,7 +73,12 @@ BOOST_AUTO_TEST_CASE(small_structs_are_pinned) {
     BOOST_TEST(offsetof(tresor_host, struct_size) == 0u);
     BOOST_TEST(offsetof(tresor_host, ctx) == 8u);
     BOOST_TEST(offsetof(tresor_host, read_password) == 16u);
-    BOOST_TEST(sizeof(tresor_host) == 24u);
+    BOOST_TEST(offsetof(tresor_host, call_info) == 24u);  // ABI 1.2
+    BOOST_TEST(sizeof(tresor_host) == 32u);
+    BOOST_TEST(offsetof(tresor_call_info, purpose) == 4u);
+    BOOST_TEST(offsetof(tresor_call_info, actor) == 8u);
+    BOOST_TEST(sizeof(tresor_call_info) == 16u);
+    BOOST_TEST(TRESOR_PURPOSE_USE == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(status_and_type_numbers_are_pinned) {

@@ -99,8 +99,31 @@ BOOST_FIXTURE_TEST_CASE(without_rowid_records_table_is_refused_as_corrupt, Plant
         "(planted SQL?)");
 }
 
-BOOST_FIXTURE_TEST_CASE(user_version_2_is_refused, PlantedFixture) {
-    expect_refused("PRAGMA user_version = 2", "user_version 2");
+BOOST_FIXTURE_TEST_CASE(user_version_3_is_refused, PlantedFixture) {
+    expect_refused("PRAGMA user_version = 3", "user_version 3");
+}
+
+// user_version 2 is the schema with the audit log's tables, exactly.
+BOOST_FIXTURE_TEST_CASE(user_version_2_without_the_audit_tables_is_refused, PlantedFixture) {
+    expect_refused("PRAGMA user_version = 2", "lacks the table 'audit'");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_audit_table_tresor_did_not_make_is_refused, PlantedFixture) {
+    expect_refused(
+        "CREATE TABLE audit (seq INTEGER PRIMARY KEY, link BLOB NOT NULL, block BLOB);"
+        "CREATE TABLE audit_notes (\n    id INTEGER PRIMARY KEY,\n    note BLOB NOT NULL\n);"
+        "PRAGMA user_version = 2",
+        "table 'audit' that differs from the one tresor creates");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_trigger_on_the_audit_log_is_refused, PlantedFixture) {
+    {
+        Vault v = open();
+        v.enable_audit();
+        v.set("svc", "audited", bytes("x"), {});  // adds the audit tables
+    }
+    expect_refused("CREATE TRIGGER forget BEFORE INSERT ON audit BEGIN SELECT RAISE(IGNORE); END",
+                   "unexpected trigger 'forget'");
 }
 
 BOOST_FIXTURE_TEST_CASE(trigger_planted_while_open_is_refused_at_the_next_write, VaultFixture) {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "support/test_support.hpp"
 #include "tresor/error.hpp"
@@ -30,6 +31,23 @@ inline auto has_code(ErrorCode code) {
 
 inline std::string str(const std::optional<vault::SecureBytes>& v) {
     return v ? std::string(v->begin(), v->end()) : "<none>";
+}
+
+// A list of problems as one message, "" when there are none. Checks name
+// what went wrong with this, never with problems.front(): Boost.Test takes a
+// message's operands even when the check passes, and front() of the empty
+// list a passing check has binds a reference to null (UBSan stops there).
+inline std::string joined(const std::vector<std::string>& problems) {
+    std::string out;
+    for (const std::string& p : problems) {
+        out += p + "; ";
+    }
+    return out;
+}
+
+// Everything a verification reported: the audit log's problems, then the rest.
+inline std::string all_problems(const vault::VerifyReport& r) {
+    return joined(r.audit_problems) + joined(r.problems);
 }
 
 struct VaultFixture {
