@@ -1,4 +1,5 @@
-// platform/process.hpp — what the CLI sets up for its own process.
+// platform/process.hpp — what the CLI sets up for its own process, and what
+// the process may use.
 #pragma once
 
 #include <string>
@@ -16,5 +17,10 @@ namespace tresor::platform {
 // dump for this process (SetErrorMode; a machine-wide WER LocalDumps policy,
 // set by an administrator, is out of a program's reach).
 void forbid_core_dumps();
+
+// How many CPUs this process may run on (at least 1): the affinity mask on
+// Linux (sched_getaffinity: taskset, cpusets, a container's cpuset), the
+// active processors on Windows. Argon2id runs at most this many threads.
+[[nodiscard]] unsigned usable_cpu_count() noexcept;
 
 }  // namespace tresor::platform

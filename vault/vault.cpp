@@ -99,13 +99,7 @@ std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
     const Bytes password = random_bytes(16);
     const Bytes salt = random_bytes(kSaltBytes);
     const auto start = std::chrono::steady_clock::now();
-    // The KDF a new slot with this policy would use (keys.cpp, make_slot).
-    if (policy.parallelism == 1) {
-        (void)argon2id_one_lane(password, std::span(salt).first(kOneLaneSaltBytes),
-                                policy.memory_kib, policy.iterations);
-    } else {
-        (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
-    }
+    (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
     return std::chrono::steady_clock::now() - start;
 }
 
