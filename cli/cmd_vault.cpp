@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iomanip>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "platform/file.hpp"
 #include "platform/terminal.hpp"
+#include "vault/kdf_calibration.hpp"
 #include "vault/settings.hpp"
 #include "vault/slots/host_key.hpp"
 #include "vault/stores/store_access.hpp"
@@ -64,20 +66,34 @@ tv::Vault open_vault(const tv::Settings& s) {
         s.kdf_limits);
 }
 
+// --memory-mib, --iterations, --parallelism, --unlock-ms over the config's
+// kdf.*; what neither sets is measured here (vault/kdf_calibration.hpp).
 struct KdfOptions {
     std::uint32_t memory_mib = 0;
     std::uint32_t iterations = 0;
     std::uint32_t parallelism = 0;
+    std::uint32_t unlock_ms = 0;
 
     void add_to(CLI::App* cmd) {
-        cmd->add_option("--memory-mib", memory_mib, "Argon2id memory (default from config, 64)");
-        cmd->add_option("--iterations", iterations, "Argon2id passes (default from config, 3)");
-        cmd->add_option("--parallelism", parallelism, "Argon2id lanes (default from config, 1)");
+        cmd->add_option("--memory-mib", memory_mib,
+                        "Argon2id memory (default: kdf.memory_mib, else measured here)");
+        cmd->add_option("--iterations", iterations,
+                        "Argon2id passes (default: kdf.iterations, else measured here)");
+        cmd->add_option("--parallelism", parallelism,
+                        "Argon2id lanes (default: kdf.parallelism, else measured here)");
+        cmd->add_option("--unlock-ms", unlock_ms,
+                        "Unlock time what is measured aims for (default: kdf.unlock_ms, 250)")
+            ->check(CLI::Range(20, 60000));
     }
-    [[nodiscard]] tv::KdfPolicy apply(tv::KdfPolicy policy) const {
-        policy.memory_kib = memory_mib != 0 ? memory_mib * 1024 : policy.memory_kib;
-        policy.iterations = iterations != 0 ? iterations : policy.iterations;
-        policy.parallelism = parallelism != 0 ? parallelism : policy.parallelism;
+    [[nodiscard]] tv::KdfPolicy choose(const tv::Settings& s) const {
+        tv::KdfRequest request = s.kdf;
+        request.memory_kib = memory_mib != 0 ? memory_mib * 1024 : request.memory_kib;
+        request.iterations = iterations != 0 ? iterations : request.iterations;
+        request.parallelism = parallelism != 0 ? parallelism : request.parallelism;
+        if (unlock_ms != 0) {
+            request.unlock_target = std::chrono::milliseconds(unlock_ms);
+        }
+        const tv::KdfPolicy policy = tv::choose_kdf_policy(request, s.kdf_limits);
         tv::check_kdf_policy(policy);
         return policy;
     }
@@ -104,13 +120,14 @@ void add_init(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  TRESOR_VAULT_PASSWORD=... tresor vault init --memory-mib 256");
     cmd->callback([&ctx, kdf] {
         const tv::Settings s = vault_settings(ctx);
-        const tv::KdfPolicy policy = kdf->apply(s.kdf);
-        (void)tv::Vault::create(
-            tv::store_access(s).create,
-            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, where(s)), policy,
-            s.kdf_limits);
+        tv::Credential credential =
+            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, where(s));
+        const tv::KdfPolicy policy = kdf->choose(s);
+        (void)tv::Vault::create(tv::store_access(s).create, credential, policy, s.kdf_limits);
         std::cout << "created " << where(s) << " (Argon2id " << policy.memory_kib / 1024 << " MiB, "
-                  << policy.iterations << " passes, " << policy.parallelism << " lanes)\n";
+                  << policy.iterations << " passes, " << policy.parallelism
+                  << " lanes: an attacker pays " << std::fixed << std::setprecision(2)
+                  << tv::attacker_gib_passes(policy) << " GiB·pass per guess)\n";
     });
 }
 
@@ -134,7 +151,7 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         if (next.kind != tv::Credential::Kind::password) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
-        v.change_password(next, kdf->apply(s.kdf));
+        v.change_password(next, kdf->choose(s));
         (void)tv::drop_cached_vault_key(v.id());
         std::cout << "password changed for " << where(s) << "\n";
         if (!v.info().store.scrubs_freed_data) {

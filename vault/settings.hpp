@@ -17,12 +17,18 @@
 //   create           create the vault on the first write (default true for
 //                    the file vault, false for the fleet: `tresor vault init`)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
-//                    Argon2id for a new vault or password (default 64, 3, 1)
-//   kdf.max_memory_mib, kdf.max_work
+//                    Argon2id for a new vault or password; each one left
+//                    unset is chosen by measuring on the machine that writes
+//                    the slot (vault/kdf_calibration.hpp: lanes up to its
+//                    CPUs, memory for kdf.unlock_ms at 3 passes, at least
+//                    64 MiB x 3 passes)
+//   kdf.unlock_ms    the unlock time that choice aims for (default 250)
+//   kdf.max_memory_mib, kdf.max_work, kdf.max_lanes
 //                    what opening a vault may cost (KdfLimits, checked before
-//                    any KDF runs): Argon2id memory per slot (default 1024)
-//                    and MiB x passes summed over the slots tried (default
-//                    3072); must cover kdf.memory_mib x kdf.iterations
+//                    any KDF runs): Argon2id memory per slot (default 1024),
+//                    MiB x passes summed over the slots tried (default 3072)
+//                    and lanes per slot (default 16); they bound the chosen
+//                    kdf.* and must cover the configured ones
 #pragma once
 
 #include <chrono>
@@ -30,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "vault/kdf_calibration.hpp"
 #include "vault/unlock.hpp"
 
 namespace tresor::vault {
@@ -46,7 +53,7 @@ struct Settings {
     std::vector<UnlockSource> unlock;
     bool create = true;
     std::chrono::seconds cache_for{0};  // 0: cache only what `tresor vault unlock` put there
-    KdfPolicy kdf;
+    KdfRequest kdf;  // what a new password slot gets: choose_kdf_policy(kdf, kdf_limits)
     KdfLimits kdf_limits;
 };
 

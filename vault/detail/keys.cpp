@@ -52,6 +52,13 @@ void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& lim
                             std::to_string(limits.max_memory_kib / 1024) +
                             " MiB (raise kdf.max_memory_mib if you trust this vault)");
         }
+        if (slot.params.parallelism > limits.max_lanes) {
+            throw Error(ErrorCode::corrupt, "vault slot " + std::to_string(slot.id) + " asks for " +
+                                                std::to_string(slot.params.parallelism) +
+                                                " Argon2id lanes, above this reader's limit of " +
+                                                std::to_string(limits.max_lanes) +
+                                                " (raise kdf.max_lanes if you trust this vault)");
+        }
         work += std::uint64_t{slot.params.memory_kib} * slot.params.iterations;
     }
     if (work > limits.max_work_kib_passes) {
