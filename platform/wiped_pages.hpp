@@ -23,11 +23,16 @@ class WipedPages {
     [[nodiscard]] void* data() const noexcept { return data_; }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
+    // The owner has zeroed every byte (with wipe(), say on several threads
+    // at once): the pages are returned without a second pass.
+    void zeroed_by_owner() noexcept { zeroed_ = true; }
+
   private:
     void* mapping_ = nullptr;  // what the system handed out
     std::size_t mapping_size_ = 0;
     void* data_ = nullptr;
     std::size_t size_ = 0;
+    bool zeroed_ = false;
 };
 
 }  // namespace tresor::platform

@@ -42,7 +42,9 @@ WipedPages::WipedPages(std::size_t bytes) : size_(bytes) {
 }
 
 WipedPages::~WipedPages() {
-    wipe(data_, size_);
+    if (!zeroed_) {
+        wipe(data_, size_);
+    }
     ::munmap(mapping_, mapping_size_);
 }
 

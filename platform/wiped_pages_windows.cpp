@@ -19,7 +19,9 @@ WipedPages::WipedPages(std::size_t bytes) : mapping_size_(bytes), size_(bytes) {
 }
 
 WipedPages::~WipedPages() {
-    ::SecureZeroMemory(data_, size_);
+    if (!zeroed_) {
+        ::SecureZeroMemory(data_, size_);
+    }
     ::VirtualFree(mapping_, 0, MEM_RELEASE);
 }
 
