@@ -8,13 +8,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "tresor/error.hpp"
+#include "unit/vault/example_data.hpp"
 #include "vault/argon2/argon2id.hpp"
 #include "vault/detail/crypto.hpp"
 
@@ -39,15 +39,7 @@ Bytes from_hex(const std::string& text) {
 }
 
 std::map<std::string, std::string> rfc_vector() {
-    std::ifstream in(std::string(TRESOR_TEST_DATA_DIR) + "/vault/rfc9106_argon2id.txt");
-    std::map<std::string, std::string> out;
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto colon = line.find(": ");
-        if (!line.empty() && line[0] != '#' && colon != std::string::npos) {
-            out[line.substr(0, colon)] = line.substr(colon + 2);
-        }
-    }
+    auto out = tresor::test::example_data("rfc9106_argon2id.txt");
     BOOST_REQUIRE_EQUAL(out.size(), 34u);
     return out;
 }
