@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include "support/other_user.hpp"
@@ -428,23 +428,26 @@ BOOST_AUTO_TEST_CASE(a_new_vault_without_kdf_settings_is_calibrated_where_it_is_
         "kdf = { unlock_ms = 40 }\n");
     const ProcessResult init = cli.run({"vault", "init"}, "", kPassword);
     BOOST_REQUIRE_MESSAGE(init.exit_status == 0, init.err);
-    std::smatch m;
+    // "created ... (Argon2id N MiB, T passes, P lanes: an attacker pays G GiB·pass per guess)"
+    int memory = 0, passes = 0, lanes = 0;
+    double cost = 0;
+    const auto at = init.out.find("(Argon2id ");
     BOOST_REQUIRE_MESSAGE(
-        std::regex_search(init.out, m,
-                          std::regex("Argon2id ([0-9]+) MiB, ([0-9]+) passes, ([0-9]+) lanes: an "
-                                     "attacker pays ([0-9.]+) GiB·pass per guess")),
+        at != std::string::npos &&
+            std::sscanf(init.out.c_str() + at,
+                        "(Argon2id %d MiB, %d passes, %d lanes: an attacker pays %lf GiB", &memory,
+                        &passes, &lanes, &cost) == 4,
         init.out);
-    const int memory = std::stoi(m[1]), passes = std::stoi(m[2]), lanes = std::stoi(m[3]);
     BOOST_TEST(memory >= 64);
     BOOST_TEST(passes >= 3);
     BOOST_TEST(lanes >= 1);
     BOOST_TEST(lanes <= static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-    BOOST_TEST(std::abs(std::stod(m[4]) - memory / 1024.0 * passes) < 0.006);
+    BOOST_TEST(std::abs(cost - memory / 1024.0 * passes) < 0.006);
     const ProcessResult info = cli.run({"vault", "info"}, "", kPassword);
-    BOOST_TEST(
-        contains(info.out, "slot 1: password (Argon2id v0x13, " + std::string(m[1]) + " MiB, " +
-                               std::string(m[2]) + " passes, " + std::string(m[3]) + " lanes)"),
-        info.out);
+    BOOST_TEST(contains(info.out, "slot 1: password (Argon2id v0x13, " + std::to_string(memory) +
+                                      " MiB, " + std::to_string(passes) + " passes, " +
+                                      std::to_string(lanes) + " lanes)"),
+               info.out);
     BOOST_TEST(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);
     BOOST_TEST(cli.run({"get", "s", "n"}, "", kPassword).out == "v\n");
 }
