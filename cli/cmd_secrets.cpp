@@ -2,6 +2,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/ci_mask.hpp"
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
 #include "cli/json.hpp"
@@ -161,6 +162,7 @@ void add_get(CLI::App& app, Context& ctx) {
         if (!secret) {
             return not_found(ctx, key);
         }
+        mask_in_ci_log(secret->bytes());
         if (*json) {
             std::optional<Entry> entry = ctx.store().entry(key);
             Json out = entry ? entry_json(*entry) : Json::object();

@@ -1,5 +1,5 @@
-// tresor vault | kdf | exec | serve | token in a build without the file vault (the Windows
-// build: Debian has no mingw libsodium or SQLite, docs/BACKENDS.md). The commands
+// tresor vault | kdf | exec | serve | token | credential-socket in a build without the file vault
+// (the Windows build: Debian has no mingw libsodium or SQLite, docs/BACKENDS.md). The commands
 // still exist, so a script gets a clear reason and exit status 3 instead of
 // a usage error that suggests a typo.
 #include "cli/commands.hpp"
@@ -35,6 +35,11 @@ void add_serve_commands(CLI::App& app, Context&) {
 
 void add_exec_command(CLI::App& app, Context&) {
     add_unavailable(app, "exec", "it replaces the process with execve, which this platform lacks");
+}
+
+void add_credential_socket_command(CLI::App& app, Context&) {
+    add_unavailable(app, "credential-socket",
+                    "it serves systemd's LoadCredential=, a unix socket checked with SO_PEERCRED");
 }
 
 }  // namespace tresor::cli

@@ -19,4 +19,7 @@ void add_aws_command(CLI::App& app, Context& ctx);      // aws-credential-proces
 void add_header_command(CLI::App& app, Context& ctx);   // header
 void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 
+// systemd's LoadCredential= served from the store (docs/INTEGRATIONS.md).
+void add_credential_socket_command(CLI::App& app, Context& ctx);
+
 }  // namespace tresor::cli

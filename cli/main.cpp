@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     tresor::cli::add_aws_command(app, ctx);
     tresor::cli::add_header_command(app, ctx);
     tresor::cli::add_serve_commands(app, ctx);
+    tresor::cli::add_credential_socket_command(app, ctx);
     try {
         // CLI11 takes the arguments in reverse order.
         std::vector<std::string> args = tresor::platform::utf8_arguments(argc, argv);

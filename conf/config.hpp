@@ -40,12 +40,25 @@ struct Route {
     std::string backend;
 };
 
+// One line of [systemd_credentials."UNIT"]: `tresor credential-socket`
+// hands the entry `entry` ("SERVICE/NAME") to the systemd unit `unit` when
+// its LoadCredential= asks for the credential `credential`; nothing else is
+// handed to anyone (docs/INTEGRATIONS.md). Checked by the command that
+// serves them.
+struct CredentialGrant {
+    std::string unit;
+    std::string credential;
+    std::string entry;
+    Location location;  // of the entry's value
+};
+
 struct Config {
     std::vector<std::string> chain;  // backend names, first usable serves
     std::string default_service = "default";
-    std::vector<std::filesystem::path> plugin_path;  // absolute
-    std::vector<BackendConfig> backends;             // file order
-    std::vector<Route> routes;                       // file order; first match wins
+    std::vector<std::filesystem::path> plugin_path;    // absolute
+    std::vector<BackendConfig> backends;               // file order
+    std::vector<Route> routes;                         // file order; first match wins
+    std::vector<CredentialGrant> systemd_credentials;  // file order
     std::string source;  // the file it came from, or "<built-in default>"
 
     [[nodiscard]] const BackendConfig* find_backend(std::string_view name) const;

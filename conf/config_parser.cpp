@@ -14,8 +14,8 @@
 namespace tresor::conf {
 namespace {
 
-constexpr std::array kTopLevelKeys = {"chain", "default_service", "plugin_path", "backend",
-                                      "routes"};
+constexpr std::array kTopLevelKeys = {"chain",   "default_service", "plugin_path",
+                                      "backend", "routes",          "systemd_credentials"};
 
 class Parser {
   public:
@@ -54,6 +54,9 @@ class Parser {
         }
         if (const toml::node* node = root.get("routes")) {
             read_routes(*node, config);
+        }
+        if (const toml::node* node = root.get("systemd_credentials")) {
+            read_systemd_credentials(*node, config);
         }
         return config;
     }
@@ -238,6 +241,26 @@ class Parser {
         for (auto& [position, route] : routes) {
             config.routes.push_back(std::move(route));
         }
+    }
+
+    void read_systemd_credentials(const toml::node& node, Config& config) const {
+        for (auto&& [unit, ids] : expect_table(node, "systemd_credentials")) {
+            const std::string path = "systemd_credentials.\"" + std::string(unit.str()) + "\"";
+            for (auto&& [id, entry] : expect_table(ids, path)) {
+                const std::string entry_path = path + "." + std::string(id.str());
+                config.systemd_credentials.push_back(
+                    {std::string(unit.str()),
+                     std::string(id.str()),
+                     expect_string(entry, entry_path + " (\"SERVICE/NAME\")"),
+                     {source_, static_cast<int>(entry.source().begin.line),
+                      static_cast<int>(entry.source().begin.column)}});
+            }
+        }
+        std::stable_sort(config.systemd_credentials.begin(), config.systemd_credentials.end(),
+                         [](const CredentialGrant& a, const CredentialGrant& b) {
+                             return std::tie(a.location.line, a.location.column) <
+                                    std::tie(b.location.line, b.location.column);
+                         });
     }
 
     std::string source_;

@@ -30,7 +30,8 @@ namespace tresor::platform {
 // Reads up to buffer.size() bytes of stdin; 0 at its end. Throws Error{io}.
 [[nodiscard]] std::size_t read_stdin(std::span<std::uint8_t> buffer);
 
-// Writes all of bytes to stdout. Throws Error{io}.
+// Writes all of bytes to stdout (stderr). Throws Error{io}.
 void write_stdout(std::span<const std::uint8_t> bytes);
+void write_stderr(std::span<const std::uint8_t> bytes);
 
 }  // namespace tresor::platform

@@ -53,6 +53,20 @@ class Fd {
     int fd_;
 };
 
+void write_all(int fd, std::span<const std::uint8_t> bytes, const char* stream) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            throw Error(ErrorCode::io, std::string("cannot write to ") + stream);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 }  // namespace
 
 std::optional<SecureBytes> read_hidden_line(std::string_view prompt) {
@@ -101,17 +115,11 @@ std::size_t read_stdin(std::span<std::uint8_t> buffer) {
 }
 
 void write_stdout(std::span<const std::uint8_t> bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            throw Error(ErrorCode::io, "cannot write to stdout");
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    write_all(STDOUT_FILENO, bytes, "stdout");
+}
+
+void write_stderr(std::span<const std::uint8_t> bytes) {
+    write_all(STDERR_FILENO, bytes, "stderr");
 }
 
 }  // namespace tresor::platform

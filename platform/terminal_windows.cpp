@@ -50,6 +50,19 @@ bool is_console(HANDLE h) {
            ::GetConsoleMode(h, &mode) != 0;
 }
 
+void write_all(DWORD which, std::span<const std::uint8_t> bytes, const char* stream) {
+    const HANDLE out = ::GetStdHandle(which);
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        DWORD n = 0;
+        const auto chunk = static_cast<DWORD>(std::min<std::size_t>(bytes.size() - done, 1 << 20));
+        if (::WriteFile(out, bytes.data() + done, chunk, &n, nullptr) == 0) {
+            throw Error(ErrorCode::io, std::string("cannot write to ") + stream);
+        }
+        done += n;
+    }
+}
+
 }  // namespace
 
 std::optional<SecureBytes> read_hidden_line(std::string_view prompt) {
@@ -121,16 +134,11 @@ std::size_t read_stdin(std::span<std::uint8_t> buffer) {
 }
 
 void write_stdout(std::span<const std::uint8_t> bytes) {
-    const HANDLE out = ::GetStdHandle(STD_OUTPUT_HANDLE);
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        DWORD n = 0;
-        const auto chunk = static_cast<DWORD>(std::min<std::size_t>(bytes.size() - done, 1 << 20));
-        if (::WriteFile(out, bytes.data() + done, chunk, &n, nullptr) == 0) {
-            throw Error(ErrorCode::io, "cannot write to stdout");
-        }
-        done += n;
-    }
+    write_all(STD_OUTPUT_HANDLE, bytes, "stdout");
+}
+
+void write_stderr(std::span<const std::uint8_t> bytes) {
+    write_all(STD_ERROR_HANDLE, bytes, "stderr");
 }
 
 }  // namespace tresor::platform

@@ -8,9 +8,8 @@
 #include <fstream>
 #include <thread>
 
+#include "cli_runner.hpp"
 #include "support/other_user.hpp"
-#include "support/run_process.hpp"
-#include "support/test_support.hpp"
 
 using tresor::test::ProcessResult;
 using tresor::test::run_process;
@@ -18,32 +17,15 @@ using tresor::test::TempDir;
 
 namespace {
 
-using Env = std::map<std::string, std::optional<std::string>>;
-
-// Runs tresor with a config of its own (no discovery of the machine's).
-struct Cli {
-    TempDir home;
-    std::filesystem::path config;
-
-    explicit Cli(const std::string& toml) { config = home.write("config.toml", toml); }
-
-    ProcessResult run(std::vector<std::string> args, const std::string& input = "",
-                      Env env = {}) const {
-        args.insert(args.begin(), {TRESOR_CLI, "--config", config.string()});
-        env.emplace("HOME", home.path().string());
-        env.emplace("TRESOR_BACKEND", std::nullopt);
-        return run_process(args, input, env);
-    }
-};
-
-const std::string kMemory = "[backend.mem]\nplugin = \"memory\"\n";
+using tresor::test::Cli;
+using tresor::test::contains;
+using tresor::test::Env;
+using tresor::test::kMemory;
+using tresor::test::kPassword;
+using tresor::test::kVault;
 
 std::string plugin_path_line() {
     return "plugin_path = \"" + (tresor::test::build_dir() / "test-plugins").string() + "\"\n";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace
@@ -191,16 +173,6 @@ BOOST_AUTO_TEST_CASE(without_a_terminal_a_password_prompt_fails_at_once) {
     BOOST_TEST(r.exit_status == 3);
     BOOST_TEST(contains(r.err, "no terminal to prompt on"), r.err);
 }
-
-namespace {
-
-// A vault in the test's HOME with the cheapest KDF a vault accepts.
-const std::string kVault =
-    "[backend.vault]\nplugin = \"vault\"\npath = \"~/vault.db\"\n"
-    "kdf = { memory_mib = 19, iterations = 2 }\n";
-const Env kPassword = {{"TRESOR_VAULT_PASSWORD", "cli test password"}};
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(vault_round_trip_across_processes) {
     Cli cli(kVault);

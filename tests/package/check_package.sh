@@ -30,4 +30,17 @@ LD_LIBRARY_PATH=$libdir "$work/pkg-consumer"
 
 echo "== installed CLI"
 LD_LIBRARY_PATH=$libdir "$prefix/bin/tresor" --backend memory plugins | grep -q "^memory "
-echo "package: 3 passed, 0 failed"
+
+echo "== systemd units"
+# The credential socket's units (issue 27): the service runs the tresor of
+# this prefix, and systemd itself finds nothing to say about either unit.
+units=$prefix/lib/systemd/system
+grep -qx "ExecStart=$prefix/bin/tresor --config /etc/tresor/config.toml credential-socket" \
+    "$units/tresor-credentials.service"
+verify=$(systemd-analyze verify --man=no "$units/tresor-credentials.socket" \
+    "$units/tresor-credentials.service" 2>&1)
+if [[ -n "$verify" ]]; then
+    echo "$verify" >&2
+    exit 1
+fi
+echo "package: 4 passed, 0 failed"

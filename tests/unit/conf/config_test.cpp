@@ -173,3 +173,30 @@ BOOST_AUTO_TEST_CASE(an_explicit_config_file_must_exist) {
                    std::string(e.what()).find("/nonexistent.toml") == 0;
         });
 }
+
+BOOST_AUTO_TEST_CASE(systemd_credentials_are_read_in_file_order_with_their_location) {
+    const Config c = parse(R"([backend.a]
+plugin = "memory"
+[systemd_credentials."web.service"]
+tls-key = "web/tls-key"
+"db.password" = "db/main"
+[systemd_credentials."app@1.service"]
+token = "api/token"
+)");
+    BOOST_REQUIRE_EQUAL(c.systemd_credentials.size(), 3u);
+    BOOST_TEST(c.systemd_credentials[0].unit == "web.service");
+    BOOST_TEST(c.systemd_credentials[0].credential == "tls-key");
+    BOOST_TEST(c.systemd_credentials[0].entry == "web/tls-key");
+    BOOST_TEST(c.systemd_credentials[0].location.str() == "cfg.toml:4:11");
+    BOOST_TEST(c.systemd_credentials[1].credential == "db.password");
+    BOOST_TEST(c.systemd_credentials[2].unit == "app@1.service");
+    BOOST_TEST(config_error("[backend.a]\nplugin = \"memory\"\n[systemd_credentials]\n"
+                            "\"web.service\" = \"web/tls\"\n") ==
+               "cfg.toml:4:17: systemd_credentials.\"web.service\": expected a table, found a "
+               "string");
+    BOOST_TEST(
+        config_error("[backend.a]\nplugin = \"memory\"\n[systemd_credentials.\"w.service\"]\n"
+                     "id = 3\n") ==
+        "cfg.toml:4:6: systemd_credentials.\"w.service\".id (\"SERVICE/NAME\"): expected a "
+        "string, found an integer");
+}
