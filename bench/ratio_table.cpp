@@ -106,6 +106,8 @@ std::vector<Row> rows() {
                  {GoalKind::ratio_at_most, 1.5}});
     r.push_back({"fleet writes, 8 clients at once", "fleet/writes_8_clients/real_time/threads:8",
                  "", "", none});
+    r.push_back({"fleet header signature check (Ed25519, 16 hosts; once per new header)",
+                 "fleet/admin_signature_verify", "", "", none});
     r.push_back({"secret-service plugin get",
                  "secret_service/plugin_get",
                  "secret_service/libsecret_lookup",

@@ -23,7 +23,7 @@ constexpr std::uint64_t kMaxDotenvBytes = 16 * 1024 * 1024;
 // become a secret the next program trusts.
 SecureBytes read_dotenv(const std::string& file) {
     if (file == "-") {
-        return read_all_stdin();
+        return read_all_stdin(kMaxDotenvBytes);
     }
     const platform::FileDescriptor fd = platform::open_trusted_file(
         file, {.what = "dotenv file", .follow_final_symlink = true, .max_bytes = kMaxDotenvBytes});

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/format.hpp"
 #include "tresor/plugin.h"
 
 namespace tresor::cli {
@@ -34,6 +35,13 @@ void add_info_commands(CLI::App& app, Context& ctx) {
         "and why not, and which one serves");
     backends->footer("Example:\n  tresor backends");
     backends->callback([&ctx] {
+        const std::string source = ctx.config().source;
+        std::cout << "config: " << display_text(source);
+        if (source.starts_with("<")) {
+            std::cout << " (no config file in --config, $TRESOR_CONFIG, "
+                         "$XDG_CONFIG_HOME/tresor/config.toml, /etc/tresor/config.toml)";
+        }
+        std::cout << "\n";
         for (const auto& b : ctx.store().backends()) {
             std::cout << (b.serving ? "* " : "  ") << b.name << "  plugin=" << b.plugin;
             if (!b.plugin_file.empty()) {

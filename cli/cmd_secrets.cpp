@@ -7,6 +7,7 @@
 #include "cli/format.hpp"
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
+#include "core/clock.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -102,7 +103,7 @@ void take_fields(const std::vector<std::string>& fields, Attributes& attributes)
 // success and lose it, and the epoch itself is the vault's "never expires".
 Timestamp parse_expiry(const std::string& text) {
     const Timestamp expires_at = parse_time(text);
-    if (expires_at <= std::chrono::system_clock::now()) {
+    if (expires_at <= core::now()) {
         throw Error(ErrorCode::invalid_argument,
                     "--expires " + format_time(expires_at) + " is in the past");
     }
@@ -122,7 +123,8 @@ void add_set(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--label", options->label, "Human-readable label");
     cmd->add_option("--description", options->description, "What the secret is for");
-    cmd->add_option("--expires", *expires, "Expiry time, ISO 8601 (2027-01-31T12:00:00Z)");
+    cmd->add_option("--expires", *expires,
+                    "Expiry time, RFC 3339 / ISO 8601 (2027-01-31T12:00:00Z)");
     cmd->add_flag("--raw", *raw, "Keep a trailing newline from stdin");
     auto fields = std::make_shared<std::vector<std::string>>();
     cmd->add_option("--username", options->attributes["username"], "basic_auth: the user name");
@@ -144,6 +146,12 @@ void add_set(CLI::App& app, Context& ctx) {
         const Key key = args->key();
         const Secret secret = read_secret_input("Secret for " + display_key(key) + ": ", *raw);
         ctx.store().set(key, secret, *options);
+        if (secret.empty()) {
+            // `printf %s "$TOKEN" | tresor set ...` with TOKEN unset: an
+            // empty value is a value, but rarely the one meant.
+            std::cerr << "tresor: warning: stored an empty secret for " << display_key(key)
+                      << " (was the input empty by mistake, e.g. an unset variable?)\n";
+        }
     });
 }
 

@@ -81,7 +81,8 @@ void add_serve(CLI::App& app, Context& ctx) {
     cmd->add_option("--request-timeout", *timeout, "Seconds a request may take to arrive")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
-    cmd->add_option("--max-connections", options->max_connections, "Open connections at most")
+    cmd->add_option("--max-connections", options->max_connections,
+                    "Open connections at most, on each of the socket and the port")
         ->capture_default_str();
     cmd->footer(
         "Example:\n  tresor serve &\n  curl --unix-socket \"$XDG_RUNTIME_DIR/tresor/serve.sock\" "

@@ -3,7 +3,8 @@
 //
 // These work below the Store, on the vault engine, with the settings of the
 // vault backend of the config: the one named by --backend, else the first
-// backend whose plugin is "vault", else the default vault.
+// backend of the chain that is a vault (plugin "vault" or "postgres"), else
+// the first backend whose plugin is "vault", else the default vault.
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,12 +12,14 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/vault_access.hpp"
 #include "platform/file.hpp"
 #include "platform/terminal.hpp"
 #include "vault/kdf_calibration.hpp"
 #include "vault/settings.hpp"
 #include "vault/slots/host_key.hpp"
 #include "vault/stores/store_access.hpp"
+#include "vault/trust/admin_key.hpp"
 #include "vault/unlock.hpp"
 #include "vault/unlock_cache.hpp"
 #include "vault/vault.hpp"
@@ -25,46 +28,6 @@ namespace tresor::cli {
 namespace {
 
 namespace tv = tresor::vault;
-
-tv::Settings vault_settings(const Context& ctx) {
-    const conf::Config config = ctx.config();
-    for (const auto& backend : config.backends) {
-        const bool named = ctx.backend && backend.name == *ctx.backend;
-        if (named || (!ctx.backend && backend.plugin == "vault")) {
-            if (backend.plugin != "vault" && backend.plugin != "postgres") {
-                throw Error(ErrorCode::invalid_argument,
-                            "backend '" + backend.name + "' is not a vault (plugin " +
-                                backend.plugin + "; vaults are plugins vault and postgres)");
-            }
-            return tv::settings_from_params(backend.params, backend.plugin == "postgres"
-                                                                ? tv::StoreKind::postgres
-                                                                : tv::StoreKind::sqlite_file);
-        }
-    }
-    return tv::settings_from_params({});
-}
-
-const tv::PasswordPrompt kTerminalPrompt = [](const std::string& prompt, std::string& reason) {
-    auto line = platform::read_hidden_line(prompt);
-    if (!line) {
-        reason = "no terminal to prompt on";
-        return std::optional<tv::SecureBytes>();
-    }
-    return std::optional<tv::SecureBytes>(tv::SecureBytes(line->begin(), line->end()));
-};
-
-// The vault's place for messages: its file, or its database and name.
-std::string where(const tv::Settings& s) {
-    return tv::store_access(s).where;
-}
-
-tv::Vault open_vault(const tv::Settings& s) {
-    const tv::StoreAccess access = tv::store_access(s);
-    return tv::Vault::open(
-        access.open(),
-        tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::unlock, access.where),
-        s.kdf_limits);
-}
 
 // --memory-mib, --iterations, --parallelism, --unlock-ms over the config's
 // kdf.*; what neither sets is measured here (vault/kdf_calibration.hpp).
@@ -112,6 +75,48 @@ std::string describe(const tv::SlotInfo& slot) {
     return out;
 }
 
+// Who signs the vault, and whether this host checks it (docs/FLEET.md).
+void print_admin(const tv::Info& info) {
+    if (info.admin.empty()) {
+        std::cout << "admin identity: none (not signed";
+        std::cout << (info.location.starts_with("postgres") ? "; `tresor vault sign` signs it)\n"
+                                                            : ")\n");
+        return;
+    }
+    std::cout << "admin identity: " << info.admin << " (key epoch " << info.key_epoch << ")\n";
+    if (!info.handed_over_from.empty()) {
+        std::cout << "handed over from: " << info.handed_over_from << "\n";
+    }
+    if (!info.admin_pinned) {
+        std::cout << "pinned here: no (compare the identity with your admin's, then add admin = "
+                     "\""
+                  << info.admin << "\" to this backend's config)\n";
+    } else {
+        std::cout << "pinned here: yes\n";
+    }
+}
+
+void print_admin_identity(std::span<const std::uint8_t> identity,
+                          const std::filesystem::path& file) {
+    std::cout << "admin identity: " << tv::admin_identity_text(identity)
+              << "\n  its signing key is in " << file.string()
+              << " (sealed by this credential): back it up; without it the vault's key slots "
+                 "can never change\n  hosts trust it with admin = \""
+              << tv::admin_identity_text(identity) << "\" in their config\n";
+}
+
+// After `passwd`: the admin key is sealed by the new password too, in place.
+void reseal_admin_key(const tv::Settings& s, const std::string& identity,
+                      const tv::Credential& old_credential, const tv::Credential& next,
+                      const tv::KdfPolicy& policy) {
+    const std::filesystem::path path = admin_key_path(s, tv::parse_admin_identity(identity));
+    const tv::AdminKeyPair key = tv::open_admin_key(tv::read_admin_key_file(path), old_credential,
+                                                    s.kdf_limits, path.string());
+    tv::write_admin_key_file(path, tv::seal_admin_key(key, next, policy), true);
+    std::cout << "the admin key " << path.string()
+              << " is sealed by the new password now (replace its backups)\n";
+}
+
 void add_init(CLI::App& vault, Context& ctx) {
     auto* cmd = vault.add_subcommand(
         "init", "Create the vault (the password comes from its unlock sources)");
@@ -120,14 +125,32 @@ void add_init(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  TRESOR_VAULT_PASSWORD=... tresor vault init --memory-mib 256");
     cmd->callback([&ctx, kdf] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Credential credential =
-            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, where(s));
+        const tv::Credential credential =
+            tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, vault_where(s));
         const tv::KdfPolicy policy = kdf->choose(s);
-        (void)tv::Vault::create(tv::store_access(s).create, credential, policy, s.kdf_limits);
-        std::cout << "created " << where(s) << " (Argon2id " << policy.memory_kib / 1024 << " MiB, "
-                  << policy.iterations << " passes, " << policy.parallelism
+        // A fleet vault is signed by an admin identity made here, whose
+        // key is written (sealed by this credential) before the vault
+        // exists: a vault whose admin key was lost could never change its
+        // key slots.
+        std::optional<tv::AdminKeyPair> admin;
+        const auto create = [&] {
+            (void)tv::Vault::create(tv::store_access(s).create, credential, policy, s.kdf_limits,
+                                    admin ? &*admin : nullptr, s.trust());
+        };
+        std::filesystem::path admin_file;
+        if (s.store == tv::StoreKind::postgres) {
+            admin = tv::generate_admin_key();
+            admin_file = with_new_admin_key(s, *admin, credential, policy, create);
+        } else {
+            create();
+        }
+        std::cout << "created " << vault_where(s) << " (Argon2id " << policy.memory_kib / 1024
+                  << " MiB, " << policy.iterations << " passes, " << policy.parallelism
                   << " lanes: an attacker pays " << std::fixed << std::setprecision(2)
                   << tv::attacker_gib_passes(policy) << " GiB·pass per guess)\n";
+        if (admin) {
+            print_admin_identity(admin->public_key, admin_file);
+        }
     });
 }
 
@@ -145,15 +168,21 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         "env:NEW_PASSWORD");
     cmd->callback([&ctx, from, kdf] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         tv::Credential next = tv::obtain_credential(tv::parse_unlock_spec(*from), kTerminalPrompt,
-                                                    tv::Purpose::create, where(s));
+                                                    tv::Purpose::create, vault_where(s));
         if (next.kind != tv::Credential::Kind::password) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
-        v.change_password(next, kdf->choose(s));
+        const tv::KdfPolicy policy = kdf->choose(s);
+        v.change_password(next, policy);
         (void)tv::drop_cached_vault_key(v.id());
-        std::cout << "password changed for " << where(s) << "\n";
+        std::cout << "password changed for " << vault_where(s) << "\n";
+        if (const tv::Info info = v.info(); !info.admin.empty()) {
+            reseal_admin_key(s, info.admin, opened.credential, next, policy);
+        }
         if (!v.info().store.scrubs_freed_data) {
             // A database keeps old rows in its log, replicas and backups.
             std::cout << "note: the old wrapped key may survive in this store's log, replicas "
@@ -167,11 +196,13 @@ void add_rotate(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault rotate");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         const std::vector<tv::SlotInfo> before = v.info().slots;
         (void)v.rotate();
         (void)tv::drop_cached_vault_key(v.id());
-        std::cout << "rotated the vault key of " << where(s);
+        std::cout << "rotated the vault key of " << vault_where(s);
         std::cout << "\n";
         const std::vector<tv::SlotInfo> after = v.info().slots;
         for (const tv::SlotInfo& slot : before) {
@@ -192,7 +223,7 @@ void add_verify(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault verify");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        tv::Vault v = open_vault(s).vault;
         const tv::VerifyReport report = v.verify();
         for (const auto& problem : report.problems) {
             std::cout << "problem: " << problem << "\n";
@@ -211,11 +242,12 @@ void add_info(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault info");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        const tv::Info info = open_vault(s).info();
-        std::cout << "path: " << where(s) << "\nformat version: " << info.format_version
+        const tv::Info info = open_vault(s).vault.info();
+        std::cout << "path: " << vault_where(s) << "\nformat version: " << info.format_version
                   << "\nvault id: " << info.vault_id << "\nentries: " << info.record_count
                   << "\ngeneration: " << info.generation << "\nfile size: " << info.file_bytes
                   << " bytes\n";
+        print_admin(info);
         for (const auto& slot : info.slots) {
             std::cout << describe(slot) << "\n";
         }
@@ -233,7 +265,9 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
         "  tresor vault add-keyfile --generate /etc/tresor/vault.key");
     cmd->callback([&ctx, file, generate] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         if (*generate) {
             // Drawn before the file exists: a failure must not leave, or
             // enrol, a key file of zeros.
@@ -244,10 +278,11 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
             }
             platform::write_private_file(*file, key, "key file");
         }
-        const tv::Credential keyfile = tv::obtain_credential(
-            tv::parse_unlock_spec("keyfile:" + *file), nullptr, tv::Purpose::unlock, where(s));
+        const tv::Credential keyfile =
+            tv::obtain_credential(tv::parse_unlock_spec("keyfile:" + *file), nullptr,
+                                  tv::Purpose::unlock, vault_where(s));
         v.add_keyfile(keyfile.bytes);
-        std::cout << "key file " << *file << " can now unlock " << where(s) << "\n";
+        std::cout << "key file " << *file << " can now unlock " << vault_where(s) << "\n";
     });
 }
 
@@ -296,10 +331,17 @@ void add_recipient(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault add-recipient \"$(cat web2.key.pub)\" --label web2");
     cmd->callback([&ctx, public_key, label] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
-        const int id = v.add_recipient(*public_key, *label);
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        const int id = opened.vault.add_recipient(*public_key, *label);
         std::cout << "added slot " << id << ": the holder of the private key of " << *public_key
                   << " can now unlock the vault (unlock = \"hostkey:FILE\")\n";
+        // The enrolment is where the host learns whom to trust.
+        if (const tv::Info info = opened.vault.info(); !info.admin.empty()) {
+            std::cout << "the host pins this vault's admin identity; compare it with the one "
+                         "the host is given, then add to its config:\n  admin = \""
+                      << info.admin << "\"\n";
+        }
     });
 }
 
@@ -313,7 +355,9 @@ void add_remove_slot(CLI::App& vault, Context& ctx) {
         "  tresor vault remove-slot 3 && tresor vault rotate");
     cmd->callback([&ctx, id] {
         const tv::Settings s = vault_settings(ctx);
-        tv::Vault v = open_vault(s);
+        OpenedVault opened = open_vault(s);
+        use_admin_key(opened, s);
+        tv::Vault& v = opened.vault;
         v.remove_slot(*id);
         (void)tv::drop_cached_vault_key(v.id());
         std::cout << "removed slot " << *id
@@ -328,7 +372,7 @@ void add_slots(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault slots");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        for (const tv::SlotInfo& slot : open_vault(s).info().slots) {
+        for (const tv::SlotInfo& slot : open_vault(s).vault.info().slots) {
             std::cout << describe(slot) << "\n";
         }
     });
@@ -350,9 +394,9 @@ void add_unlock(CLI::App& vault, Context& ctx) {
                                                   ? tv::parse_cache_duration(*duration, "--for")
                                               : s.cache_for.count() > 0 ? s.cache_for
                                                                         : std::chrono::minutes(15);
-        const tv::Vault v = open_vault(s);
+        const tv::Vault v = open_vault(s).vault;
         tv::cache_vault_key(v.id(), v.vault_key(), how_long);
-        std::cout << "unlocked " << where(s) << " for " << how_long.count()
+        std::cout << "unlocked " << vault_where(s) << " for " << how_long.count()
                   << " s in this session (tresor vault lock ends it)\n";
     });
 }
@@ -366,7 +410,7 @@ void add_lock(CLI::App& vault, Context& ctx) {
         const tv::StoreAccess access = tv::store_access(s);
         const bool dropped =
             access.exists() && tv::drop_cached_vault_key(tv::read_vault_id(*access.open()));
-        std::cout << (dropped ? "locked " : "was not unlocked: ") << where(s) << "\n";
+        std::cout << (dropped ? "locked " : "was not unlocked: ") << vault_where(s) << "\n";
     });
 }
 
@@ -388,6 +432,7 @@ void add_vault_commands(CLI::App& app, Context& ctx) {
     add_slots(*vault, ctx);
     add_unlock(*vault, ctx);
     add_lock(*vault, ctx);
+    add_vault_admin_commands(*vault, ctx);
 }
 
 }  // namespace tresor::cli

@@ -46,6 +46,8 @@ std::string_view parse_helper_arguments(Context& ctx, int argc, char** argv) {
         const std::string_view arg = argv[i];
         if ((arg == "--config" || arg == "--backend") && i + 1 < argc) {
             (arg == "--config" ? ctx.config_file : ctx.backend) = argv[++i];
+        } else if (arg == "--help" || arg == "-h") {
+            return kHelpAction;
         } else if (arg.starts_with("-")) {
             return {};
         } else {

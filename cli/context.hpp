@@ -40,8 +40,16 @@ class Context {
 };
 
 // The command line of the credential helpers beside tresor:
-// [--config FILE] [--backend NAME] ACTION. Returns ACTION; empty when there
-// is none or an option comes first that is not one of these.
+// [--config FILE] [--backend NAME] ACTION, or --help (-h). Returns ACTION,
+// kHelpAction for --help; empty when there is none or an option comes first
+// that is not one of these.
+inline constexpr std::string_view kHelpAction = "--help";
+// The options part of the helpers' --help (and so of their man pages).
+inline constexpr std::string_view kHelperOptionsHelp =
+    "Options:\n"
+    "  --config FILE    tresor's config file (default: the discovery of tresor)\n"
+    "  --backend NAME   use only this backend (or plugin); also $TRESOR_BACKEND\n"
+    "  -h, --help       print this help and exit\n";
 [[nodiscard]] std::string_view parse_helper_arguments(Context& ctx, int argc, char** argv);
 
 }  // namespace tresor::cli

@@ -32,6 +32,30 @@ constexpr std::string_view kNoServerUrl = "no credentials server URL";
 constexpr std::string_view kNoUsername = "no credentials username";
 constexpr std::string_view kServicePrefix = "docker:";
 
+// --help, and the man page built from it (cmake/help_to_man.sh).
+constexpr const char* kHelp =
+    "docker-credential-tresor - the docker credential helper over the tresor secret store\n"
+    "Usage: docker-credential-tresor [--config FILE] [--backend NAME] "
+    "<store|get|erase|list|version>\n"
+    "\n"
+    "For docker, podman, skopeo and buildah: \"credsStore\": \"tresor\", or\n"
+    "\"credHelpers\": {\"registry.example.com\": \"tresor\"} in their auth file.\n"
+    "\n"
+    "Actions (docker-credential-helpers' protocol, JSON on stdin and stdout):\n"
+    "  store     read {\"ServerURL\", \"Username\", \"Secret\"}; one credential per server,\n"
+    "            as service docker:<ServerURL>, name the username, value the secret\n"
+    "  get       read the server URL, print that object\n"
+    "  erase     read the server URL, remove its credential\n"
+    "  list      print {\"<ServerURL>\": \"<Username>\", ...}\n"
+    "  version   print the version\n"
+    "\n";
+// Then kHelperOptionsHelp (cli/context.hpp), then:
+constexpr const char* kHelpEnd =
+    "\n"
+    "A failure is one line on stdout and exit status 1, with the protocol's texts\n"
+    "(\"credentials not found in native keychain\" also when the store cannot\n"
+    "answer; the reason goes to stderr). Mappings: docs/INTEGRATIONS.md.\n";
+
 // A protocol failure: its text goes to stdout.
 struct ProtocolError {
     std::string_view message;
@@ -186,6 +210,10 @@ int main(int argc, char** argv) {
     tresor::platform::forbid_core_dumps();
     Context ctx;
     const std::string_view action = parse_helper_arguments(ctx, argc, argv);
+    if (action == kHelpAction) {
+        std::cout << kHelp << kHelperOptionsHelp << kHelpEnd;
+        return kExitOk;
+    }
     if (action.empty()) {
         std::cout << "Usage: docker-credential-tresor [--config FILE] [--backend NAME] "
                      "<store|get|erase|list|version>\n";

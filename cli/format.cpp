@@ -98,14 +98,36 @@ std::string format_time(const std::optional<Timestamp>& t) {
     if (!t) {
         return "";
     }
-    const auto day = std::chrono::floor<std::chrono::days>(*t);
-    const std::chrono::year_month_day ymd(day);
-    const std::chrono::hh_mm_ss hms(*t - day);
-    char text[32];
-    std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02dZ",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    // std::chrono's year holds only +-32767 and its conversions would
+    // overflow for the far future a backend may hold (INT64_MAX seconds):
+    // the civil date is computed here in 64 bits (Hinnant's days_to_civil).
+    const std::int64_t seconds = t->time_since_epoch().count();
+    std::int64_t days = seconds / 86400;
+    std::int64_t second_of_day = seconds % 86400;
+    if (second_of_day < 0) {
+        second_of_day += 86400;
+        --days;
+    }
+    const std::int64_t z = days + 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const std::int64_t day_of_era = z - era * 146097;
+    const std::int64_t year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    const std::int64_t day_of_year =
+        day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const std::int64_t mp = (5 * day_of_year + 2) / 153;
+    const std::int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
+    const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    // Years past 9999 (or before 1) in ISO 8601's expanded form, with a sign.
+    const char* year_format = year > 9999 ? "+%lld" : year < 0 ? "%05lld" : "%04lld";
+    char text[64];
+    const int n = std::snprintf(text, sizeof(text), year_format, static_cast<long long>(year));
+    std::snprintf(text + n, sizeof(text) - static_cast<std::size_t>(n),
+                  "-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(month),
+                  static_cast<long long>(day), static_cast<long long>(second_of_day / 3600),
+                  static_cast<long long>(second_of_day / 60 % 60),
+                  static_cast<long long>(second_of_day % 60));
     return text;
 }
 
@@ -113,7 +135,8 @@ Timestamp parse_time(std::string_view text) {
     const auto invalid = [&] {
         return Error(ErrorCode::invalid_argument,
                      "'" + std::string(text) +
-                         "' is not an ISO 8601 time (e.g. 2027-01-31 or 2027-01-31T12:00:00Z)");
+                         "' is not an ISO 8601 time (RFC 3339: 2027-01-31, "
+                         "2027-01-31T12:00:00Z, 2027-01-31T12:00:00.000+01:00)");
     };
     std::size_t pos = 0;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -122,13 +145,27 @@ Timestamp parse_time(std::string_view text) {
         !read_number(text, pos, 2, day)) {
         throw invalid();
     }
-    if (expect(text, pos, 'T') || expect(text, pos, ' ')) {
+    // RFC 3339 (5.6) allows a lowercase t and z, and a space for the T.
+    if (expect(text, pos, 'T') || expect(text, pos, 't') || expect(text, pos, ' ')) {
         if (!read_number(text, pos, 2, hour) || !expect(text, pos, ':') ||
             !read_number(text, pos, 2, minute)) {
             throw invalid();
         }
-        if (expect(text, pos, ':') && !read_number(text, pos, 2, second)) {
-            throw invalid();
+        if (expect(text, pos, ':')) {
+            if (!read_number(text, pos, 2, second)) {
+                throw invalid();
+            }
+            // time-secfrac: any number of digits, dropped (times are whole
+            // seconds), as JavaScript's toISOString() writes milliseconds.
+            if (expect(text, pos, '.')) {
+                const std::size_t digits = pos;
+                while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+                    ++pos;
+                }
+                if (pos == digits) {
+                    throw invalid();
+                }
+            }
         }
     }
     int offset_minutes = 0;
@@ -143,8 +180,8 @@ Timestamp parse_time(std::string_view text) {
             throw invalid();
         }
         offset_minutes = sign * (oh * 60 + om);
-    } else {
-        (void)expect(text, pos, 'Z');
+    } else if (!expect(text, pos, 'Z')) {
+        (void)expect(text, pos, 'z');
     }
     const std::chrono::year_month_day ymd{std::chrono::year(year),
                                           std::chrono::month(static_cast<unsigned>(month)),

@@ -12,11 +12,14 @@
 
 namespace tresor::cli {
 
-// "2026-11-24T10:00:00Z"
+// "2026-11-24T10:00:00Z"; any Timestamp, years past 9999 in ISO 8601's
+// expanded form ("+292277026596-12-04T15:30:07Z" for INT64_MAX seconds).
 [[nodiscard]] std::string format_time(const std::optional<Timestamp>& t);
 
-// Accepts YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] with an optional Z or ±HH:MM
-// (UTC when none): digits only, years 0001-9999, offsets within ±14:00.
+// Accepts RFC 3339 (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM), T and Z in either
+// case) and the shorter ISO 8601 forms YYYY-MM-DD and YYYY-MM-DDTHH:MM[:SS]
+// (UTC when no offset): digits only, real dates of years 0001-9999, offsets
+// within ±14:00, nothing after. A fraction of a second is dropped.
 // Throws Error{invalid_argument}.
 [[nodiscard]] Timestamp parse_time(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "cli/git_credential.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "tresor/error.hpp"
@@ -14,6 +15,28 @@ std::optional<std::int64_t> parse_unix_seconds(std::string_view text) {
         return std::nullopt;
     }
     return value;
+}
+
+// git_config_bool's words; anything else is false (git would refuse it).
+bool git_bool(std::string_view text) {
+    for (std::string_view yes : {"true", "yes", "on", "1"}) {
+        if (text.size() == yes.size() &&
+            std::equal(text.begin(), text.end(), yes.begin(), [](char a, char b) {
+                return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+            })) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// "key[]=value" appends to the list; "key[]=" clears it.
+void add_to_list(std::vector<std::string>& list, std::string_view value) {
+    if (value.empty()) {
+        list.clear();
+    } else {
+        list.emplace_back(value);
+    }
 }
 
 std::string service_for(std::string_view prefix, const GitCredential& c) {
@@ -62,7 +85,7 @@ GitCredential parse_git_credential(std::span<const std::uint8_t> request) {
         } else if (key == "path") {
             c.path = value;
         } else if (key == "username") {
-            c.username = value;
+            c.username.emplace(value);
         } else if (key == "password") {
             c.password.emplace(value);
         } else if (key == "oauth_refresh_token") {
@@ -70,9 +93,36 @@ GitCredential parse_git_credential(std::span<const std::uint8_t> request) {
         } else if (key == "password_expiry_utc") {
             // git drops an expiry it cannot read; so does tresor.
             c.password_expiry_utc = parse_unix_seconds(value);
+        } else if (key == "capability[]") {
+            add_to_list(c.capabilities, value);
+        } else if (key == "authtype") {
+            c.authtype = value;
+        } else if (key == "credential") {
+            c.credential.emplace(value);
+        } else if (key == "ephemeral") {
+            c.ephemeral = git_bool(value);
+        } else if (key == "state[]") {
+            add_to_list(c.state, value);
         }
     }
     return c;
+}
+
+bool GitCredential::understands(std::string_view capability) const {
+    return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+std::string git_name(std::string_view username) {
+    if (username == kNoUsername) {
+        throw Error(ErrorCode::invalid_argument,
+                    "the username '" + std::string(kNoUsername) +
+                        "' is reserved: it is how tresor names an empty one");
+    }
+    return username.empty() ? std::string(kNoUsername) : std::string(username);
+}
+
+std::string_view git_username(std::string_view name) {
+    return name == kNoUsername ? std::string_view() : name;
 }
 
 std::string git_service(const GitCredential& credential) {

@@ -12,6 +12,32 @@ constexpr const char* kExitStatuses =
     "4 authentication failed, access denied or data corrupt, 5 other error.\n"
     "Secrets are read from stdin or a prompt, never from the command line.";
 
+// `tresor help [SUBCOMMAND...]`: the help of the command named, as --help.
+void add_help_command(CLI::App& app) {
+    auto* help =
+        app.add_subcommand("help", "Show this help, or a subcommand's: tresor help vault init");
+    auto path = std::make_shared<std::vector<std::string>>();
+    help->add_option("SUBCOMMAND", *path, "The subcommand to describe");
+    help->footer("Example:\n  tresor help set");
+    help->callback([&app, path] {
+        CLI::App* command = &app;
+        std::string name_path = app.get_name();  // "tresor vault init", as --help says
+        for (const std::string& name : *path) {
+            try {
+                command = command->get_subcommand(name);
+            } catch (const CLI::OptionNotFound&) {
+                throw tresor::Error(tresor::ErrorCode::invalid_argument,
+                                    "no subcommand '" + name + "' (tresor help lists them)");
+            }
+            name_path += " " + command->get_name();
+        }
+        // The formatter itself: App::help() would describe the subcommand
+        // being run, `help`.
+        std::cout << command->get_formatter()->make_help(command, name_path,
+                                                         CLI::AppFormatMode::Normal);
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -19,7 +45,7 @@ int main(int argc, char** argv) {
     tresor::platform::forbid_core_dumps();
     tresor::cli::Context ctx;
     CLI::App app("tresor — a secret store for people, programs and CI", "tresor");
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);  // none: the help, below
     app.set_version_flag("--version", "tresor " TRESOR_VERSION);
     app.add_option("--config", ctx.config_file, "Config file (default: discovery, see docs)");
     app.add_option("--backend", ctx.backend, "Use only this backend (or plugin)")
@@ -35,11 +61,17 @@ int main(int argc, char** argv) {
     tresor::cli::add_header_command(app, ctx);
     tresor::cli::add_serve_commands(app, ctx);
     tresor::cli::add_credential_socket_command(app, ctx);
+    add_help_command(app);
     try {
         // CLI11 takes the arguments in reverse order.
         std::vector<std::string> args = tresor::platform::utf8_arguments(argc, argv);
         std::reverse(args.begin(), args.end());
         app.parse(args);
+        if (app.get_subcommands().empty()) {
+            // `tresor` alone: what there is to do, and the usage error status.
+            std::cout << app.help();
+            return tresor::cli::kExitUsage;
+        }
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {

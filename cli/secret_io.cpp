@@ -24,7 +24,7 @@ Secret read_secret_input(const std::string& prompt, bool raw) {
     return Secret(std::move(bytes));
 }
 
-SecureBytes read_all_stdin() {
+SecureBytes read_all_stdin(std::size_t max_bytes) {
     SecureBytes bytes;
     std::array<std::uint8_t, 4096> chunk;
     struct Wipe {
@@ -32,6 +32,10 @@ SecureBytes read_all_stdin() {
         ~Wipe() { platform::wipe(buffer.data(), buffer.size()); }
     } wipe{chunk};
     while (const std::size_t n = platform::read_stdin(chunk)) {
+        if (n > max_bytes - bytes.size()) {
+            throw Error(ErrorCode::io,
+                        "cannot read stdin: more than " + std::to_string(max_bytes) + " bytes");
+        }
         bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
     }
     return bytes;

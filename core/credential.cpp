@@ -84,6 +84,15 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
         invalid(type, "field '" + key + "' must be 1 to " + std::to_string(kMaxAttributeBytes) +
                           " bytes without control characters");
     }
+    // The fields travel and are stored as JSON text (encode_attributes),
+    // which carries UTF-8 only: other bytes were an internal error.
+    try {
+        (void)nlohmann::json(key).dump();
+        (void)nlohmann::json(value).dump();
+    } catch (const nlohmann::json::type_error&) {
+        invalid(type, "field '" + (is_header_name(key) ? key : std::string("?")) +
+                          "' must be UTF-8 text");
+    }
     if (key == "header" && !is_header_name(value)) {
         invalid(type, "field 'header' must be an HTTP header name");
     }

@@ -6,6 +6,7 @@
 
 #include "conf/config.hpp"
 #include "core/chain.hpp"
+#include "core/clock.hpp"
 #include "core/credential.hpp"
 #include "core/plugin_catalog.hpp"
 #include "platform/paths.hpp"
@@ -52,11 +53,9 @@ void check_text(std::string_view what, std::string_view value, bool may_be_empty
 // backend would keep it invisible (and Unix second 0 means "never" in the
 // plugin ABI, so the epoch would even become an entry that never expires).
 void check_expiry(const std::optional<Timestamp>& expires_at) {
-    if (expires_at && *expires_at <= std::chrono::system_clock::now()) {
-        const auto seconds =
-            std::chrono::duration_cast<std::chrono::seconds>(expires_at->time_since_epoch());
+    if (expires_at && *expires_at <= core::now()) {
         throw Error(ErrorCode::invalid_argument,
-                    "expiry " + std::to_string(seconds.count()) +
+                    "expiry " + std::to_string(expires_at->time_since_epoch().count()) +
                         " (Unix seconds) is not in the future: the entry could never be read");
     }
 }

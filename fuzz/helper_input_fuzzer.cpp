@@ -22,6 +22,13 @@ void fuzz_one(std::span<const std::uint8_t> bytes) {
         case 'G': {
             const auto credential = tresor::cli::parse_git_credential(input);
             (void)tresor::cli::git_service(credential);
+            const std::string username = credential.username.value_or("");
+            if (username != tresor::cli::kNoUsername) {
+                const std::string name = tresor::cli::git_name(username);
+                if (name.empty() || tresor::cli::git_username(name) != username) {
+                    std::abort();  // a username maps to a key's name and back
+                }
+            }
             break;
         }
         default: {

@@ -63,6 +63,14 @@ void check_folder(const struct stat& st, const std::filesystem::path& folder, bo
     }
     const bool writable_by_others = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
     const bool sticky = (st.st_mode & S_ISVTX) != 0;
+    // A sticky folder that others may write (/tmp, /var/tmp) is shared by
+    // design: taking their write access away would break every other user
+    // of it, so the safe advice is to move the file, never to chmod.
+    if (writable_by_others && last && sticky) {
+        refuse(refusing + " is a shared folder (writable by others, sticky, as /tmp is), " +
+               "where others could plant files beside it; move it into a folder only you " +
+               "can write (mkdir -m 700 DIR)");
+    }
     if (writable_by_others && last) {
         refuse(refusing + " is writable by group or others, who could plant or swap files in " +
                "it; use a folder only you can write, or fix with: chmod go-w " + folder.string());

@@ -3,7 +3,10 @@
 //
 // Every key lives in one keyring of tresor's, linked into the session
 // keyring, whose permissions are its owner's only (possessor: none, user:
-// all): a process reaches a key only by searching from the session keyring
+// view, write, search; no link, so that the same user in another session
+// cannot link it into its own session keyring and possess it, and no
+// setattr to give itself link back): a process reaches a key only by
+// searching from the session keyring
 // through it, so it must both belong to this session (possess the session
 // keyring) and run as the key's uid. A key itself is possessor read-only. A
 // process of another uid that inherited the session keyring (a daemon that

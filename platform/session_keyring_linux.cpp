@@ -30,19 +30,38 @@ bool is_missing(int error) {
     return error == ENOKEY || error == EKEYEXPIRED || error == EKEYREVOKED;
 }
 
-// The uid field of "type;uid;gid;perm;description".
-long owner_of(key_serial_t key) {
+// What the owner may do with tresor's keyring, and nobody else: see it
+// (describe), search it, and add and invalidate keys in it. Not link: a
+// process of this uid in another session could link the keyring into its
+// own session keyring, and would then possess it and every key under it
+// (`keyctl link RING @s; keyctl pipe KEY`). Not setattr, which would let it
+// give itself link again; not read, which only lists the keys.
+constexpr key_perm_t kKeyringPerm = KEY_USR_VIEW | KEY_USR_WRITE | KEY_USR_SEARCH;
+
+// The uid and permission fields of "type;uid;gid;perm;description".
+struct Description {
+    long uid = -1;
+    key_perm_t perm = 0;
+};
+
+Description describe(key_serial_t key) {
     std::array<char, 256> text{};
     const long n = keyctl_describe(key, text.data(), text.size() - 1);
     if (n < 0) {
         fail("describing tresor's keyring", errno);
     }
+    const char* end = text.data() + std::strlen(text.data());
+    Description out;
     const char* uid = std::strchr(text.data(), ';');
-    long value = -1;
+    const char* gid = uid != nullptr ? std::strchr(uid + 1, ';') : nullptr;
+    const char* perm = gid != nullptr ? std::strchr(gid + 1, ';') : nullptr;
     if (uid != nullptr) {
-        std::from_chars(uid + 1, text.data() + std::strlen(text.data()), value);
+        std::from_chars(uid + 1, end, out.uid);
     }
-    return value;
+    if (perm != nullptr) {
+        std::from_chars(perm + 1, end, out.perm, 16);
+    }
+    return out;
 }
 
 // tresor's keyring in the session keyring, made on first use; 0 when there
@@ -60,7 +79,7 @@ key_serial_t tresor_keyring(bool create) {
         ring = add_key("keyring", kKeyringName, nullptr, 0, static_cast<key_serial_t>(session));
         // Owner only: possession of the session keyring is not enough to
         // search it (possessor permissions would be granted to any uid).
-        if (ring >= 0 && keyctl_setperm(static_cast<key_serial_t>(ring), KEY_USR_ALL) < 0) {
+        if (ring >= 0 && keyctl_setperm(static_cast<key_serial_t>(ring), kKeyringPerm) < 0) {
             const int error = errno;
             keyctl_invalidate(static_cast<key_serial_t>(ring));
             fail("limiting tresor's keyring to its owner", error);
@@ -74,10 +93,17 @@ key_serial_t tresor_keyring(bool create) {
     }
     // Only root or this uid can link a keyring into our session keyring;
     // one of root's must not receive our keys.
-    if (owner_of(static_cast<key_serial_t>(ring)) != static_cast<long>(::geteuid())) {
+    const Description found = describe(static_cast<key_serial_t>(ring));
+    if (found.uid != static_cast<long>(::geteuid())) {
         throw Error(ErrorCode::unavailable,
                     "the session keyring's tresor:unlock-cache keyring is not owned by uid " +
                         std::to_string(::geteuid()) + ": not using it");
+    }
+    // A keyring made by an earlier tresor (owner: all) is narrowed once; one
+    // that cannot be narrowed must not receive our keys.
+    if (found.perm != kKeyringPerm &&
+        keyctl_setperm(static_cast<key_serial_t>(ring), kKeyringPerm) < 0) {
+        fail("limiting tresor's keyring to its owner", errno);
     }
     return static_cast<key_serial_t>(ring);
 }

@@ -1,12 +1,9 @@
 #include "serve/credentials_api.hpp"
 
 #include <algorithm>
-#include <ctime>
-#include <iomanip>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "platform/secure_memory.hpp"
+#include "serve/credential_body.hpp"
 #include "serve/session_tokens.hpp"
 
 namespace tresor::serve {
@@ -14,7 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kCollection = "/api/credentials";
+// Seed 002's path, and seed 004's beside it.
+constexpr std::string_view kCollections[] = {"/api/credentials", "/credentials"};
 
 // Names and descriptions are bytes as given (docs/VAULT-FORMAT.md), not
 // always UTF-8: replace what JSON cannot carry instead of failing the call.
@@ -26,31 +24,40 @@ ApiResponse error(int status, std::string_view message) {
     return {status, text(json{{"error", message}})};
 }
 
-std::string trimmed(const json& object, const char* field) {
-    const auto it = object.find(field);
-    if (it == object.end() || !it->is_string()) {
-        return {};
-    }
-    const std::string& s = it->get_ref<const std::string&>();
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 json unix_time(const std::optional<Timestamp>& t) {
     return t ? json(t->time_since_epoch().count()) : json(nullptr);
 }
 
-// A 16-byte record id reads as a UUID, as seed 002 shows ids; other backends'
-// ids are passed through.
+std::string uuid_form(const std::string& hex) {
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+           hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+bool is_record_id(const std::string& id) {
+    return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// A vault's record id is 16 random bytes: shown as an RFC 9562 version 4
+// UUID (seed 002 shows ids so), its version and variant bits set as the RFC
+// asks of random ids. Other backends' ids are passed through.
 std::string public_id(const std::string& id) {
-    if (id.size() != 32) {
+    if (!is_record_id(id)) {
         return id;
     }
-    return id.substr(0, 8) + "-" + id.substr(8, 4) + "-" + id.substr(12, 4) + "-" +
-           id.substr(16, 4) + "-" + id.substr(20);
+    std::string hex = id;
+    hex[12] = '4';
+    hex[16] = "89ab"[std::string_view("0123456789abcdef").find(hex[16]) & 3];
+    return uuid_form(hex);
+}
+
+// An id as the API gave it before version 4 (the record id's own bits) is
+// still found. UUIDs are read without regard to case (RFC 9562, 4).
+bool has_public_id(const Entry& e, std::string_view id) {
+    std::string wanted(id);
+    std::transform(wanted.begin(), wanted.end(), wanted.begin(), [](char c) {
+        return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return public_id(e.id) == wanted || (is_record_id(e.id) && uuid_form(e.id) == wanted);
 }
 
 json describe(const Entry& e) {
@@ -66,11 +73,16 @@ json describe(const Entry& e) {
             {"expires_at", unix_time(e.expires_at)}};
 }
 
-// The entry as stored, for the response to a write.
-ApiResponse written(int status, Store& server, const Key& key) {
+// The entry as stored, for the response to a write. A token that may not
+// read metadata learns only the id of what it wrote (docs/API.md): its own
+// writes must not tell it what an entry held before (created_at, type,
+// description) or that one existed.
+ApiResponse written(int status, Store& server, const Key& key, bool may_read) {
     const std::optional<Entry> e = server.entry(key);
-    return e ? ApiResponse{status, text(describe(*e))}
-             : error(500, "credential store failed: the entry written is gone");
+    if (!e) {
+        return error(500, "credential store failed: the entry written is gone");
+    }
+    return {status, text(may_read ? describe(*e) : json{{"id", public_id(e->id)}})};
 }
 
 std::vector<Entry> visible_entries(Store& store) {
@@ -81,62 +93,37 @@ std::vector<Entry> visible_entries(Store& store) {
 
 std::optional<Entry> find_by_id(Store& store, std::string_view id) {
     for (Entry& e : visible_entries(store)) {
-        if (public_id(e.id) == id) {
+        if (has_public_id(e, id)) {
             return std::move(e);
         }
     }
     return std::nullopt;
 }
 
-// seed 004's expiresAt: ISO 8601 in UTC ("2027-01-31T12:00:00Z"), or Unix seconds.
-std::optional<Timestamp> expiry_of(const json& body) {
-    const auto it = body.find("expiresAt");
-    if (it == body.end() || it->is_null()) {
-        return std::nullopt;
-    }
-    if (it->is_number_integer()) {
-        return Timestamp(std::chrono::seconds(it->get<std::int64_t>()));
-    }
-    std::istringstream in(it->is_string() ? it->get<std::string>() : std::string());
-    std::tm tm{};
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    if (in.fail()) {
-        throw Error(ErrorCode::invalid_argument, "expiresAt must be ISO 8601 UTC or Unix seconds");
-    }
-    using namespace std::chrono;
-    const year_month_day date{year(tm.tm_year + 1900), month(static_cast<unsigned>(tm.tm_mon + 1)),
-                              day(static_cast<unsigned>(tm.tm_mday))};
-    return sys_days(date) + hours(tm.tm_hour) + minutes(tm.tm_min) + seconds(tm.tm_sec);
-}
-
-SetOptions options_from(const json& body, SecretType fallback_type) {
+// The options a body sets, over `kept` for an update (docs/API.md).
+SetOptions options_from(const CredentialBody& b, SecretType type, const Entry* kept) {
     SetOptions options;
-    options.type = fallback_type;
-    if (const std::string type = trimmed(body, "type"); !type.empty()) {
-        const auto parsed = secret_type_from_string(type);
-        if (!parsed) {
-            throw Error(ErrorCode::invalid_argument, "unknown type '" + type + "'");
-        }
-        options.type = *parsed;
-    }
-    options.description = trimmed(body, "description");
-    options.expires_at = expiry_of(body);
-    if (const auto it = body.find("attributes"); it != body.end()) {
-        if (!it->is_object() ||
-            !std::all_of(it->begin(), it->end(), [](const json& v) { return v.is_string(); })) {
-            throw Error(ErrorCode::invalid_argument, "attributes must be an object of strings");
-        }
-        options.attributes = it->get<Attributes>();
+    options.type = type;
+    // A new type starts from its own fields; the same type keeps the others.
+    const bool same_type = kept != nullptr && kept->type == type;
+    options.attributes = b.attributes_over(same_type ? kept->attributes : Attributes{});
+    options.description = b.description.value_or(kept != nullptr ? kept->description : "");
+    options.expires_at = b.expiry_given || kept == nullptr ? b.expires_at : kept->expires_at;
+    if (kept != nullptr) {
+        options.label = kept->label;
     }
     return options;
 }
 
-// The value, trimmed, from "key" (seed 002) or "value" (seed 004).
-Secret value_of(json& body) {
-    std::string text = trimmed(body, body.contains("key") ? "key" : "value");
-    Secret value(text);
-    platform::wipe(text.data(), text.size());
-    return value;
+SecretType type_of(const CredentialBody& b, SecretType fallback) {
+    if (!b.type) {
+        return fallback;
+    }
+    const auto parsed = secret_type_from_string(*b.type);
+    if (!parsed) {
+        throw Error(ErrorCode::invalid_argument, "unknown type '" + *b.type + "'");
+    }
+    return *parsed;
 }
 
 Scopes store_scopes(const std::vector<std::string>& api_scopes) {
@@ -153,27 +140,33 @@ Scopes store_scopes(const std::vector<std::string>& api_scopes) {
 
 class Call {
   public:
-    Call(Store& server, Store handle, json body)
-        : server_(server), handle_(std::move(handle)), body_(std::move(body)) {}
+    // may_read: the token also holds credentials:read.
+    Call(Store& server, Store handle, json body, bool may_read)
+        : server_(server),
+          handle_(std::move(handle)),
+          body_(std::move(body)),
+          may_read_(may_read) {}
 
     ApiResponse create() {
-        const bool seed_002 = body_.contains("key") || body_.contains("service");
-        const std::string service =
-            seed_002 ? trimmed(body_, "service") : handle_.default_service();
-        const std::string name = trimmed(body_, "name");
-        Secret value = value_of(body_);
-        if (service.empty() || name.empty() || value.empty()) {
-            return error(400, seed_002 ? "service, name, and key are required"
-                                       : "name and value are required");
+        const CredentialBody b = parse_credential_body(body_, BodyKind::create, "api_key");
+        const std::string service = b.seed_002 ? b.service : handle_.default_service();
+        const std::string& name = b.name;
+        if (service.empty() || name.empty() || !b.value || b.value->empty()) {
+            return error(400, b.seed_002 ? "service, name, and key are required"
+                                         : "name and value are required");
         }
         if (service == kSessionService) {
             return error(400, "service " + std::string(kSessionService) + " is reserved");
         }
-        if (server_.entry({service, name})) {
+        // A 409 would tell a store-only token that the name is taken: for
+        // it, a POST stores (replaces) as `tresor set` does, and the answer
+        // is the same either way. A token that can list learns nothing new.
+        if (may_read_ && server_.entry({service, name})) {
             return error(409, "a credential with this service and name exists");
         }
-        handle_.set({service, name}, value, options_from(body_, SecretType::api_key));
-        return written(201, server_, {service, name});
+        handle_.set({service, name}, *b.value,
+                    options_from(b, type_of(b, SecretType::api_key), nullptr));
+        return written(201, server_, {service, name}, may_read_);
     }
 
     ApiResponse list() {
@@ -195,20 +188,11 @@ class Call {
             return error(404, "credential not found");
         }
         const Key key{e->service, e->name};
-        SetOptions options = options_from(body_, e->type);
-        if (!body_.contains("type")) {
-            options.attributes = body_.contains("attributes") ? options.attributes : e->attributes;
-        }
-        if (!body_.contains("description")) {
-            options.description = e->description;
-        }
-        if (!body_.contains("expiresAt")) {
-            options.expires_at = e->expires_at;
-        }
-        options.label = e->label;
-        Secret value = value_of(body_);
+        const CredentialBody b = parse_credential_body(body_, BodyKind::update, to_string(e->type));
+        const SetOptions options = options_from(b, type_of(b, e->type), &*e);
+        Secret value = b.value.value_or(Secret());
         if (value.empty()) {
-            if (body_.contains("key") || body_.contains("value")) {
+            if (b.value) {
                 return error(400, "the new value must not be empty");
             }
             // Metadata only: the server re-stores the value it keeps; the
@@ -220,7 +204,7 @@ class Call {
             value = std::move(*kept);
         }
         handle_.set(key, value, options);
-        return written(200, server_, key);
+        return written(200, server_, key, may_read_);
     }
 
     ApiResponse remove(std::string_view id) {
@@ -236,16 +220,20 @@ class Call {
     Store& server_;
     Store handle_;
     json body_;
+    bool may_read_;
 };
 
 }  // namespace
 
 ApiResponse CredentialsApi::handle(const ApiRequest& request) {
     std::string_view path = request.target.substr(0, request.target.find('?'));
-    if (!path.starts_with(kCollection)) {
+    const auto collection_path =
+        std::find_if(std::begin(kCollections), std::end(kCollections),
+                     [&](std::string_view c) { return path.starts_with(c); });
+    if (collection_path == std::end(kCollections)) {
         return error(404, "no such endpoint");
     }
-    path.remove_prefix(kCollection.size());
+    path.remove_prefix(collection_path->size());
     const bool collection = path.empty() || path == "/";
     const std::string_view id = collection ? std::string_view() : path.substr(1);
     if (!collection && (path[0] != '/' || id.find('/') != std::string_view::npos)) {
@@ -274,7 +262,9 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
                 return error(400, "request body is not a JSON object");
             }
         }
-        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body));
+        const bool may_read =
+            std::find(api_scopes->begin(), api_scopes->end(), kScopeRead) != api_scopes->end();
+        Call call(store_, store_.narrowed(store_scopes(*api_scopes)), std::move(body), may_read);
         if (collection) {
             return m == "POST" ? call.create() : call.list();
         }

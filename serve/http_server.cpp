@@ -22,17 +22,17 @@ constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 struct Shared {
     CredentialsApi& api;
     const ServerOptions& options;
-    std::size_t open_connections = 0;
 };
 
 template <typename Protocol>
 class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
   public:
-    Connection(typename Protocol::socket socket, Shared& shared)
-        : stream_(std::move(socket)), shared_(shared) {
-        ++shared_.open_connections;
+    // `open` is the count of its listener's open connections.
+    Connection(typename Protocol::socket socket, Shared& shared, std::shared_ptr<std::size_t> open)
+        : stream_(std::move(socket)), shared_(shared), open_(std::move(open)) {
+        ++*open_;
     }
-    ~Connection() { --shared_.open_connections; }
+    ~Connection() { --*open_; }
 
     void read() {
         parser_.emplace();
@@ -100,11 +100,15 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
 
     beast::basic_stream<Protocol> stream_;
     Shared& shared_;
+    std::shared_ptr<std::size_t> open_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> response_;
 };
 
+// Each listener counts its own connections against max_connections: anyone
+// on the machine may connect to the loopback port (no token is needed to
+// hold a connection open), and must not use up the owner's unix socket.
 template <typename Protocol>
 class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   public:
@@ -132,12 +136,12 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
             return;
         }
         const bool refused =
-            shared_.open_connections >= shared_.options.max_connections ||
+            *open_ >= shared_.options.max_connections ||
             (check_peer_ && !platform::peer_is_effective_user(socket.native_handle()));
         if (refused) {
             socket.close(ec);
         } else {
-            std::make_shared<Connection<Protocol>>(std::move(socket), shared_)->read();
+            std::make_shared<Connection<Protocol>>(std::move(socket), shared_, open_)->read();
         }
         accept();
     }
@@ -147,6 +151,7 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
     asio::steady_timer retry_;
     Shared& shared_;
     bool check_peer_;
+    std::shared_ptr<std::size_t> open_ = std::make_shared<std::size_t>(0);
 };
 
 }  // namespace

@@ -6,8 +6,10 @@
 // Limits, so one client cannot take the server down: a body over
 // max_body_bytes is refused with 413 before it is read; a request (headers
 // and body) must arrive within request_timeout, or the connection is closed
-// (slowloris); at most max_connections are open at once, further ones are
-// closed as soon as they are accepted. One thread runs every connection:
+// (slowloris); at most max_connections are open at once on each listener,
+// further ones are closed as soon as they are accepted (so connections to
+// the loopback port, which any local user may open, never lock the owner
+// out of the unix socket). One thread runs every connection:
 // calls into the store are short and serialized by the backends anyway.
 #pragma once
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <span>
 
+#include "core/clock.hpp"
+
 namespace tresor::serve {
 namespace {
 
@@ -89,8 +91,7 @@ Secret create_token(Store& store, const std::vector<std::string>& scopes,
     }
     options.description = "session token for tresor serve";
     if (lifetime) {
-        options.expires_at =
-            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + *lifetime;
+        options.expires_at = core::now() + *lifetime;
     }
     store.set({std::string(kSessionService), id}, Secret(sha256(secret)), options);
     return token;

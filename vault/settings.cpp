@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "tresor/error.hpp"
+#include "vault/trust/admin_key.hpp"
+#include "vault/trust/anchor.hpp"
 #include "vault/unlock_cache.hpp"
 
 namespace tresor::vault {
@@ -39,6 +41,13 @@ std::uint32_t number(const std::string& key, const std::string& text, std::uint3
     return value;
 }
 
+bool boolean(const std::string& key, const std::string& value) {
+    if (value != "true" && value != "false") {
+        invalid("parameter '" + key + "' must be true or false, not '" + value + "'");
+    }
+    return value == "true";
+}
+
 // The most a vault can ask for: 8 slots of 4096 MiB and 64 passes.
 constexpr std::uint32_t kMaxWorkMibPasses = 8 * 4096 * 64;
 
@@ -55,6 +64,7 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
         s.create = false;
     }
     s.unlock = parse_unlock_spec(kDefaultUnlockSpec);
+    bool anchor = !file;
     for (const auto& [key, value] : params) {
         if (key == "path" && file) {
             s.path = value.starts_with("~/") ? home_dir() / value.substr(2)
@@ -68,15 +78,19 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
             s.vault_name = value;
         } else if (key == "statement_timeout_ms" && !file) {
             s.statement_timeout_ms = number(key, value, 100, 3600 * 1000);
+        } else if (key == "admin" && !file) {
+            s.admin = parse_admin_identity(value);
+        } else if (key == "admin_key" && !file) {
+            s.admin_key = value.starts_with("~/") ? home_dir() / value.substr(2)
+                                                  : std::filesystem::path(value);
+        } else if (key == "anchor") {
+            anchor = boolean(key, value);
         } else if (key == "unlock") {
             s.unlock = parse_unlock_spec(value);
         } else if (key == "cache") {
             s.cache_for = parse_cache_duration(value, "parameter 'cache'");
         } else if (key == "create") {
-            if (value != "true" && value != "false") {
-                invalid("parameter 'create' must be true or false, not '" + value + "'");
-            }
-            s.create = value == "true";
+            s.create = boolean(key, value);
         } else if (key == "kdf.memory_mib") {
             s.kdf.memory_kib = number(key, value, kMinWriteMemoryKib / 1024, 4096) * 1024;
         } else if (key == "kdf.iterations") {
@@ -98,10 +112,14 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
             invalid("unknown parameter '" + key + "' for plugin " +
                     (file ? "vault (known: path, "
                           : "postgres (known: conninfo, vault, " +
-                                std::string("statement_timeout_ms, ")) +
-                    "unlock, cache, create, kdf.memory_mib, kdf.iterations, kdf.parallelism, " +
-                    "kdf.unlock_ms, kdf.max_memory_mib, kdf.max_work, kdf.max_lanes)");
+                                std::string("statement_timeout_ms, admin, admin_key, ")) +
+                    "anchor, unlock, cache, create, kdf.memory_mib, kdf.iterations, "
+                    "kdf.parallelism, kdf.unlock_ms, kdf.max_memory_mib, kdf.max_work, "
+                    "kdf.max_lanes)");
         }
+    }
+    if (anchor) {
+        s.anchor = default_anchor_folder();
     }
     // A vault written with kdf.* must open under this reader's own limits.
     check_kdf_request_readable(s.kdf, s.kdf_limits);

@@ -7,9 +7,17 @@
 //   conninfo         libpq's connection string or URI (its PG* variables,
 //                    ~/.pgpass and sslmode apply as libpq defines them)
 //   vault            the vault's name in that database (default "default")
-//   statement_timeout_ms  the longest any statement or lock wait may take
-//                    (default 10000)
+//   statement_timeout_ms  the longest any statement, lock wait or commit
+//                    may take, enforced by the client too (default 10000)
+//   admin            the admin identity this host trusts (tresor-admin-...,
+//                    printed by `tresor vault init` and `add-recipient`): a
+//                    vault not signed by it is refused (docs/FLEET.md)
+//   admin_key        where the admin's sealed signing key is (default
+//                    $XDG_DATA_HOME/tresor/admin/<identity>.key)
 // and both:
+//   anchor           remember the newest state of the vault seen here and
+//                    refuse an older one (vault/trust/anchor.hpp; default
+//                    true for the fleet, false for the file vault)
 //   unlock           unlock sources (vault/unlock.hpp)
 //   cache            keep the vault key in this session's kernel keyring
 //                    for this long after an unlock ("15m"; default: off),
@@ -55,6 +63,12 @@ struct Settings {
     std::chrono::seconds cache_for{0};  // 0: cache only what `tresor vault unlock` put there
     KdfRequest kdf;  // what a new password slot gets: choose_kdf_policy(kdf, kdf_limits)
     KdfLimits kdf_limits;
+    std::vector<std::uint8_t> admin;  // the pinned admin identity; empty: none
+    std::filesystem::path admin_key;  // empty: the default place for its identity
+    std::filesystem::path anchor;     // the rollback anchor's folder; empty: none
+
+    // What Vault::open is to trust.
+    [[nodiscard]] Trust trust() const { return {admin, anchor, false}; }
 };
 
 // Throws Error{invalid_argument} naming an unknown or malformed parameter.

@@ -14,6 +14,8 @@
 #include "vault/slots/host_key.hpp"
 #include "vault/slots/recipient.hpp"
 #include "vault/stores/sqlite_store.hpp"
+#include "vault/trust/admin_key.hpp"
+#include "vault/trust/header_trust.hpp"
 
 namespace tresor::vault {
 
@@ -127,8 +129,23 @@ struct Vault::State {
     Bytes slots_seen;
     // Uses noted since the last record_uses: (service, name) -> latest use.
     std::map<std::pair<std::string, std::string>, std::int64_t> uses;
+    // The admin block, the pin and the rollback anchor (header_trust.hpp);
+    // the admin key when this Vault may change the slots of a signed vault.
+    HeaderTrust trust;
+    std::optional<AdminKeyPair> admin_key;
 
-    explicit State(std::unique_ptr<RecordStore> s) : store(std::move(s)) {}
+    State(std::unique_ptr<RecordStore> s, const Trust& t)
+        : store(std::move(s)), trust(t, store->location()) {}
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    // What this Vault saw and wrote, for the anchor; a failure loses only
+    // that (the next open stores what it sees).
+    ~State() {
+        try {
+            trust.persist();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+        }
+    }
 
     Header load_header_unverified() { return decode_header(store->read_header()); }
 
@@ -140,10 +157,12 @@ struct Vault::State {
         if (header.vault_id != vault_id) {
             throw Error(ErrorCode::auth_failed, kWrongPassword);
         }
+        trust.check(header);
         const bool stale = !mac_verifies(header);
         if (stale) {
             unlock_again(header);
         }
+        trust.accept(header, vault_key);
         if (rekeyed != nullptr) {
             *rekeyed = stale;
         }
@@ -189,6 +208,12 @@ struct Vault::State {
                         "another process changed the vault's key slots since it was opened "
                         "here; nothing was changed (open the vault again and retry)");
         }
+        if (header.admin && !admin_key) {
+            throw Error(ErrorCode::permission_denied,
+                        "the key slots of " + store->location() + " change only with its admin " +
+                            "key (" + admin_identity_text(header.admin->admin_public_key) +
+                            "), which is not at hand here: run this on the admin's machine");
+        }
         return header;
     }
 
@@ -222,10 +247,15 @@ struct Vault::State {
         return {};
     }
 
-    void store_header(Header& header) {
+    // Writes the header of a changed vault and commits: taken as seen only
+    // once committed (a failed COMMIT left the store where it was, and the
+    // retry must not find it "older").
+    void commit_header(StoreTransaction& tx, Header& header) {
         header.generation += 1;
         header.mac = header_mac(keys, header);
         store->write_header(encode_header(header));
+        tx.commit();
+        trust.wrote(header);
     }
 
     RecordIdentity identity(const Row& row) const {
@@ -310,12 +340,16 @@ struct Vault::State {
         keys = derive_subkeys(vault_key, vault_id);
     }
 
-    // Writes a header whose slots this Vault changed, and takes them as the
-    // ones it has seen.
+    // Writes a header whose slots this Vault changed (signed again at the
+    // next key epoch when the vault is signed), and takes them as the ones
+    // it has seen.
     void commit_slots(StoreTransaction& tx, Header& header) {
-        store_header(header);
-        tx.commit();
+        if (header.admin) {
+            sign_header(header, *admin_key, vault_key, header.admin->key_epoch + 1);
+        }
+        commit_header(tx, header);
         slots_seen = encode_slots(header);
+        trust.persist();
     }
 };
 
@@ -332,7 +366,8 @@ Vault Vault::create(const std::filesystem::path& path, const Credential& credent
 }
 
 Vault Vault::create(const StoreCreator& create_store, const Credential& credential,
-                    const KdfPolicy& policy, const KdfLimits& limits) {
+                    const KdfPolicy& policy, const KdfLimits& limits, const AdminKeyPair* admin,
+                    const Trust& trust) {
     if (credential.kind == Credential::Kind::password && credential.bytes.empty()) {
         throw Error(ErrorCode::invalid_argument, "a vault password must not be empty");
     }
@@ -343,8 +378,15 @@ Vault Vault::create(const StoreCreator& create_store, const Credential& credenti
     SecureBytes vault_key = random_key();
     auto [slot, kek] = make_slot(header, 1, credential, policy, vault_key);
     header.slots.push_back(std::move(slot));
+    if (admin != nullptr) {
+        sign_header(header, *admin, vault_key, 1);
+    }
     header.mac = header_mac(derive_subkeys(vault_key, header.vault_id), header);
-    return open(create_store(encode_header(header)), credential, limits);
+    Vault vault = open(create_store(encode_header(header)), credential, limits, trust);
+    if (admin != nullptr) {
+        vault.state_->admin_key = *admin;
+    }
+    return vault;
 }
 
 Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
@@ -357,22 +399,27 @@ std::string read_vault_id(RecordStore& store) {
 }
 
 Vault Vault::open(std::unique_ptr<RecordStore> store, const Credential& credential,
-                  const KdfLimits& limits) {
+                  const KdfLimits& limits, const Trust& trust) {
     return open(
         std::move(store), [](const std::string&) { return std::optional<SecureBytes>(); },
-        [&credential] { return credential; }, limits);
+        [&credential] { return credential; }, limits, trust);
 }
 
 Vault Vault::open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
-                  const std::function<Credential()>& obtain_credential, const KdfLimits& limits) {
-    auto state = std::make_unique<State>(std::move(store));
+                  const std::function<Credential()>& obtain_credential, const KdfLimits& limits,
+                  const Trust& trust) {
+    auto state = std::make_unique<State>(std::move(store), trust);
     state->limits = limits;
     const Header header = state->load_header_unverified();
     state->vault_id = header.vault_id;
     state->id_hex = to_hex(header.vault_id);
+    // Before any KDF runs: a substitute or an older vault costs nothing.
+    state->trust.check(header);
     if (auto key = cached(state->id_hex); key && key->size() == kKeyBytes) {
         state->adopt_keys(std::move(*key));
         if (state->mac_verifies(header)) {
+            state->trust.accept(header, state->vault_key);
+            state->trust.persist();
             state->unlocked_from_cache = true;
             state->slots_seen = encode_slots(header);
             return Vault(std::move(state));
@@ -403,6 +450,7 @@ Vault Vault::open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
             state->unlock_kek = std::move(kek);
             // The header MAC, checked before any record is read.
             state->slots_seen = encode_slots(state->load_header());
+            state->trust.persist();
             return Vault(std::move(state));
         }
     }
@@ -435,8 +483,7 @@ void Vault::set_many(std::span<const NewEntry> entries) {
     for (const NewEntry& entry : entries) {
         s.put(header, entry, now);
     }
-    s.store_header(header);
-    tx.commit();
+    s.commit_header(tx, header);
 }
 
 bool Vault::remove(std::string_view service, std::string_view name) {
@@ -450,8 +497,7 @@ bool Vault::remove(std::string_view service, std::string_view name) {
     s.store->erase(old->record_id);
     xor_into(header.manifest, s.entry_of(*old));
     header.record_count -= 1;
-    s.store_header(header);
-    tx.commit();
+    s.commit_header(tx, header);
     return true;
 }
 
@@ -550,8 +596,7 @@ std::size_t Vault::record_uses(std::int64_t coarseness) {
         ++written;
     }
     if (written > 0) {
-        s.store_header(header);
-        tx.commit();
+        s.commit_header(tx, header);
     }
     s.uses.clear();
     return written;
@@ -693,6 +738,65 @@ int Vault::rotate() {
     return static_cast<int>(before - header.slots.size());
 }
 
+void Vault::use_admin_key(AdminKeyPair key) {
+    State& s = *state_;
+    const Header header = s.load_header();
+    if (!header.admin) {
+        throw Error(ErrorCode::invalid_argument, s.store->location() +
+                                                     " is not signed: it has no admin key to use "
+                                                     "(`tresor vault sign` signs it)");
+    }
+    if (header.admin->admin_public_key != key.public_key) {
+        throw Error(ErrorCode::invalid_argument,
+                    "admin key " + admin_identity_text(key.public_key) + " does not sign " +
+                        s.store->location() + ": it is signed by " +
+                        admin_identity_text(header.admin->admin_public_key));
+    }
+    s.admin_key = std::move(key);
+}
+
+void Vault::sign(AdminKeyPair key) {
+    State& s = *state_;
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header_to_change_slots();
+    if (header.admin) {
+        throw Error(ErrorCode::invalid_argument,
+                    s.store->location() + " is signed already, by " +
+                        admin_identity_text(header.admin->admin_public_key) +
+                        " (`tresor vault hand-over` replaces the identity)");
+    }
+    header.admin = AdminBlock{};  // key epoch 0: commit_slots signs epoch 1
+    s.admin_key = std::move(key);
+    s.commit_slots(tx, header);
+}
+
+void Vault::hand_over(AdminKeyPair next) {
+    State& s = *state_;
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header_to_change_slots();
+    if (!header.admin) {
+        throw Error(ErrorCode::invalid_argument,
+                    s.store->location() + " is not signed: sign it (`tresor vault sign`)");
+    }
+    header.admin->handover = make_handover(header, *s.admin_key, next.public_key);
+    s.admin_key = std::move(next);
+    s.commit_slots(tx, header);
+}
+
+bool Vault::accept_restore() {
+    State& s = *state_;
+    StoreTransaction tx(*s.store, RecordStore::Access::write);
+    Header header = s.load_header();
+    const bool resign = header.admin && s.admin_key;
+    if (resign) {
+        // Above every epoch this host knows, so every host takes it as newer.
+        header.admin->key_epoch = std::max(header.admin->key_epoch, s.trust.highest_key_epoch());
+        s.commit_slots(tx, header);
+    }
+    s.trust.reset_anchor(header);
+    return resign;
+}
+
 const std::string& Vault::id() const {
     return state_->id_hex;
 }
@@ -749,6 +853,14 @@ Info Vault::info() {
     info.vault_id = to_hex(header.vault_id);
     info.generation = header.generation;
     info.record_count = header.record_count;
+    if (header.admin) {
+        info.admin = admin_identity_text(header.admin->admin_public_key);
+        info.key_epoch = header.admin->key_epoch;
+        if (header.admin->handover) {
+            info.handed_over_from = admin_identity_text(header.admin->handover->previous_admin);
+        }
+    }
+    info.admin_pinned = s.trust.pinned();
     for (const Slot& slot : header.slots) {
         info.slots.push_back(
             {kind_name(slot.kind),

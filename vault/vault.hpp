@@ -91,6 +91,26 @@ struct Credential {
     SecureBytes bytes;
 };
 
+// A fleet vault's admin identity (vault/trust/admin_key.hpp): an Ed25519
+// key pair whose secret half signs every change of the key slots.
+struct AdminKeyPair {
+    SecureBytes secret_key;                // 64 bytes: libsodium's seed || public key
+    std::vector<std::uint8_t> public_key;  // 32 bytes
+};
+
+// What a host believes about a vault beyond its credential (docs/FLEET.md,
+// "What a host trusts"); the defaults trust any header, as before.
+struct Trust {
+    // The pinned admin identity (an Ed25519 public key): a header not signed
+    // by it (or by a successor it handed over to) is refused. Empty: any.
+    std::vector<std::uint8_t> admin;
+    // The rollback anchor's folder (vault/trust/anchor.hpp): a vault older
+    // than this host has seen is refused. Empty: no anchor.
+    std::filesystem::path anchor;
+    // Opens a vault older than the anchor (tresor vault accept-restore).
+    bool accept_older = false;
+};
+
 struct Metadata {
     std::string service;
     std::string name;
@@ -118,9 +138,15 @@ struct SlotInfo {
 };
 
 struct Info {
-    int format_version = 0;  // 1, or 2 with a recipient slot
+    int format_version = 0;  // 1, 2 with a recipient slot, 3 signed
     std::string vault_id;    // hex
     std::uint64_t generation = 0;
+    // Signed vaults: the admin identity (tresor-admin-...), the key epoch,
+    // and the identity that handed over to it, if any. Empty and 0 otherwise.
+    std::string admin;
+    std::uint64_t key_epoch = 0;
+    std::string handed_over_from;
+    bool admin_pinned = false;  // this Vault was opened with a pin
     std::uint64_t record_count = 0;
     std::vector<SlotInfo> slots;
     std::uintmax_t file_bytes = 0;  // what the store occupies
@@ -142,14 +168,19 @@ class Vault {
     // Creates a new vault in the store that create_store makes from the
     // first header, atomically: a crash leaves either no vault or a whole
     // one. Refuses (invalid_argument) a policy that `limits` would not open.
+    // With `admin`, the vault is signed by it from the start (key epoch 1).
     [[nodiscard]] static Vault create(const StoreCreator& create_store,
                                       const Credential& credential, const KdfPolicy& policy,
-                                      const KdfLimits& limits = {});
+                                      const KdfLimits& limits = {},
+                                      const AdminKeyPair* admin = nullptr, const Trust& trust = {});
     // Opens and unlocks the vault in `store`; the header is authenticated
     // before any record is read. Only slots of the credential's kind are
-    // tried, and none when their KDF cost is above limits.
+    // tried, and none when their KDF cost is above limits. `trust` is
+    // checked before any KDF runs (signature, pin, anchor) and once the key
+    // is unwrapped (its commitment): vault/trust/header_trust.hpp.
     [[nodiscard]] static Vault open(std::unique_ptr<RecordStore> store,
-                                    const Credential& credential, const KdfLimits& limits = {});
+                                    const Credential& credential, const KdfLimits& limits = {},
+                                    const Trust& trust = {});
     // The same, trying first a vault key kept from an earlier unlock
     // (vault/unlock_cache.hpp): `cached` is asked with the vault id (hex),
     // and a key it returns is used only when the header's MAC verifies under
@@ -158,7 +189,7 @@ class Vault {
     using CachedKey = std::function<std::optional<SecureBytes>(const std::string& vault_id)>;
     [[nodiscard]] static Vault open(std::unique_ptr<RecordStore> store, const CachedKey& cached,
                                     const std::function<Credential()>& credential,
-                                    const KdfLimits& limits = {});
+                                    const KdfLimits& limits = {}, const Trust& trust = {});
 
     // The same for the SQLite file at path (vault/stores/sqlite_store.hpp):
     // a 0700 folder and a 0600 file, checked against other local users.
@@ -228,6 +259,26 @@ class Vault {
     // how many were dropped. Refuses (invalid_argument) a Vault unlocked
     // from the cache: it holds no slot's KEK to re-wrap.
     int rotate();
+    // A signed vault's key slots change only with its admin key: every
+    // change above needs use_admin_key first, else fails with
+    // Error{permission_denied} (a host that can write rows cannot add a
+    // slot). Refuses (invalid_argument) a key that does not sign this vault.
+    void use_admin_key(AdminKeyPair key);
+    // Signs a vault made before signing existed (key epoch 1), so that hosts
+    // can pin `key`. Refuses (invalid_argument) a vault already signed.
+    void sign(AdminKeyPair key);
+    // Replaces the admin identity: the vault is signed by `next` from now
+    // on, with a hand-over record signed by the current key (use_admin_key),
+    // so that hosts pinned to it follow (docs/FLEET.md, "Replacing the admin
+    // identity").
+    void hand_over(AdminKeyPair next);
+    // The vault as it is now becomes what this host's anchor remembers,
+    // older or not (open with Trust::accept_older). With the admin key the
+    // vault is also signed again at a key epoch above any this host knows,
+    // so that every host's anchor takes it as newer. Returns whether it was
+    // signed again.
+    bool accept_restore();
+
     // The vault id (hex), the vault key (for the unlock cache only: who
     // holds it reads every record) and whether it came from that cache.
     [[nodiscard]] const std::string& id() const;

@@ -10,6 +10,8 @@
 #include <node_api.h>
 
 #include <string.h>  // explicit_bzero
+
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -254,10 +256,17 @@ class ListOperation final : public AsyncOperation {
     // Unix seconds as a Date; 0 (unknown or never) as null.
     static void put_time(napi_env env, napi_value object, const char* key, std::int64_t seconds) {
         napi_value v = nullptr;
+        // A JavaScript Date holds +-8.64e15 ms (ECMA-262, 21.4.1.1): a later
+        // expiry (INT64_MAX seconds, 9999999999999) is its latest Date, never
+        // an Invalid Date.
+        constexpr double kLatestDateMs = 8.64e15;
         if (seconds == 0) {
             napi_get_null(env, &v);
         } else {
-            napi_create_date(env, static_cast<double>(seconds) * 1000.0, &v);
+            napi_create_date(
+                env,
+                std::clamp(static_cast<double>(seconds) * 1000.0, -kLatestDateMs, kLatestDateMs),
+                &v);
         }
         napi_set_named_property(env, object, key, v);
     }

@@ -3,6 +3,7 @@
 // misses, metadata, and errors carrying tresor's status and message.
 const assert = require('node:assert/strict');
 const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const test = require('node:test');
 
 const { packageDir, privateDir, writeConfig, tresorCli } = require('./helpers');
@@ -67,17 +68,44 @@ test('list gives metadata, never values', async (t) => {
   assert.equal((await secrets.list()).length, 3);
 });
 
-test('bad arguments are TypeErrors, and a NUL never cuts a key short', async (t) => {
+// Issue 22, finding 4: Bun throws a bad argument at once, as a TypeError
+// with a code; a rejected promise would slip past code ported from Bun that
+// catches around the call.
+test('bad arguments throw TypeErrors at once, and a NUL never cuts a key short', async (t) => {
   const secrets = memoryStore(t);
   await secrets.set('svc', 'a', 'must stay unread');
-  await assert.rejects(secrets.get('svc', 'a\0b'), { name: 'TypeError', message: /NUL/ });
-  await assert.rejects(secrets.get({ service: 'svc' }), { name: 'TypeError', message: /name/ });
-  await assert.rejects(secrets.get(42, 'a'), { name: 'TypeError', message: /service/ });
-  await assert.rejects(secrets.set('svc', 'a', 42), { name: 'TypeError', message: /value/ });
-  await assert.rejects(secrets.set({ service: 'svc', name: 'a' }), { name: 'TypeError' });
+  const type = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
+  assert.throws(() => secrets.get('svc', 'a\0b'), { ...type, code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => secrets.get('s\0vc', 'a'), { message: /service.*NUL/ });
+  assert.throws(() => secrets.get({ service: 'svc' }), { ...type, message: /name/ });
+  assert.throws(() => secrets.get(42, 'a'), { ...type, message: /service/ });
+  assert.throws(() => secrets.set('svc', 'a', 42), { ...type, message: /value/ });
+  assert.throws(() => secrets.set({ service: 'svc', name: 'a' }), type);
+  assert.throws(() => secrets.delete({ service: 'svc', name: '' }), type);
+  assert.throws(() => secrets.getBuffer(), type);
   assert.equal(await secrets.get('svc', 'a'), 'must stay unread');
-  const cut = new Secrets({ config: writeConfig(privateDir(t), 'memory') + '\0ignored' });
-  await assert.rejects(cut.get('svc', 'a'), { name: 'TypeError', message: /config.*NUL/ });
+  const cut = writeConfig(privateDir(t), 'memory') + '\0ignored';
+  assert.throws(() => new Secrets({ config: cut }), { name: 'TypeError', message: /config.*NUL/ });
+});
+
+// Issue 22, finding 4: the core and the CLI apply the config's
+// default_service to a call without one; so does the package now.
+test('an omitted or empty service is the config default_service', async (t) => {
+  const dir = privateDir(t);
+  const config = writeConfig(dir, 'vault');
+  const toml = fs.readFileSync(config, 'utf8');
+  fs.writeFileSync(config, `default_service = "my-app"\n${toml}`, { mode: 0o600 });
+  const secrets = new Secrets({ config });
+  await secrets.set({ name: 'alice', value: 'from node' });
+  assert.equal(await secrets.get('my-app', 'alice'), 'from node');
+  assert.equal(await secrets.get({ service: '', name: 'alice' }), 'from node');
+  assert.equal(await secrets.get(null, 'alice'), 'from node');
+  const out = execFileSync(tresorCli, ['--config', config, 'get', 'my-app', 'alice'], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.equal(out.toString(), 'from node\n');
+  assert.equal(await secrets.delete({ name: 'alice' }), true);
 });
 
 test('a config error rejects with its code and message', async (t) => {
@@ -114,6 +142,25 @@ test('a vault written here is read by the tresor CLI', async (t) => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   assert.equal(out.toString().trimEnd(), 'written by node');
+});
+
+// Issue 22, finding 1: an expiry past a Date's range (git can store
+// INT64_MAX seconds) was an Invalid Date; it is the latest Date.
+test('a far-future expiry lists as a valid Date', async (t) => {
+  const config = writeConfig(privateDir(t), 'vault');
+  const helper = require('node:path').join(require('node:path').dirname(tresorCli),
+    'git-credential-tresor');
+  for (const [host, expiry] of [['far.example', '9223372036854775807'], ['git.example', '9999999999']]) {
+    execFileSync(helper, ['--config', config, 'store'], {
+      input: `protocol=https\nhost=${host}\nusername=u\npassword=p\npassword_expiry_utc=${expiry}\n`,
+      env: process.env,
+    });
+  }
+  const secrets = new Secrets({ config });
+  const [far] = await secrets.list('git:https://far.example');
+  assert.equal(far.expiresAt.getTime(), 8.64e15);
+  const [git] = await secrets.list('git:https://git.example');
+  assert.equal(git.expiresAt.toISOString(), '2286-11-20T17:46:39.000Z');
 });
 
 test('without libtresor every call rejects with a clear error', () => {

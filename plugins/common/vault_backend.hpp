@@ -216,7 +216,7 @@ class VaultBackend {
                 };
                 vault.emplace(vault::Vault::open(
                     access.open(), cached, [this] { return credential(vault::Purpose::unlock); },
-                    settings.kdf_limits));
+                    settings.kdf_limits, settings.trust()));
                 if (asked && !vault->unlocked_from_cache()) {
                     vault::cache_vault_key_if_possible(vault->id(), vault->vault_key(),
                                                        settings.cache_for);
@@ -241,9 +241,10 @@ class VaultBackend {
             // A new vault's password slot: kdf.* as configured, the rest
             // measured on this machine (vault/kdf_calibration.hpp).
             vault::Credential password = credential(vault::Purpose::create);
-            vault.emplace(vault::Vault::create(
-                access.create, password,
-                vault::choose_kdf_policy(settings.kdf, settings.kdf_limits), settings.kdf_limits));
+            vault.emplace(
+                vault::Vault::create(access.create, password,
+                                     vault::choose_kdf_policy(settings.kdf, settings.kdf_limits),
+                                     settings.kdf_limits, nullptr, settings.trust()));
             return *vault;
         }
     };

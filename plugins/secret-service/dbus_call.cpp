@@ -72,13 +72,4 @@ void PendingCall::wait() {
     }
 }
 
-GVariant* call(SecretService* service, const std::string& path, const char* interface,
-               const char* method, GVariant* arguments, const char* reply_type,
-               std::chrono::milliseconds timeout, std::string doing,
-               tresor_status unavailable_status) {
-    PendingCall pending(service, path, interface, method, arguments, reply_type, timeout,
-                        std::move(doing));
-    return pending.take(unavailable_status);
-}
-
 }  // namespace tresor::secret_service

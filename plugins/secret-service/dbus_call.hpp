@@ -47,10 +47,4 @@ class PendingCall {
     GError* error_ = nullptr;
 };
 
-// One call, waited for at once.
-GVariant* call(SecretService* service, const std::string& path, const char* interface,
-               const char* method, GVariant* arguments, const char* reply_type,
-               std::chrono::milliseconds timeout, std::string doing,
-               tresor_status unavailable_status = TRESOR_IO);
-
 }  // namespace tresor::secret_service

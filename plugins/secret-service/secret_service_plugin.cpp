@@ -1,16 +1,22 @@
 // plugins/secret-service — the freedesktop Secret Service (gnome-keyring,
 // KeePassXC, KWallet's bridge) through libsecret.
 //
-// Items carry the attributes `service` and `account` (the convention of
-// secret-tool, keytar and Bun.secrets) and are looked up ignoring the schema
-// name, so `secret-tool lookup service S account N` reads what tresor stored
-// and tresor reads what secret-tool stored in the same collection. The
-// backend is one collection: every search, write and removal stays in it. tresor's own metadata
-// rides in the attributes `tresor-type`, `tresor-description` and `tresor-expires`.
+// An entry (service, name) is every item of the collection whose `service`
+// is the service and whose `account` — or, without one, `username` — is the
+// name, whatever its schema name: so tresor reads what secret-tool, keytar,
+// Bun.secrets, Python's keyring and keyring-rs wrote, and the newest of
+// several items answers (item_rules.hpp has the rules). A set leaves one item
+// in the convention its replaced item had, or for a new entry the one
+// `schema` names; a remove removes them all. The backend is one collection:
+// every search, write and removal stays in it. tresor's own metadata rides
+// in the attributes `tresor-type`, `tresor-description` and `tresor-expires`.
 //
 // Parameters:
 //   collection    alias of the collection to store in (default "default";
 //                 "session" is the in-memory one)
+//   schema        the convention of new entries: "generic" (default; keytar,
+//                 keyring-rs, Python keyring, secret-tool), "bun" (Bun.secrets,
+//                 keyring-rs, Python keyring, secret-tool) or "tresor"
 //   timeout_ms    deadline for each D-Bus exchange (default 5000)
 //   allow_prompt  unlock a locked collection with the daemon's prompt
 //                 (default false: a locked collection is TRESOR_LOCKED)
@@ -18,13 +24,15 @@
 // Never hangs: no session bus is unavailable at once (no autolaunch), the
 // probe gives the bus at most a second, and every call is cancelled at its
 // deadline.
-#include <cstdlib>
 #include <memory>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "plugins/secret-service/dbus_call.hpp"
 #include "plugins/secret-service/glib_support.hpp"
+#include "plugins/secret-service/item_rules.hpp"
+#include "plugins/secret-service/item_search.hpp"
 #include "plugins/secret-service/session_bus.hpp"
 
 namespace {
@@ -32,42 +40,27 @@ namespace {
 using tresor::plugin::fail;
 using tresor::plugin::guarded;
 using tresor::plugin::Params;
-using tresor::secret_service::call;
+using tresor::plugin::unix_now;
+using tresor::secret_service::AttributeMap;
+using tresor::secret_service::CollectionCalls;
+using tresor::secret_service::Convention;
 using tresor::secret_service::Deadline;
+using tresor::secret_service::describe_items;
+using tresor::secret_service::items_of;
+using tresor::secret_service::live;
+using tresor::secret_service::live_entries;
 using tresor::secret_service::PendingCall;
 using tresor::secret_service::Ref;
 using tresor::secret_service::require_secret_service;
 using tresor::secret_service::require_session_bus;
+using tresor::secret_service::search_items;
+using tresor::secret_service::StoredItem;
 using tresor::secret_service::take_probed_bus;
 using tresor::secret_service::throw_if_error;
 
-// Lookups ignore the schema name: items from other programs match too.
-const SecretSchema kSchema = {"org.tresor.Secret",
-                              SECRET_SCHEMA_DONT_MATCH_NAME,
-                              {{"service", SECRET_SCHEMA_ATTRIBUTE_STRING},
-                               {"account", SECRET_SCHEMA_ATTRIBUTE_STRING},
-                               {"tresor-type", SECRET_SCHEMA_ATTRIBUTE_STRING},
-                               {"tresor-description", SECRET_SCHEMA_ATTRIBUTE_STRING},
-                               {"tresor-expires", SECRET_SCHEMA_ATTRIBUTE_STRING},
-                               {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING}},
-                              0,
-                              nullptr,
-                              nullptr,
-                              nullptr,
-                              nullptr,
-                              nullptr,
-                              nullptr,
-                              nullptr};
-
-// For listing everything: only items tresor created (schema name matched).
-const SecretSchema kOwnItems = [] {
-    SecretSchema schema = kSchema;
-    schema.flags = SECRET_SCHEMA_NONE;
-    return schema;
-}();
-
 struct Options {
     std::string collection = SECRET_COLLECTION_DEFAULT;
+    Convention schema = Convention::generic;
     std::chrono::milliseconds timeout{5000};
     bool allow_prompt = false;
 };
@@ -76,6 +69,15 @@ Options read_options(const tresor_param* params, size_t count) {
     Params p(params, count);
     Options o;
     o.collection = p.take_or("collection", o.collection);
+    const std::string schema = p.take_or("schema", "generic");
+    const auto convention = tresor::secret_service::convention_named(schema);
+    if (!convention) {
+        fail(TRESOR_INVALID_ARGUMENT,
+             "parameter 'schema' must be \"generic\", \"bun\" or "
+             "\"tresor\", not '" +
+                 schema + "'");
+    }
+    o.schema = *convention;
     o.timeout = std::chrono::milliseconds(p.take_uint("timeout_ms", 5000, 100, 120000));
     o.allow_prompt = p.take_bool("allow_prompt", false);
     p.reject_unknown("secret-service");
@@ -88,9 +90,12 @@ struct Context {
     std::string collection_path;
     std::string collection_name;  // "Login (alias default)", for messages
     bool collection_locked = true;
-    // Built on the first search that needs item proxies (list, stat,
-    // remove): get and set go by D-Bus path and never pay for it.
+    // Built only to unlock: every other call goes by D-Bus path.
     Ref<SecretCollection> collection;
+
+    [[nodiscard]] CollectionCalls calls(const std::string& doing) const {
+        return {service.get(), collection_path, options.timeout, doing};
+    }
 };
 
 constexpr const char* kServicePath = "/org/freedesktop/secrets";
@@ -99,75 +104,23 @@ constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
 
 using VariantRef = std::unique_ptr<GVariant, decltype(&g_variant_unref)>;
 
-class Attributes {
-  public:
-    Attributes() : table_(g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)) {}
-    ~Attributes() { g_hash_table_unref(table_); }
-    Attributes(const Attributes&) = delete;
-    Attributes& operator=(const Attributes&) = delete;
-    Attributes& add(const char* key, const std::string& value) {
-        g_hash_table_insert(table_, g_strdup(key), g_strdup(value.c_str()));
-        return *this;
-    }
-    [[nodiscard]] GHashTable* get() const { return table_; }
-
-  private:
-    GHashTable* table_;
-};
-
-std::string attribute(GHashTable* attributes, const char* key) {
-    const auto* value = static_cast<const char*>(g_hash_table_lookup(attributes, key));
-    return value != nullptr ? value : "";
+// The entry of an item, its strings borrowed from the item.
+tresor_entry entry_of(const StoredItem& item) {
+    tresor_entry e{};
+    e.struct_size = sizeof(e);
+    e.service = item.attribute("service").c_str();
+    e.name = tresor::secret_service::entry_name(item).c_str();
+    e.id = item.path.c_str();
+    e.type = tresor::secret_service::secret_type(item);
+    e.label = item.label.c_str();
+    e.description = tresor::secret_service::description(item).c_str();
+    e.created_at = item.created;
+    e.updated_at = item.modified;
+    e.expires_at = tresor::secret_service::expires_at(item);
+    return e;
 }
 
-// One search result, with its metadata copied out of GLib.
-struct Item {
-    std::string path, service, account, label, description;
-    std::uint32_t type = TRESOR_TYPE_PASSWORD;
-    std::int64_t created = 0, modified = 0, expires = 0;
-
-    [[nodiscard]] bool expired() const {
-        return expires != 0 && tresor::plugin::unix_now() >= expires;
-    }
-
-    tresor_entry entry() const {
-        tresor_entry e{};
-        e.struct_size = sizeof(e);
-        e.service = service.c_str();
-        e.name = account.c_str();
-        e.id = path.c_str();
-        e.type = type;
-        e.label = label.c_str();
-        e.description = description.c_str();
-        e.created_at = created;
-        e.updated_at = modified;
-        e.expires_at = expires;
-        return e;
-    }
-};
-
-Item describe(SecretItem* secret_item) {
-    Item item;
-    item.path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(secret_item));
-    GHashTable* attributes = secret_item_get_attributes(secret_item);
-    item.service = attribute(attributes, "service");
-    item.account = attribute(attributes, "account");
-    item.description = attribute(attributes, "tresor-description");
-    item.type = static_cast<std::uint32_t>(
-        std::strtoul(attribute(attributes, "tresor-type").c_str(), nullptr, 10));
-    item.expires = std::strtoll(attribute(attributes, "tresor-expires").c_str(), nullptr, 10);
-    g_hash_table_unref(attributes);
-    gchar* label = secret_item_get_label(secret_item);
-    item.label = label != nullptr ? label : "";
-    g_free(label);
-    item.created = static_cast<std::int64_t>(secret_item_get_created(secret_item));
-    item.modified = static_cast<std::int64_t>(secret_item_get_modified(secret_item));
-    return item;
-}
-
-// The collection's proxy, made on first use: only list, stat, remove and an
-// unlock need one (get and set send plain calls, which cost no GetAll and no
-// signal subscriptions).
+// The collection's proxy, made on first use: only an unlock needs one.
 SecretCollection* collection_proxy(Context& ctx, const Deadline& deadline) {
     if (ctx.collection.get() == nullptr) {
         GError* error = nullptr;
@@ -177,43 +130,6 @@ SecretCollection* collection_proxy(Context& ctx, const Deadline& deadline) {
         throw_if_error(error, deadline, "opening collection " + ctx.collection_name);
     }
     return ctx.collection.get();
-}
-
-// The matching items of the configured collection only: the backend is that
-// collection, as secret-tool's default is the default collection.
-std::vector<Item> search(Context& ctx, const SecretSchema& schema, const Attributes& query,
-                         SecretSearchFlags flags) {
-    Deadline deadline(ctx.options.timeout);
-    GError* error = nullptr;
-    GList* found =
-        secret_collection_search_sync(collection_proxy(ctx, deadline), &schema, query.get(), flags,
-                                      deadline.cancellable(), &error);
-    throw_if_error(error, deadline, "searching collection " + ctx.collection_name);
-    std::vector<Item> items;
-    for (GList* l = found; l != nullptr; l = l->next) {
-        Item item = describe(SECRET_ITEM(l->data));
-        if (!item.service.empty() && !item.account.empty()) {
-            items.push_back(std::move(item));
-        }
-    }
-    g_list_free_full(found, g_object_unref);
-    return items;
-}
-
-std::vector<Item> items_of(Context& ctx, const tresor_key* key) {
-    Attributes query;
-    query.add("service", key->service).add("account", key->name);
-    return search(ctx, kSchema, query, SECRET_SEARCH_ALL);
-}
-
-// The entry's live item, with its metadata (no secret loaded).
-std::optional<Item> find(Context& ctx, const tresor_key* key) {
-    for (auto& item : items_of(ctx, key)) {
-        if (!item.expired()) {
-            return std::move(item);
-        }
-    }
-    return std::nullopt;
 }
 
 // By D-Bus path: no item proxy needed.
@@ -372,39 +288,18 @@ Context& as_context(void* ctx) {
     return *static_cast<Context*>(ctx);
 }
 
-// The entry's item paths: one SearchItems on the collection, no SecretItem
-// proxies (building one costs a round trip and signal subscriptions).
-std::vector<std::string> item_paths(const Context& c, const tresor_key* key) {
-    GVariantBuilder query;
-    g_variant_builder_init(&query, G_VARIANT_TYPE("a{ss}"));
-    g_variant_builder_add(&query, "{ss}", "service", key->service);
-    g_variant_builder_add(&query, "{ss}", "account", key->name);
-    GVariant* reply = call(c.service.get(), c.collection_path, "org.freedesktop.Secret.Collection",
-                           "SearchItems", g_variant_new("(a{ss})", &query), "(ao)",
-                           c.options.timeout, "searching collection " + c.collection_name);
-    GVariantIter* paths = nullptr;
-    const gchar* path = nullptr;
-    g_variant_get(reply, "(ao)", &paths);
-    std::vector<std::string> out;
-    while (g_variant_iter_next(paths, "&o", &path)) {
-        out.emplace_back(path);
-    }
-    g_variant_iter_free(paths);
-    g_variant_unref(reply);
-    return out;
+// The searches that find an entry's items: by `account`, and by `username`
+// for the programs that write no `account` (item_rules.hpp).
+std::vector<AttributeMap> entry_queries(const tresor_key* key) {
+    return {{{"service", key->service}, {"account", key->name}},
+            {{"service", key->service}, {"username", key->name}}};
 }
 
-// An item's tresor-expires attribute (0: none) from a Properties.Get reply.
-std::int64_t expires_at(GVariant* reply) {
-    GVariant* attributes = unboxed(reply);
-    const char* expires = nullptr;
-    std::int64_t at = 0;
-    if (g_variant_is_of_type(attributes, G_VARIANT_TYPE("a{ss}")) &&
-        g_variant_lookup(attributes, "tresor-expires", "&s", &expires)) {
-        at = std::strtoll(expires, nullptr, 10);
-    }
-    g_variant_unref(attributes);
-    return at;
+// Every item either search finds, described (to be narrowed by items_of).
+std::vector<StoredItem> entry_candidates(const Context& c, const tresor_key* key,
+                                         const std::string& doing) {
+    const CollectionCalls to = c.calls(doing);
+    return describe_items(to, search_items(to, entry_queries(key)));
 }
 
 using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref)>;
@@ -416,7 +311,7 @@ using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref
 
 // The item's secret through the transfer session secret_service_get_sync
 // opened (encrypted where the daemon agreed to it), as secret-tool reads it:
-// one GetSecrets, whose answer leaves out an item that is locked.
+// from a GetSecrets answer, which leaves out an item that is locked.
 SecretValueRef decode_secret(const Context& c, const tresor_key* key, GVariant* reply,
                              const std::string& path) {
     GVariant* secrets = g_variant_get_child_value(reply, 0);
@@ -440,124 +335,149 @@ tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, 
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
         const std::string doing = "reading an item of collection " + c.collection_name;
-        for (const std::string& path : item_paths(c, key)) {
-            // The attributes and the secret asked for at once: the two round
-            // trips overlap.
-            PendingCall attributes(
-                c.service.get(), path, kProperties, "Get",
-                g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), "(v)",
-                c.options.timeout, doing);
-            const gchar* paths[] = {path.c_str(), nullptr};
-            PendingCall secret(c.service.get(), kServicePath, kServiceInterface, "GetSecrets",
-                               g_variant_new("(^aoo)", paths,
-                                             secret_service_get_session_dbus_path(c.service.get())),
-                               "(a{o(oayays)})", c.options.timeout, doing);
-            const VariantRef secret_reply(secret.take(), &g_variant_unref);
-            const VariantRef attributes_reply(attributes.take(), &g_variant_unref);
-            const SecretValueRef value = decode_secret(c, key, secret_reply.get(), path);
-            const std::int64_t expires = expires_at(attributes_reply.get());
-            if (expires != 0 && tresor::plugin::unix_now() >= expires) {
-                continue;  // libsecret wipes the value it holds
-            }
-            gsize length = 0;
-            const gchar* bytes = secret_value_get(value.get(), &length);
-            return sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length) == 0
-                       ? TRESOR_OK
-                       : TRESOR_INTERNAL;
+        const CollectionCalls to = c.calls(doing);
+        const std::vector<std::string> paths = search_items(to, entry_queries(key));
+        if (paths.empty()) {
+            return TRESOR_NOT_FOUND;
         }
-        return TRESOR_NOT_FOUND;
+        // The secrets are asked for with the items' properties, so the round
+        // trips overlap (a lone item: GetSecrets beside a Get of its
+        // attributes); only the chosen item's secret is decoded.
+        std::vector<const gchar*> path_list;
+        for (const std::string& path : paths) {
+            path_list.push_back(path.c_str());
+        }
+        path_list.push_back(nullptr);
+        PendingCall secrets(c.service.get(), kServicePath, kServiceInterface, "GetSecrets",
+                            g_variant_new("(^aoo)", path_list.data(),
+                                          secret_service_get_session_dbus_path(c.service.get())),
+                            "(a{o(oayays)})", c.options.timeout, doing);
+        const std::vector<StoredItem> described =
+            describe_items(to, paths, tresor::secret_service::Detail::to_choose);
+        const StoredItem* item = live(items_of(described, key->service, key->name), unix_now());
+        const VariantRef secret_reply(secrets.take(), &g_variant_unref);
+        if (item == nullptr) {
+            return TRESOR_NOT_FOUND;
+        }
+        if (item->locked) {
+            fail_locked(c, key);
+        }
+        const SecretValueRef value = decode_secret(c, key, secret_reply.get(), item->path);
+        gsize length = 0;
+        const gchar* bytes = secret_value_get(value.get(), &length);
+        return sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length) == 0
+                   ? TRESOR_OK
+                   : TRESOR_INTERNAL;
     });
 }
 
 tresor_status ss_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
     return guarded(diag, [&] {
-        Context& c = as_context(ctx);
-        *removed = 0;
-        for (const Item& item : items_of(c, key)) {
-            delete_item_path(c, item.path);
-            // An expired item was already gone as far as get and list go.
-            *removed = *removed != 0 || !item.expired() ? 1 : 0;
+        const Context& c = as_context(ctx);
+        const auto described =
+            entry_candidates(c, key, "removing an item from collection " + c.collection_name);
+        const auto items = items_of(described, key->service, key->name);
+        // An expired entry was already gone as far as get and list go.
+        *removed = live(items, unix_now()) != nullptr ? 1 : 0;
+        for (const StoredItem* item : items) {
+            delete_item_path(c, item->path);
         }
         return TRESOR_OK;
     });
+}
+
+// An Attributes property value, "a{ss}".
+GVariant* attributes_variant(const AttributeMap& attributes) {
+    GVariantBuilder builder;
+    g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+    for (const auto& [name, text] : attributes) {
+        g_variant_builder_add(&builder, "{ss}", name.c_str(), text.c_str());
+    }
+    return g_variant_builder_end(&builder);
 }
 
 tresor_status ss_set(void* ctx, const tresor_key* key, const uint8_t* bytes, size_t length,
                      const tresor_entry* meta, tresor_diag* diag) {
     return guarded(diag, [&] {
         const Context& c = as_context(ctx);
-        Attributes attributes;
-        attributes.add("service", key->service).add("account", key->name);
-        attributes.add("tresor-type", std::to_string(meta->type));
-        if (meta->description != nullptr && *meta->description != '\0') {
-            attributes.add("tresor-description", meta->description);
-        }
-        if (meta->expires_at != 0) {
-            attributes.add("tresor-expires", std::to_string(meta->expires_at));
-        }
-        const std::string label = meta->label != nullptr && *meta->label != '\0'
-                                      ? meta->label
-                                      : std::string(key->service) + "/" + key->name;
-        // Store first, then remove the entry's other items (older ones, with
-        // other metadata attributes, or secret-tool's): a failed store
-        // leaves the previous value in place. By D-Bus path throughout: an
-        // item proxy would cost a round trip each.
-        const auto previous = item_paths(c, key);
-        // What secret_item_create sends, schema name included, so listing
-        // (which matches the schema name) finds the item.
-        attributes.add("xdg:schema", kSchema.name);
+        const std::string doing = "storing an item in collection " + c.collection_name;
+        const auto described = entry_candidates(c, key, doing);
+        const auto items = items_of(described, key->service, key->name);
+        const auto write =
+            tresor::secret_service::item_to_write(key->service, key->name, *meta, c.options.schema,
+                                                  tresor::secret_service::newest(items));
         GHashTable* properties = g_hash_table_new_full(
             g_str_hash, g_str_equal, nullptr, reinterpret_cast<GDestroyNotify>(g_variant_unref));
         g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Label"),
-                            g_variant_ref_sink(g_variant_new_string(label.c_str())));
-        GVariantBuilder attrs;
-        g_variant_builder_init(&attrs, G_VARIANT_TYPE("a{ss}"));
-        GHashTableIter it;
-        gpointer name = nullptr, text = nullptr;
-        g_hash_table_iter_init(&it, attributes.get());
-        while (g_hash_table_iter_next(&it, &name, &text)) {
-            g_variant_builder_add(&attrs, "{ss}", static_cast<const char*>(name),
-                                  static_cast<const char*>(text));
-        }
+                            g_variant_ref_sink(g_variant_new_string(write.label.c_str())));
         g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Attributes"),
-                            g_variant_ref_sink(g_variant_builder_end(&attrs)));
+                            g_variant_ref_sink(attributes_variant(write.attributes)));
+        // Text as the other programs store and expect it (libsecret's
+        // password calls return only text/plain or valid UTF-8).
+        const auto* text = reinterpret_cast<const gchar*>(bytes);
         SecretValue* value =
-            secret_value_new(reinterpret_cast<const gchar*>(bytes), static_cast<gssize>(length),
-                             "application/octet-stream");
+            secret_value_new(text, static_cast<gssize>(length),
+                             g_utf8_validate(text, static_cast<gssize>(length), nullptr) != FALSE
+                                 ? "text/plain"
+                                 : "application/octet-stream");
         Deadline deadline(c.options.timeout);
         GError* error = nullptr;
+        // Stored first, then the entry's other items removed: a failed store
+        // leaves the previous value in place. An item with all the new
+        // attributes the daemon replaces in place.
         gchar* stored = secret_service_create_item_dbus_path_sync(
             c.service.get(), c.collection_path.c_str(), properties, value,
             SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
         secret_value_unref(value);
         g_hash_table_unref(properties);
-        throw_if_error(error, deadline, "storing an item in collection " + c.collection_name);
-        // With identical attributes the daemon replaced the item in place.
+        throw_if_error(error, deadline, doing);
         const std::string stored_path = stored;
         g_free(stored);
-        for (const std::string& path : previous) {
-            if (path != stored_path) {
-                delete_item_path(c, path);
+        for (const StoredItem* item : items) {
+            if (item->path != stored_path) {
+                delete_item_path(c, item->path);
             }
         }
         return TRESOR_OK;
     });
 }
 
+// Every service of an item tresor wrote: by its marker, and by the schema
+// name every item of earlier versions carries.
+std::vector<AttributeMap> tresors_services(const CollectionCalls& to) {
+    const auto marked = describe_items(
+        to,
+        search_items(
+            to,
+            {{{tresor::secret_service::kTresorMarker, tresor::secret_service::kTresorMarkerValue}},
+             {{tresor::secret_service::kSchemaAttribute, tresor::secret_service::kTresorSchema}}}));
+    std::vector<AttributeMap> queries;
+    std::set<std::string, std::less<>> services;
+    for (const StoredItem& item : marked) {
+        const std::string& service = item.attribute("service");
+        if (tresor::secret_service::written_by_tresor(item) && !service.empty() &&
+            services.insert(service).second) {
+            queries.push_back({{"service", service}});
+        }
+    }
+    return queries;
+}
+
 tresor_status ss_list(void* ctx, const char* service, tresor_entry_sink sink, void* sink_ctx,
                       tresor_diag* diag) {
     return guarded(diag, [&] {
-        Attributes query;
-        if (service != nullptr) {
-            query.add("service", service);
-        }
-        const auto items = search(as_context(ctx), service != nullptr ? kSchema : kOwnItems, query,
-                                  SECRET_SEARCH_ALL);
-        for (const Item& item : items) {
-            if (item.expired()) {
-                continue;
-            }
-            const tresor_entry e = item.entry();
+        const Context& c = as_context(ctx);
+        const std::string doing = "listing collection " + c.collection_name;
+        const CollectionCalls to = c.calls(doing);
+        // Every service: the entries with an item tresor wrote (not every
+        // other program's item of the collection), each answered by its
+        // newest item, which may be another program's.
+        const std::vector<AttributeMap> queries =
+            service != nullptr ? std::vector<AttributeMap>{{{"service", service}}}
+                               : tresors_services(to);
+        const auto described = describe_items(to, search_items(to, queries));
+        for (const StoredItem* item : live_entries(described, unix_now(), service == nullptr)) {
+            const tresor_entry e = entry_of(*item);
             if (sink(sink_ctx, &e) != 0) {
                 break;
             }
@@ -569,11 +489,14 @@ tresor_status ss_list(void* ctx, const char* service, tresor_entry_sink sink, vo
 tresor_status ss_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
                       tresor_diag* diag) {
     return guarded(diag, [&] {
-        auto item = find(as_context(ctx), key);
-        if (!item) {
+        const Context& c = as_context(ctx);
+        const auto described =
+            entry_candidates(c, key, "reading an item of collection " + c.collection_name);
+        const StoredItem* item = live(items_of(described, key->service, key->name), unix_now());
+        if (item == nullptr) {
             return TRESOR_NOT_FOUND;
         }
-        const tresor_entry e = item->entry();
+        const tresor_entry e = entry_of(*item);
         sink(sink_ctx, &e);
         return TRESOR_OK;
     });

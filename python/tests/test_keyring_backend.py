@@ -95,7 +95,7 @@ def test_keyring_command_line(tresor_config, tmp_path):
         # No keyringrc.cfg and no session bus: keyring picks the backend by
         # priority among the entry points, which must be tresor's.
         out = run_keyring_cli(["--list-backends"], tresor_config, tmp_path)
-        assert "tresor.keyring_backend.TresorKeyring (priority: 4.85)" in out.stdout
+        assert "tresor.keyring_backend.TresorKeyring (priority: 11)" in out.stdout
     set_ = run_keyring_cli(["set", "twine", "bob"], tresor_config, tmp_path, stdin="from the cli\n")
     assert set_.returncode == 0, set_.stderr
     assert where_stored(tresor_config, "twine", "bob") == "from the cli"

@@ -4,6 +4,7 @@ errors mapped from the C API's codes, and the missing library."""
 import ctypes.util
 import datetime
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -80,6 +81,28 @@ def test_list_returns_metadata_objects(store):
     assert entry.created_at is not None and entry.created_at.tzinfo is not None
     assert not hasattr(entry, "value")
     assert sorted(e.service for e in store.list()) == ["other", "svc"]
+
+
+def test_far_future_expiries(tmp_path, vault_password):
+    """Issue 22, finding 1: datetime's latest time (9999-12-31) was refused as
+    past (nanoseconds wrapped), and an expiry past datetime's range, which git
+    can store (INT64_MAX), made list() raise OverflowError."""
+    config = write_config(tmp_path, "vault")
+    latest = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
+    with tresor.Store(config) as store:
+        store.set("svc", "latest", "v", expires_at=latest)
+    helper = pathlib.Path(os.environ["TRESOR_CLI"]).with_name("git-credential-tresor")
+    subprocess.run(
+        [str(helper), "--config", str(config), "store"],
+        input=b"protocol=https\nhost=far.example\nusername=u\npassword=p\n"
+        b"password_expiry_utc=9223372036854775807\n",
+        check=True,
+    )
+    with tresor.Store(config) as store:
+        assert store.list("svc")[0].expires_at == latest.replace(microsecond=0)
+        [git_entry] = store.list("git:https://far.example")
+        assert git_entry.expires_at == latest
+        assert store.get("git:https://far.example", "u") == "p"
 
 
 def test_default_service_when_none(store):

@@ -73,10 +73,32 @@ def _decode_utf8(address, length):
     return _library.decode_utf8(address, length, None)
 
 
+_UTC = datetime.timezone.utc
+_LATEST = datetime.datetime.max.replace(tzinfo=_UTC)
+_EARLIEST = datetime.datetime.min.replace(tzinfo=_UTC)
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=_UTC)
+_SECOND = datetime.timedelta(seconds=1)
+
+
+def _unix_seconds(when):
+    """Whole Unix seconds, exactly: timestamp() is a float, which rounds
+    9999-12-31T23:59:59.999999 up into year 10000. A naive datetime is local
+    time, as timestamp() reads it."""
+    return (when.astimezone(_UTC) - _EPOCH) // _SECOND
+
+
 def _time(seconds):
+    """Unix seconds as an aware datetime in UTC. A time past datetime's range
+    (after 9999-12-31, such as INT64_MAX seconds) is its latest one."""
     if seconds == 0:
         return None
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    if seconds >= int(_LATEST.timestamp()):
+        return _LATEST
+    if seconds <= int(_EARLIEST.timestamp()):
+        return _EARLIEST
+    return datetime.datetime.fromtimestamp(seconds, _UTC)
 
 
 def _decoded(raw):
@@ -173,7 +195,7 @@ class Store:
             int(type),
             _text(label, "label"),
             _text(description, "description"),
-            int(expires_at.timestamp()) if expires_at is not None else 0,
+            _unix_seconds(expires_at) if expires_at is not None else 0,
         )
         wipe = None
         if isinstance(value, str):

@@ -47,6 +47,33 @@ BOOST_AUTO_TEST_CASE(each_subcommand_has_help_with_an_example) {
     }
 }
 
+// Issue 22, finding 16: `tresor` alone and `tresor help` said only "A
+// subcommand is required"; `tresor backends` did not say which config it
+// read; the helpers' --help exited 2.
+BOOST_AUTO_TEST_CASE(help_alone_help_subcommand_and_the_helpers_help) {
+    Cli cli(kMemory);
+    const ProcessResult alone = cli.run({});
+    BOOST_TEST(alone.exit_status == 2);
+    const ProcessResult help = cli.run({"--help"});
+    BOOST_TEST(alone.out == help.out, alone.out);
+    BOOST_TEST(cli.run({"help"}).out == help.out);
+    BOOST_TEST(cli.run({"help"}).exit_status == 0);
+    const ProcessResult init = cli.run({"help", "vault", "init"});
+    BOOST_TEST(init.exit_status == 0);
+    BOOST_TEST(init.out == cli.run({"vault", "init", "--help"}).out);
+    BOOST_TEST(contains(init.out, "Usage: tresor vault init"), init.out);
+    BOOST_TEST(cli.run({"help", "nope"}).exit_status == 2);
+    const ProcessResult backends = cli.run({"backends"});
+    BOOST_TEST(contains(backends.out, "config: " + cli.config.string() + "\n"), backends.out);
+    const auto bin = std::filesystem::path(TRESOR_CLI).parent_path();
+    for (const char* helper : {"git-credential-tresor", "docker-credential-tresor"}) {
+        const ProcessResult r = run_process({(bin / helper).string(), "--help"}, "");
+        BOOST_TEST(r.exit_status == 0, helper);
+        BOOST_TEST(r.out.starts_with(std::string(helper) + " - "), r.out);
+        BOOST_TEST(contains(r.out, "Usage: " + std::string(helper)), r.out);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(version_is_printed) {
     const ProcessResult r = Cli(kMemory).run({"--version"});
     BOOST_TEST(r.exit_status == 0);
@@ -73,6 +100,18 @@ BOOST_AUTO_TEST_CASE(config_errors_exit_2_with_file_line_and_column) {
     const ProcessResult unknown = Cli("[backend.a]\nplugin = \"vaultt\"\n").run({"get", "s", "n"});
     BOOST_TEST(unknown.exit_status == 2);
     BOOST_TEST(contains(unknown.err, "unknown plugin 'vaultt'; available:"), unknown.err);
+}
+
+// Issue 22, finding 13: `printf %s "$TOKEN" | tresor set` with TOKEN unset
+// stored an empty secret without a word.
+BOOST_AUTO_TEST_CASE(an_empty_secret_from_stdin_is_stored_with_a_warning) {
+    Cli cli(kMemory);
+    for (const char* input : {"", "\n"}) {
+        const ProcessResult set = cli.run({"set", "svc", "empty"}, input);
+        BOOST_TEST(set.exit_status == 0);
+        BOOST_TEST(contains(set.err, "warning: stored an empty secret for svc/empty"), set.err);
+    }
+    BOOST_TEST(cli.run({"set", "svc", "full"}, "v\n").err.empty());
 }
 
 BOOST_AUTO_TEST_CASE(set_reads_stdin_and_get_of_a_missing_key_exits_1) {
@@ -253,6 +292,19 @@ BOOST_AUTO_TEST_CASE(an_expiry_that_is_not_in_the_future_is_refused) {
     BOOST_TEST(contains(cli.run({"set", "s", "n", "--expires", "2001-02-03"}).err,
                         "--expires 2001-02-03T00:00:00Z is in the past"));
     BOOST_TEST(!std::filesystem::exists(cli.home.path() / "vault.db"));
+}
+
+// Issue 22, finding 1: compared with system_clock's nanoseconds, a time after
+// 2262-04-11 wrapped negative and "9999-12-31", a common "never", was "in the
+// past".
+BOOST_AUTO_TEST_CASE(a_far_future_expiry_is_the_future) {
+    Cli cli(kVault);
+    const ProcessResult set =
+        cli.run({"set", "s", "n", "--expires", "9999-12-31T23:59:59Z"}, "v\n", kPassword);
+    BOOST_TEST(set.exit_status == 0, set.err);
+    BOOST_TEST(cli.run({"get", "s", "n"}, "", kPassword).out == "v\n");
+    const ProcessResult json = cli.run({"ls", "s", "--json"}, "", kPassword);
+    BOOST_TEST(contains(json.out, "\"expires_at\":\"9999-12-31T23:59:59Z\""), json.out);
 }
 
 // Issue 15, finding 11: a stored name or label could forge lines on the
@@ -703,6 +755,18 @@ BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_others_could_write) {
         cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
     BOOST_TEST(r.exit_status == 4);
     BOOST_TEST(contains(r.err, "writable by group or others"), r.err);
+}
+
+// Issue 20: stdin has the file's bound (16 MiB); it was read without one
+// (`</dev/zero` died of bad_alloc at about 1 GiB).
+BOOST_AUTO_TEST_CASE(import_from_an_endless_stdin_stops_at_16_mib) {
+    Cli cli(kMemory);
+    const ProcessResult r = run_process(
+        {"/bin/sh", "-c", "exec \"$0\" --config \"$1\" import --dotenv - --service s </dev/zero",
+         TRESOR_CLI, cli.config.string()},
+        "", {{"HOME", cli.home.path().string()}});
+    BOOST_TEST(r.exit_status == 5, r.err);
+    BOOST_TEST(contains(r.err, "cannot read stdin: more than 16777216 bytes"), r.err);
 }
 
 BOOST_AUTO_TEST_CASE(import_into_an_abi_1_0_plugin_goes_one_by_one) {

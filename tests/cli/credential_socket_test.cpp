@@ -137,9 +137,12 @@ BOOST_AUTO_TEST_CASE(credential_socket_refuses_another_uid_on_an_activated_socke
                     std::filesystem::perms::group_read | std::filesystem::perms::group_write |
                     std::filesystem::perms::others_read |
                     std::filesystem::perms::others_write);  // SocketMode=0666
+    // The other uid may not reach the build tree (a checkout in /root, 0700):
+    // it runs a copy of the client from the folder it may traverse.
+    const auto client = cli.home / "credential-client";
+    std::filesystem::copy_file(TRESOR_CREDENTIAL_CLIENT, client);
     const ProcessResult other = tresor::test::run_as_other_user(
-        "/", std::string(TRESOR_CREDENTIAL_CLIENT) + " " + socket.string() + " " +
-                 request("web.service", "tls-key"));
+        "/", client.string() + " " + socket.string() + " " + request("web.service", "tls-key"));
     BOOST_TEST(other.exit_status == 0, other.err);  // connected: the mode let it
     BOOST_TEST(other.out.empty());
     BOOST_TEST(server.read_line() ==

@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(git_requests_keep_the_known_attributes) {
               "host=after-the-blank-line\n"));
     BOOST_TEST(git_service(c) == "git:https://h:8443/o/r.git");
     BOOST_TEST(git_refresh_service(c) == "git-oauth-refresh:https://h:8443/o/r.git");
-    BOOST_TEST(c.username == "u");
+    BOOST_TEST(*c.username == "u");
     BOOST_TEST(c.password->view() == "p=w");
     BOOST_TEST(*c.password_expiry_utc == 17);
     BOOST_TEST(c.oauth_refresh_token->view() == "r");
@@ -74,6 +74,41 @@ BOOST_AUTO_TEST_CASE(git_requests_keep_the_known_attributes) {
                       tresor::Error);
     tresor::SecureBytes out;
     BOOST_CHECK_THROW(append_git_attribute(out, "password", "a\nhost=evil"), tresor::Error);
+}
+
+// Issue 22, finding 2: an empty username is one (t0303's "can store empty
+// username"), and git 2.46's fields are read: lists append and an empty
+// item clears, booleans are git's words.
+BOOST_AUTO_TEST_CASE(git_requests_keep_empty_usernames_and_git_2_46_fields) {
+    const GitCredential none = parse_git_credential(bytes("protocol=https\nhost=h\n"));
+    BOOST_TEST(!none.username.has_value());
+    BOOST_TEST(!none.understands("authtype"));
+    const GitCredential empty = parse_git_credential(bytes("host=h\nusername=\npassword=\n"));
+    BOOST_TEST((empty.username == std::string()));
+    BOOST_TEST(empty.password->view().empty());
+    BOOST_TEST(git_name("") == std::string(kNoUsername));
+    BOOST_TEST(git_username(git_name("")).empty());
+    BOOST_TEST(git_username(git_name("alice")) == "alice");
+    BOOST_CHECK_THROW((void)git_name(kNoUsername), tresor::Error);
+
+    const GitCredential c = parse_git_credential(
+        bytes("capability[]=old\ncapability[]=\ncapability[]=authtype\ncapability[]=state\n"
+              "authtype=Bearer\ncredential=tok=en\nephemeral=TRUE\nstate[]=a:1\n"
+              "state[]=tresor:2\ncontinue=1\n"));
+    BOOST_TEST(c.capabilities == (std::vector<std::string>{"authtype", "state"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(c.understands("authtype"));
+    BOOST_TEST(!c.understands("old"));
+    BOOST_TEST(c.authtype == "Bearer");
+    BOOST_TEST(c.credential->view() == "tok=en");
+    BOOST_TEST(c.ephemeral);
+    BOOST_TEST(c.state.size() == 2u);
+    for (const char* word : {"yes", "On", "1", "true"}) {
+        BOOST_TEST(parse_git_credential(bytes(std::string("ephemeral=") + word)).ephemeral, word);
+    }
+    for (const char* word : {"false", "0", "", "no", "maybe"}) {
+        BOOST_TEST(!parse_git_credential(bytes(std::string("ephemeral=") + word)).ephemeral, word);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(json_text_that_is_not_utf8_is_base64_with_an_encoding_member) {

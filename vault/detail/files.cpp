@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +31,12 @@ void fsync_path(const std::filesystem::path& path, int flags) {
     }
 }
 
+std::string vault_label(const std::filesystem::path& path) {
+    return "vault " + path.string();
+}
+
+}  // namespace
+
 void make_private_dirs(const std::filesystem::path& dir) {
     if (dir.empty() || std::filesystem::exists(dir)) {
         return;
@@ -40,11 +47,39 @@ void make_private_dirs(const std::filesystem::path& dir) {
     }
 }
 
-std::string vault_label(const std::filesystem::path& path) {
-    return "vault " + path.string();
+void replace_private_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+                          std::string_view what) {
+    std::string staging_name = ".";
+    staging_name += path.filename().string();
+    staging_name += ".new-" + to_hex(random_bytes(6));
+    const std::filesystem::path staging = path.parent_path() / staging_name;
+    // Checks the folder, creates the staging file exclusively, fsyncs both.
+    platform::write_private_file(staging, bytes, what);
+    if (::rename(staging.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(staging.c_str());
+        throw_system_error(error, "cannot replace " + std::string(what) + " " + path.string());
+    }
+    fsync_path(path.parent_path().empty() ? "." : path.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
-}  // namespace
+FolderLock::FolderLock(const std::filesystem::path& dir, std::string_view what)
+    : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) {
+    if (fd_ < 0) {
+        throw_system_error(errno, "cannot open the folder of " + std::string(what));
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            const int error = errno;
+            ::close(fd_);
+            throw_system_error(error, "cannot lock the folder of " + std::string(what));
+        }
+    }
+}
+
+FolderLock::~FolderLock() {
+    ::close(fd_);  // releases the lock
+}
 
 PrivateFile::~PrivateFile() {
     if (!published_) {

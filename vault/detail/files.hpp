@@ -4,7 +4,10 @@
 // mode, its owner, its folder, or a journal planted beside it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string_view>
 
 namespace tresor::vault::detail {
 
@@ -37,6 +40,30 @@ class PrivateFile {
 // Throws Error{io} if target already exists, Error{permission_denied} if its
 // folder is not trusted (platform::check_trusted_folder).
 [[nodiscard]] PrivateFile create_private_file(const std::filesystem::path& target);
+
+// Creates dir and its missing parents with mode 0700 (existing ones are
+// left as they are, and judged by whoever opens what is in them).
+void make_private_dirs(const std::filesystem::path& dir);
+
+// Replaces (or creates) the 0600 file at path with `bytes` atomically: a
+// staging file beside it (O_EXCL), fsynced, renamed over path, the folder
+// fsynced. The folder must pass platform::check_trusted_folder; a crash
+// leaves the old file or the new one.
+void replace_private_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+                          std::string_view what);
+
+// An exclusive lock (flock) on a trusted folder, held while it lives: the
+// read-modify-write of a state file in it by processes at once.
+class FolderLock {
+  public:
+    FolderLock(const std::filesystem::path& dir, std::string_view what);
+    ~FolderLock();
+    FolderLock(const FolderLock&) = delete;
+    FolderLock& operator=(const FolderLock&) = delete;
+
+  private:
+    int fd_ = -1;
+};
 
 // Throws Error{permission_denied}, saying what to fix, unless path is a
 // regular file (not a symlink) owned by the effective uid that only its owner

@@ -7,6 +7,8 @@ namespace {
 
 constexpr std::string_view kMagic = "TRSV";
 constexpr std::string_view kSlotLabel = "tresor/v1/slot";
+constexpr std::string_view kSignatureLabel = "tresor/v1/admin-signature";
+constexpr std::string_view kHandoverLabel = "tresor/v1/admin-handover";
 
 [[noreturn]] void refuse(const std::string& why) {
     throw Error(ErrorCode::corrupt, "vault header refused: " + why);
@@ -74,6 +76,37 @@ Bytes take(Reader& r, std::size_t n) {
     return {bytes.begin(), bytes.end()};
 }
 
+void write_admin_block(Writer<Bytes>& w, const AdminBlock& a) {
+    w.u64(a.key_epoch);
+    w.raw(a.key_commitment);
+    w.raw(a.admin_public_key);
+    w.u8(a.handover ? 1 : 0);
+    if (a.handover) {
+        w.raw(a.handover->previous_admin);
+        w.raw(a.handover->signature);
+    }
+    w.raw(a.signature);
+}
+
+AdminBlock read_admin_block(Reader& r) {
+    AdminBlock a;
+    a.key_epoch = r.u64();
+    if (a.key_epoch == 0) {
+        refuse("key epoch 0 in a signed header");
+    }
+    a.key_commitment = take(r, kMacBytes);
+    a.admin_public_key = take(r, kAdminPublicKeyBytes);
+    const std::uint8_t handover = r.u8();
+    if (handover > 1) {
+        refuse("hand-over flag " + std::to_string(handover));
+    }
+    if (handover == 1) {
+        a.handover = Handover{take(r, kAdminPublicKeyBytes), take(r, kSignatureBytes)};
+    }
+    a.signature = take(r, kSignatureBytes);
+    return a;
+}
+
 Slot read_slot(Reader& r, std::uint16_t version) {
     Slot s;
     const std::uint8_t kind = r.u8();
@@ -116,6 +149,9 @@ Slot read_slot(Reader& r, std::uint16_t version) {
 }  // namespace
 
 std::uint16_t format_version(const Header& h) {
+    if (h.admin) {
+        return kFormatVersionSigned;
+    }
     const bool recipients = std::any_of(h.slots.begin(), h.slots.end(), [](const Slot& s) {
         return s.kind == SlotKind::recipient;
     });
@@ -140,6 +176,35 @@ Bytes encode_header_body(const Header& h) {
     w.raw(h.manifest);
     w.u8(static_cast<std::uint8_t>(h.slots.size()));
     w.raw(encode_slots(h));
+    if (h.admin) {
+        write_admin_block(w, *h.admin);
+    }
+    return out;
+}
+
+Bytes signed_message(const Header& h) {
+    Bytes out;
+    Writer w(out);
+    w.raw(kSignatureLabel);
+    w.u16(kFormatVersionSigned);
+    w.raw(h.vault_id);
+    w.u64(h.admin->key_epoch);
+    w.raw(h.admin->key_commitment);
+    w.raw(h.admin->admin_public_key);
+    w.u8(static_cast<std::uint8_t>(h.slots.size()));
+    w.raw(encode_slots(h));
+    return out;
+}
+
+Bytes handover_message(std::span<const std::uint8_t> vault_id,
+                       std::span<const std::uint8_t> previous_admin,
+                       std::span<const std::uint8_t> next_admin) {
+    Bytes out;
+    Writer w(out);
+    w.raw(kHandoverLabel);
+    w.raw(vault_id);
+    w.raw(previous_admin);
+    w.raw(next_admin);
     return out;
 }
 
@@ -167,11 +232,12 @@ Header decode_header(std::span<const std::uint8_t> blob) {
         throw Error(ErrorCode::corrupt, "not a tresor vault (bad magic)");
     }
     const std::uint16_t version = r.u16();
-    if (version != kFormatVersion && version != kFormatVersionWithRecipients) {
+    if (version != kFormatVersion && version != kFormatVersionWithRecipients &&
+        version != kFormatVersionSigned) {
         throw Error(ErrorCode::corrupt, "vault format version " + std::to_string(version) +
                                             " is not supported (this tresor reads versions " +
-                                            std::to_string(kFormatVersion) + " and " +
-                                            std::to_string(kFormatVersionWithRecipients) + ")");
+                                            std::to_string(kFormatVersion) + " to " +
+                                            std::to_string(kFormatVersionSigned) + ")");
     }
     Header h;
     h.vault_id = take(r, kVaultIdBytes);
@@ -179,13 +245,15 @@ Header decode_header(std::span<const std::uint8_t> blob) {
     h.record_count = r.u64();
     h.manifest = take(r, kMacBytes);
     const std::uint8_t slot_count = r.u8();
-    const std::size_t most =
-        version == kFormatVersionWithRecipients ? kMaxSlotsWithRecipients : kMaxSlots;
+    const std::size_t most = version == kFormatVersion ? kMaxSlots : kMaxSlotsWithRecipients;
     if (slot_count == 0 || slot_count > most) {
         refuse(std::to_string(slot_count) + " key slots");
     }
     for (std::uint8_t i = 0; i < slot_count; ++i) {
         h.slots.push_back(read_slot(r, version));
+    }
+    if (version == kFormatVersionSigned) {
+        h.admin = read_admin_block(r);
     }
     // One encoding per header: format 2 only when a recipient slot needs it.
     if (version != format_version(h)) {

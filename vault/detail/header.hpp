@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +26,10 @@ namespace tresor::vault::detail {
 // removing the first recipient changes no other slot's wrap and no record.
 constexpr std::uint16_t kFormatVersion = 1;
 constexpr std::uint16_t kFormatVersionWithRecipients = 2;
+// Format 3: a header whose key slots, vault-key commitment and key epoch an
+// admin identity signs (Ed25519, vault/trust/admin_signature.hpp): slots of
+// every kind, then the admin block before the MAC. The fleet's vaults.
+constexpr std::uint16_t kFormatVersionSigned = 3;
 constexpr std::size_t kVaultIdBytes = 16;
 constexpr std::size_t kSaltBytes = 32;
 constexpr std::size_t kWrappedKeyBytes = kKeyBytes + kTagBytes;
@@ -34,6 +40,8 @@ constexpr std::size_t kMaxSlots = 8;
 constexpr std::size_t kMaxSlotsWithRecipients = 64;
 constexpr std::size_t kPublicKeyBytes = 32;  // X25519
 constexpr std::size_t kMaxLabelBytes = 64;
+constexpr std::size_t kAdminPublicKeyBytes = 32;  // Ed25519
+constexpr std::size_t kSignatureBytes = 64;       // Ed25519
 
 // Bounds accepted when reading a slot: fixed, never relative to this machine.
 constexpr std::uint32_t kMinReadMemoryKib = 8 * 1024;
@@ -66,16 +74,35 @@ struct Slot {
     Bytes wrapped_vault_key;  // kWrappedKeyBytes: XChaCha20-Poly1305(vault key)
 };
 
+// A replaced admin identity's word for its successor: the previous admin
+// key signed handover_message(vault id, previous, next).
+struct Handover {
+    Bytes previous_admin;  // kAdminPublicKeyBytes
+    Bytes signature;       // kSignatureBytes
+};
+
+// Format 3's admin block: who may change the key slots, and their word on
+// the slots and the vault key (docs/VAULT-FORMAT.md, "Signed headers").
+struct AdminBlock {
+    std::uint64_t key_epoch = 0;  // >= 1; +1 on every signed change
+    Bytes key_commitment;    // kMacBytes: HKDF(vault key, vault id, "tresor/v1/key-commitment")
+    Bytes admin_public_key;  // kAdminPublicKeyBytes
+    std::optional<Handover> handover;
+    Bytes signature;  // kSignatureBytes: Ed25519 over signed_message()
+};
+
 struct Header {
     Bytes vault_id;                // kVaultIdBytes
     std::uint64_t generation = 0;  // +1 on every committed change
     std::uint64_t record_count = 0;
     Bytes manifest;  // kMacBytes: XOR of every record's manifest entry
     std::vector<Slot> slots;
-    Bytes mac;  // kMacBytes: HMAC-SHA-256(header key, everything before it)
+    std::optional<AdminBlock> admin;  // format 3 only
+    Bytes mac;                        // kMacBytes: HMAC-SHA-256(header key, everything before it)
 };
 
-// kFormatVersionWithRecipients when a slot is a recipient, else kFormatVersion.
+// kFormatVersionSigned with an admin block, else kFormatVersionWithRecipients
+// when a slot is a recipient, else kFormatVersion.
 [[nodiscard]] std::uint16_t format_version(const Header& header);
 
 // A slot label a header may hold: at most kMaxLabelBytes, and no byte below
@@ -86,6 +113,14 @@ struct Header {
 // The slots as stored: what a header change compares to detect that another
 // process changed them meanwhile.
 [[nodiscard]] Bytes encode_slots(const Header& header);
+// What an admin signs: the label "tresor/v1/admin-signature", the format
+// version, vault id, key epoch, key commitment, admin public key, slot
+// count and encode_slots(). Only for a header with an admin block.
+[[nodiscard]] Bytes signed_message(const Header& header);
+// What a previous admin signs for its successor.
+[[nodiscard]] Bytes handover_message(std::span<const std::uint8_t> vault_id,
+                                     std::span<const std::uint8_t> previous_admin,
+                                     std::span<const std::uint8_t> next_admin);
 [[nodiscard]] Bytes encode_header(const Header& header);
 [[nodiscard]] Header decode_header(std::span<const std::uint8_t> blob);
 

@@ -84,6 +84,29 @@ SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
     return hkdf_sha256(password_ikm(slot, credential), vault_id, "tresor/v1/kek/password");
 }
 
+Slot new_slot_parameters(std::uint8_t id, const Credential& credential, const KdfPolicy& policy) {
+    Slot slot;
+    slot.id = id;
+    slot.salt = random_bytes(kSaltBytes);
+    if (credential.kind == Credential::Kind::keyfile) {
+        slot.kind = SlotKind::keyfile;
+        slot.kdf = kKdfNone;
+        return slot;
+    }
+    check_kdf_policy(policy);
+    slot.kind = SlotKind::password;
+    // One lane: KDF 2 (a 16-byte salt), as since issue 14; more lanes:
+    // KDF 1, which every tresor opens. The same Argon2id computes both.
+    if (policy.parallelism == 1) {
+        slot.kdf = kKdfArgon2id13OneLane;
+        std::fill(slot.salt.begin() + kOneLaneSaltBytes, slot.salt.end(), 0);
+    } else {
+        slot.kdf = kKdfArgon2id13;
+    }
+    slot.params = {policy.memory_kib, policy.iterations, policy.parallelism};
+    return slot;
+}
+
 std::pair<Slot, SecureBytes> make_slot(const Header& header, std::uint8_t id,
                                        const Credential& credential, const KdfPolicy& policy,
                                        std::span<const std::uint8_t> vault_key) {
@@ -93,25 +116,7 @@ std::pair<Slot, SecureBytes> make_slot(const Header& header, std::uint8_t id,
         SecureBytes kek = slot_kek(slot, header.vault_id, credential);
         return {std::move(slot), std::move(kek)};
     }
-    Slot slot;
-    slot.id = id;
-    slot.salt = random_bytes(kSaltBytes);
-    if (credential.kind == Credential::Kind::keyfile) {
-        slot.kind = SlotKind::keyfile;
-        slot.kdf = kKdfNone;
-    } else {
-        check_kdf_policy(policy);
-        slot.kind = SlotKind::password;
-        // One lane: KDF 2 (a 16-byte salt), as since issue 14; more lanes:
-        // KDF 1, which every tresor opens. The same Argon2id computes both.
-        if (policy.parallelism == 1) {
-            slot.kdf = kKdfArgon2id13OneLane;
-            std::fill(slot.salt.begin() + kOneLaneSaltBytes, slot.salt.end(), 0);
-        } else {
-            slot.kdf = kKdfArgon2id13;
-        }
-        slot.params = {policy.memory_kib, policy.iterations, policy.parallelism};
-    }
+    Slot slot = new_slot_parameters(id, credential, policy);
     SecureBytes kek = slot_kek(slot, header.vault_id, credential);
     rewrap_slot(header, slot, kek, vault_key);
     return {std::move(slot), std::move(kek)};

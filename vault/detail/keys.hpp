@@ -37,6 +37,11 @@ void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& lim
 [[nodiscard]] SecureBytes slot_kek(const Slot& slot, std::span<const std::uint8_t> vault_id,
                                    const Credential& credential);
 
+// A new password or key-file slot's parameters for the credential: kind,
+// id, KDF and a fresh salt; no wrap yet.
+[[nodiscard]] Slot new_slot_parameters(std::uint8_t id, const Credential& credential,
+                                       const KdfPolicy& policy);
+
 // A new slot of the credential's kind wrapping vault_key, with a fresh salt
 // (a host key gets a recipient slot for its own public key, no label).
 // Returns the slot and its KEK (kept to re-wrap a password or key-file slot

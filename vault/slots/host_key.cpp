@@ -2,62 +2,16 @@
 
 #include <sodium.h>
 
-#include <algorithm>
-
 #include "vault/detail/crypto.hpp"
+#include "vault/detail/key_text.hpp"
 
 namespace tresor::vault {
 namespace {
 
 constexpr std::string_view kPublicPrefix = "tresor-pub-";
 constexpr std::string_view kPrivatePrefix = "tresor-key-";
-constexpr std::size_t kCheckBytes = 4;
-constexpr std::size_t kHexBytes = 2 * (kHostKeyBytes + kCheckBytes);
 static_assert(kHostKeyBytes == crypto_scalarmult_curve25519_BYTES);
-
-template <typename Out>
-Out encode(std::string_view prefix, std::span<const std::uint8_t> key) {
-    const detail::Bytes digest = detail::sha256(key);
-    SecureBytes body(key.begin(), key.end());
-    body.insert(body.end(), digest.begin(), digest.begin() + kCheckBytes);
-    Out out(prefix.begin(), prefix.end());
-    static constexpr char kDigits[] = "0123456789abcdef";
-    for (const std::uint8_t b : body) {
-        out.push_back(static_cast<typename Out::value_type>(kDigits[b >> 4]));
-        out.push_back(static_cast<typename Out::value_type>(kDigits[b & 0x0f]));
-    }
-    return out;
-}
-
-// The key bytes of `text` (prefix, 72 lowercase hex digits), or empty when
-// the text is not exactly that or its check bytes differ.
-std::optional<SecureBytes> decode(std::string_view prefix, std::span<const std::uint8_t> text) {
-    if (text.size() != prefix.size() + kHexBytes ||
-        !std::equal(prefix.begin(), prefix.end(), text.begin())) {
-        return std::nullopt;
-    }
-    const auto hex = text.subspan(prefix.size());
-    const bool lower_hex = std::all_of(hex.begin(), hex.end(), [](std::uint8_t c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-    });
-    if (!lower_hex) {
-        return std::nullopt;
-    }
-    SecureBytes body(kHostKeyBytes + kCheckBytes);
-    std::size_t decoded_bytes = 0;
-    if (sodium_hex2bin(body.data(), body.size(), reinterpret_cast<const char*>(hex.data()),
-                       hex.size(), nullptr, &decoded_bytes, nullptr) != 0 ||
-        decoded_bytes != body.size()) {
-        return std::nullopt;
-    }
-    SecureBytes key(body.begin(), body.begin() + kHostKeyBytes);
-    const detail::Bytes digest = detail::sha256(key);
-    if (!detail::equal_in_constant_time({digest.data(), kCheckBytes},
-                                        {body.data() + kHostKeyBytes, kCheckBytes})) {
-        return std::nullopt;
-    }
-    return key;
-}
+static_assert(kHostKeyBytes == detail::kTextKeyBytes);
 
 }  // namespace
 
@@ -97,16 +51,16 @@ std::optional<SecureBytes> x25519(std::span<const std::uint8_t> private_key,
 }
 
 std::string public_key_text(std::span<const std::uint8_t> public_key) {
-    return encode<std::string>(kPublicPrefix, public_key);
+    return detail::key_text(kPublicPrefix, public_key);
 }
 
 SecureBytes private_key_text(std::span<const std::uint8_t> private_key) {
-    return encode<SecureBytes>(kPrivatePrefix, private_key);
+    return detail::secret_key_text(kPrivatePrefix, private_key);
 }
 
 std::vector<std::uint8_t> parse_public_key(std::string_view text) {
-    auto key =
-        decode(kPublicPrefix, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    auto key = detail::parse_key_text(
+        kPublicPrefix, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
     if (!key) {
         throw Error(ErrorCode::invalid_argument,
                     "'" + std::string(text) +
@@ -120,7 +74,7 @@ SecureBytes parse_private_key(std::span<const std::uint8_t> text, const std::str
     if (!text.empty() && text.back() == '\n') {
         text = text.first(text.size() - 1);
     }
-    auto key = decode(kPrivatePrefix, text);
+    auto key = detail::parse_key_text(kPrivatePrefix, text);
     if (!key) {
         throw Error(ErrorCode::invalid_argument,
                     where +

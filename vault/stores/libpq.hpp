@@ -17,27 +17,37 @@ namespace tresor::vault {
 
 // The functions of libpq the fleet store calls, each named as in libpq.
 #define TRESOR_LIBPQ_FUNCTIONS(X) \
+    X(PQcancel)                   \
     X(PQclear)                    \
     X(PQcmdTuples)                \
     X(PQconnectdbParams)          \
+    X(PQconsumeInput)             \
     X(PQdb)                       \
     X(PQerrorMessage)             \
     X(PQescapeLiteral)            \
-    X(PQexec)                     \
-    X(PQexecParams)               \
-    X(PQexecPrepared)             \
     X(PQfinish)                   \
+    X(PQflush)                    \
+    X(PQfreeCancel)               \
     X(PQfreemem)                  \
+    X(PQgetCancel)                \
     X(PQgetisnull)                \
     X(PQgetlength)                \
+    X(PQgetResult)                \
     X(PQgetvalue)                 \
     X(PQhost)                     \
+    X(PQisBusy)                   \
     X(PQntuples)                  \
     X(PQport)                     \
-    X(PQprepare)                  \
     X(PQresultErrorField)         \
     X(PQresultErrorMessage)       \
     X(PQresultStatus)             \
+    X(PQsendPrepare)              \
+    X(PQsendQuery)                \
+    X(PQsendQueryParams)          \
+    X(PQsendQueryPrepared)        \
+    X(PQsetnonblocking)           \
+    X(PQsetNoticeReceiver)        \
+    X(PQsocket)                   \
     X(PQstatus)                   \
     X(PQunescapeBytea)
 

@@ -5,6 +5,7 @@
 #include "vault/stores/postgres_store.hpp"
 
 #include "vault/stores/libpq.hpp"
+#include "vault/stores/postgres_connection.hpp"
 
 #include <array>
 #include <cstdlib>
@@ -73,15 +74,6 @@ constexpr Query kSize{8, "size",
 constexpr std::array kQueries = {kReadHeader, kFind,        kFindMeta,        kFindValue, kScan,
                                  kScanMeta,   kScanService, kScanServiceMeta, kSize};
 
-struct ResultDeleter {
-    void operator()(PGresult* r) const { libpq().PQclear(r); }
-};
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
-struct ConnectionDeleter {
-    void operator()(PGconn* c) const { libpq().PQfinish(c); }
-};
-using Connection = std::unique_ptr<PGconn, ConnectionDeleter>;
-
 // One parameter of a statement: text or raw bytes.
 struct Param {
     const char* data;
@@ -95,14 +87,6 @@ struct Param {
                 static_cast<int>(b.size()), 1};
     }
 };
-
-std::string trimmed(const char* message) {
-    std::string text = message != nullptr ? message : "";
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-        text.pop_back();
-    }
-    return text;
-}
 
 // The column as bytes (results are binary).
 StoreBytes bytes_of(const PGresult* r, int row, int column) {
@@ -121,7 +105,11 @@ std::uint64_t int64_of(const PGresult* r, int row, int column) {
 
 class PostgresStore final : public RecordStore {
   public:
-    explicit PostgresStore(PostgresLocation where) : where_(std::move(where)) { connect(); }
+    explicit PostgresStore(PostgresLocation where)
+        : where_(std::move(where)),
+          conn_(where_.vault_name, std::chrono::milliseconds(where_.statement_timeout_ms)) {
+        connect();
+    }
 
     // A write costs three round trips, not six: BEGIN goes with the header's
     // locking read, and the writes go with COMMIT. Statements that return
@@ -140,14 +128,17 @@ class PostgresStore final : public RecordStore {
         in_transaction_ = false;
         const std::string batch = std::move(pending_) + "COMMIT";
         pending_.clear();
-        exec(batch.c_str());
+        conn_.commit(batch);
     }
 
     void rollback() noexcept override {
         in_transaction_ = false;
         pending_.clear();
-        if (conn_ && libpq().PQstatus(conn_.get()) == CONNECTION_OK) {
-            Result(libpq().PQexec(conn_.get(), "ROLLBACK"));
+        try {
+            exec("ROLLBACK", "rolling back");
+        } catch (...) {
+            // Unanswered: without the connection the server rolls back.
+            conn_.drop();
         }
     }
 
@@ -164,7 +155,7 @@ class PostgresStore final : public RecordStore {
 
     void write_header(std::span<const std::uint8_t> blob) override {
         pending_ += "UPDATE tresor_vaults SET header = " + bytea_literal(blob) +
-                    " WHERE name = " + text_literal(where_.vault_name) + ";";
+                    " WHERE name = " + vault_literal_ + ";";
     }
 
     std::optional<StoredRecord> find(std::span<const std::uint8_t> name_index,
@@ -191,7 +182,7 @@ class PostgresStore final : public RecordStore {
         pending_ +=
             "INSERT INTO tresor_records (vault, record_id, name_index, service_index, "
             "version, metadata, value) VALUES (" +
-            text_literal(where_.vault_name) + ", " + bytea_literal(r.record_id) + ", " +
+            vault_literal_ + ", " + bytea_literal(r.record_id) + ", " +
             bytea_literal(r.name_index) + ", " + bytea_literal(r.service_index) + ", " +
             std::to_string(r.version) + ", " + bytea_literal(r.metadata) + ", " +
             bytea_literal(r.value) +
@@ -201,7 +192,7 @@ class PostgresStore final : public RecordStore {
     }
 
     void erase(std::span<const std::uint8_t> record_id) override {
-        pending_ += "DELETE FROM tresor_records WHERE vault = " + text_literal(where_.vault_name) +
+        pending_ += "DELETE FROM tresor_records WHERE vault = " + vault_literal_ +
                     " AND record_id = " + bytea_literal(record_id) + ";";
     }
 
@@ -229,12 +220,9 @@ class PostgresStore final : public RecordStore {
     }
 
     std::string location() const override {
-        std::string where = "postgres";
-        if (conn_) {
-            where += "://" + std::string(libpq().PQhost(conn_.get())) + ":" +
-                     libpq().PQport(conn_.get()) + "/" + libpq().PQdb(conn_.get());
-        }
-        return where + " vault '" + where_.vault_name + "'";
+        const std::string address = conn_.address();
+        return "postgres" + (address.empty() ? "" : "://" + address) + " vault '" +
+               where_.vault_name + "'";
     }
 
     StoreTraits traits() const override {
@@ -243,10 +231,10 @@ class PostgresStore final : public RecordStore {
 
     // For create: the tables and the vault's row, in one transaction.
     void create_vault(std::span<const std::uint8_t> header_blob) {
-        exec("BEGIN");
+        exec("BEGIN", "beginning");
         in_transaction_ = true;
         try {
-            exec(kSchema);
+            exec(kSchema, "creating the tables");
             const Param params[] = {Param::text(where_.vault_name), Param::bytes(header_blob)};
             const Result r = execute_raw(
                 "INSERT INTO tresor_vaults (name, header) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -274,10 +262,9 @@ class PostgresStore final : public RecordStore {
     // it — in one message. The simple protocol returns text: bytea as hex.
     StoreBytes locked_header() {
         const std::string batch = std::move(pending_) + "SELECT header FROM tresor_vaults " +
-                                  "WHERE name = " + text_literal(where_.vault_name) + " FOR UPDATE";
+                                  "WHERE name = " + vault_literal_ + " FOR UPDATE";
         pending_.clear();
-        const Result r(libpq().PQexec(conn_.get(), batch.c_str()));
-        check(r.get(), "lock_header");
+        const Result r = exec(batch.c_str(), "lock_header");
         if (libpq().PQntuples(r.get()) != 1) {
             no_vault();
         }
@@ -297,18 +284,6 @@ class PostgresStore final : public RecordStore {
                                             " (create it with `tresor vault init`)");
     }
 
-    std::string text_literal(const std::string& text) const {
-        char* quoted = libpq().PQescapeLiteral(conn_.get(), text.c_str(), text.size());
-        if (quoted == nullptr) {
-            throw Error(ErrorCode::invalid_argument,
-                        "postgres: cannot quote '" + text +
-                            "': " + trimmed(libpq().PQerrorMessage(conn_.get())));
-        }
-        std::string out(quoted);
-        libpq().PQfreemem(quoted);
-        return out;
-    }
-
     static std::string bytea_literal(std::span<const std::uint8_t> bytes) {
         static constexpr char kHex[] = "0123456789abcdef";
         std::string out = "'\\x";
@@ -321,49 +296,32 @@ class PostgresStore final : public RecordStore {
     }
 
     void connect() {
-        std::vector<const char*> keys;
-        std::vector<const char*> values;
-        // libpq waits for ever on a silent host unless told. Its own setting
-        // wins when given: keywords are processed in order, so the conninfo
-        // (expanded from dbname) overrides what comes before it.
-        if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
-            keys.push_back("connect_timeout");
-            values.push_back("10");
+        conn_.connect(where_.conninfo);
+        // The vault's name as an SQL literal, quoted as this connection's
+        // encoding and settings want.
+        char* quoted = libpq().PQescapeLiteral(conn_.get(), where_.vault_name.c_str(),
+                                               where_.vault_name.size());
+        if (quoted == nullptr) {
+            const std::string why = libpq().PQerrorMessage(conn_.get());
+            conn_.drop();
+            throw Error(ErrorCode::invalid_argument, "postgres: cannot quote the vault name '" +
+                                                         where_.vault_name + "': " + why);
         }
-        keys.push_back("fallback_application_name");
-        values.push_back("tresor");
-        keys.push_back("dbname");
-        values.push_back(where_.conninfo.c_str());
-        keys.push_back(nullptr);
-        values.push_back(nullptr);
-        conn_.reset(libpq().PQconnectdbParams(keys.data(), values.data(), 1));
-        if (!conn_ || libpq().PQstatus(conn_.get()) != CONNECTION_OK) {
-            // libpq's message names each host it tried and why; it never
-            // holds the password.
-            const std::string why =
-                conn_ ? trimmed(libpq().PQerrorMessage(conn_.get())) : "out of memory";
-            conn_.reset();
-            // io, not unavailable: a chain must not send new secrets to its
-            // next backend because the fleet's database is down (FLEET.md).
-            throw Error(ErrorCode::io, "postgres: cannot connect: " + why);
-        }
-        const std::string timeout = std::to_string(where_.statement_timeout_ms);
-        // Lock waits (FOR UPDATE) count against statement_timeout too.
-        exec(("SET statement_timeout = " + timeout).c_str());
+        vault_literal_ = quoted;
+        libpq().PQfreemem(quoted);
         prepared_.fill(false);
     }
 
-    // After a failover the old connection is dead; the next transaction or
-    // read (never one already begun) connects again.
+    // After a failover (or a deadline) the old connection is gone; the next
+    // transaction or read (never one already begun) connects again.
     void ensure_connected() {
-        if (!conn_ || libpq().PQstatus(conn_.get()) != CONNECTION_OK) {
+        if (!conn_.connected()) {
             connect();
         }
     }
 
-    void exec(const char* sql) {
-        const Result r(libpq().PQexec(conn_.get(), sql));
-        check(r.get(), "running a statement");
+    Result exec(const char* sql, const std::string& doing) {
+        return conn_.round_trip([sql](PGconn* c) { return libpq().PQsendQuery(c, sql); }, doing);
     }
 
     Result execute_raw(const char* sql, const Param* params, int count) {
@@ -375,10 +333,12 @@ class PostgresStore final : public RecordStore {
             lengths.push_back(params[i].length);
             formats.push_back(params[i].binary);
         }
-        Result r(libpq().PQexecParams(conn_.get(), sql, count, nullptr, values.data(),
-                                      lengths.data(), formats.data(), 1));
-        check(r.get(), "running a statement");
-        return r;
+        return conn_.round_trip(
+            [&](PGconn* c) {
+                return libpq().PQsendQueryParams(c, sql, count, nullptr, values.data(),
+                                                 lengths.data(), formats.data(), 1);
+            },
+            "running a statement");
     }
 
     // Runs a prepared statement with the vault's name as $1.
@@ -389,7 +349,7 @@ class PostgresStore final : public RecordStore {
         if (!pending_.empty()) {
             const std::string batch = std::move(pending_);
             pending_.clear();
-            exec(batch.c_str());
+            (void)exec(batch.c_str(), "running a statement");
         }
         std::vector<const char*> values = {where_.vault_name.c_str()};
         std::vector<int> lengths = {0};
@@ -402,39 +362,25 @@ class PostgresStore final : public RecordStore {
         // Prepared on first use on each connection: the tables may not exist
         // when a connection is made (before `tresor vault init`).
         if (!prepared_[query.id]) {
-            const Result prepared(
-                libpq().PQprepare(conn_.get(), query.name, query.sql, 0, nullptr));
-            check(prepared.get(), query.name);
+            (void)conn_.round_trip(
+                [&query](PGconn* c) {
+                    return libpq().PQsendPrepare(c, query.name, query.sql, 0, nullptr);
+                },
+                query.name);
             prepared_[query.id] = true;
         }
-        Result r(libpq().PQexecPrepared(conn_.get(), query.name, static_cast<int>(values.size()),
-                                        values.data(), lengths.data(), formats.data(), 1));
-        check(r.get(), query.name);
-        return r;
-    }
-
-    void check(const PGresult* r, const std::string& doing) {
-        const ExecStatusType status = r != nullptr ? libpq().PQresultStatus(r) : PGRES_FATAL_ERROR;
-        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-            return;
-        }
-        const char* state =
-            r != nullptr ? libpq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-        const std::string sqlstate = state != nullptr ? state : "";
-        const std::string why = trimmed(r != nullptr && *libpq().PQresultErrorMessage(r) != '\0'
-                                            ? libpq().PQresultErrorMessage(r)
-                                            : libpq().PQerrorMessage(conn_.get()));
-        const std::string message = "postgres vault '" + where_.vault_name + "': " + why +
-                                    (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")") +
-                                    " while " + doing;
-        if (sqlstate == "42501") {
-            throw Error(ErrorCode::permission_denied, message);
-        }
-        throw Error(ErrorCode::io, message);
+        return conn_.round_trip(
+            [&](PGconn* c) {
+                return libpq().PQsendQueryPrepared(c, query.name, static_cast<int>(values.size()),
+                                                   values.data(), lengths.data(), formats.data(),
+                                                   1);
+            },
+            query.name);
     }
 
     PostgresLocation where_;
-    Connection conn_;
+    PostgresConnection conn_;
+    std::string vault_literal_;  // the vault's name, quoted for SQL
     bool in_transaction_ = false;
     bool lock_header_ = false;
     std::string pending_;  // statements not sent yet, each ending in ';'

@@ -9,8 +9,10 @@
 // environment variables, ~/.pgpass, sslmode. A write transaction locks the
 // vault's header row (SELECT ... FOR UPDATE), so writers on different hosts
 // serialize on it; a read outside a transaction is one round trip. Every
-// statement and lock wait is bounded by statement_timeout. A connection
-// lost (a failover) is made again at the next transaction or read.
+// round trip, COMMIT included, has a deadline of statement_timeout_ms that
+// the client enforces (vault/stores/postgres_connection.hpp), and a COMMIT
+// the synchronous standby did not confirm is an error. A connection lost (a
+// failover, a deadline) is made again at the next transaction or read.
 //
 // Errors: permission_denied when a role lacks a grant (SQLSTATE 42501),
 // corrupt for a missing or malformed vault, io otherwise — also when no

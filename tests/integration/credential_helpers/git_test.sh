@@ -80,6 +80,51 @@ if tresor get git-oauth-refresh:https://oauth.example carol > /dev/null 2>&1; th
 fi
 ok "password_expiry_utc becomes the entry's expiry, oauth_refresh_token is kept beside it"
 
+step="far-future expiries (issue 22, finding 1)"
+# git's own test value and INT64_MAX: compared in nanoseconds they wrapped
+# negative and the helper dropped the credential without a word.
+for expiry in 9999999999 9223372036854775807; do
+    printf 'protocol=https\nhost=far.example\nusername=dave\npassword=far-pw\npassword_expiry_utc=%s\n' \
+        "$expiry" | git-credential-tresor store
+    answer=$(printf 'protocol=https\nhost=far.example\n' | git-credential-tresor get)
+    [[ $answer == *"password=far-pw"* && $answer == *"password_expiry_utc=$expiry"* ]] ||
+        fail "expiry $expiry: get answered '$answer'"
+done
+tresor ls git:https://far.example --json | grep -q '"expires_at":"+292277026596-12-04T15:30:07Z"' ||
+    fail "INT64_MAX listed as $(tresor ls git:https://far.example --json)"
+ok "password_expiry_utc 9999999999 and INT64_MAX are stored, answered and listed"
+
+step="git 2.46's fields through the helper (issue 22, finding 2)"
+# Debian's git 2.39 sends none of these; a newer git sends what follows.
+printf 'capability[]=authtype\ncapability[]=state\nprotocol=https\nhost=sso.example\nauthtype=Bearer\ncredential=tok-123\nstate[]=other:1\n' |
+    git-credential-tresor store
+[[ $(tresor header git:https://sso.example '<empty>') == "Authorization: Bearer tok-123" ]] ||
+    fail "a pre-encoded credential is not its Authorization header: $(tresor ls --json)"
+answer=$(printf 'capability[]=authtype\nprotocol=https\nhost=sso.example\n' | git-credential-tresor get)
+[[ $answer == $'capability[]=authtype\nauthtype=Bearer\ncredential=tok-123' ]] ||
+    fail "get with the authtype capability: '$answer'"
+answer=$(printf 'protocol=https\nhost=sso.example\n' | git-credential-tresor get)
+[[ -z $answer ]] || fail "a caller without the authtype capability got '$answer'"
+printf 'capability[]=authtype\nprotocol=https\nhost=sso.example\nauthtype=Bearer\ncredential=other\n' |
+    git-credential-tresor erase
+tresor get git:https://sso.example '<empty>' > /dev/null ||
+    fail "erase of another credential removed the stored one"
+printf 'capability[]=authtype\nprotocol=https\nhost=sso.example\nauthtype=Bearer\ncredential=tok-123\n' |
+    git-credential-tresor erase
+if tresor get git:https://sso.example '<empty>' > /dev/null 2>&1; then fail "erase kept it"; fi
+printf 'capability[]=authtype\nprotocol=https\nhost=digest.example\nauthtype=Digest\ncredential=response\nephemeral=true\n' |
+    git-credential-tresor store
+[[ -z $(tresor ls git:https://digest.example) ]] || fail "an ephemeral credential was stored"
+printf 'protocol=https\nhost=token.example\nusername=\npassword=only-a-token\n' |
+    git-credential-tresor store
+answer=$(printf 'protocol=https\nhost=token.example\n' | git-credential-tresor get)
+[[ $answer == $'username=\npassword=only-a-token' ]] || fail "empty username: '$answer'"
+answer=$(printf 'capability[]=authtype\nprotocol=https\nhost=token.example\nusername=\n' |
+    git-credential-tresor get)
+[[ $answer == $'capability[]=authtype\nusername=\npassword=only-a-token' ]] ||
+    fail "empty username asked for: '$answer'"
+ok "authtype + credential kept as the Authorization header and answered only to a capable caller; ephemeral not kept; an empty username is one"
+
 step="a locked vault"
 printf 'protocol=https\nhost=git.example\nusername=alice\npassword=first-pw\n' | git credential approve
 echo locked-answer > "$ASKPASS_ANSWER"

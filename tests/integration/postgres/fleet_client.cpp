@@ -7,15 +7,30 @@
 //   fleet_client CONNINFO VAULT HOSTKEY check
 //       reads "ack SERVICE NAME" lines on stdin and gets each; prints
 //       "missing SERVICE NAME" for any not found or wrong, and a summary.
+//   fleet_client CONNINFO VAULT HOSTKEY forge-slot PUBKEY | forge-unsigned PUBKEY
+//       plays a host with write access that wants a slot of its own: with
+//       the vault key its host key unwraps, writes a header with one more
+//       recipient slot (for PUBKEY) and a valid MAC, signed by a key of its
+//       own (forge-slot) or with the signature removed (forge-unsigned).
+//   fleet_client CONNINFO VAULT - create
+//       makes a vault as tresor did before admin signatures (unsigned),
+//       with the password in $TRESOR_VAULT_PASSWORD.
 // Exit status: 0 when every write was acknowledged / every ack was found.
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <thread>
 
 #include "tresor/error.hpp"
+#include "vault/detail/header.hpp"
+#include "vault/detail/keys.hpp"
+#include "vault/slots/host_key.hpp"
 #include "vault/stores/postgres_store.hpp"
+#include "vault/trust/admin_key.hpp"
+#include "vault/trust/header_trust.hpp"
 #include "vault/unlock.hpp"
 #include "vault/vault.hpp"
 
@@ -44,15 +59,51 @@ void with_retries(const Op& op) {
     }
 }
 
+// What a host with write access can do with the vault key it holds and
+// code of its own: the engine's bytes, not its API (which refuses).
+void forge(const tv::PostgresLocation& where, const tv::Vault& vault, const std::string& recipient,
+           bool resign) {
+    namespace td = tresor::vault::detail;
+    const std::span<const std::uint8_t> vault_key = vault.vault_key();
+    const std::unique_ptr<tv::RecordStore> store = tv::open_postgres_store(where);
+    tv::StoreTransaction tx(*store, tv::RecordStore::Access::write);
+    td::Header header = td::decode_header(store->read_header());
+    header.slots.push_back(
+        td::make_recipient_slot(header, 200, tv::parse_public_key(recipient), "forged", vault_key));
+    if (resign) {
+        td::sign_header(header, tv::generate_admin_key(), vault_key,
+                        header.admin ? header.admin->key_epoch + 1 : 1);
+    } else {
+        header.admin.reset();
+    }
+    header.generation += 1;
+    header.mac = td::header_mac(td::derive_subkeys(vault_key, header.vault_id), header);
+    store->write_header(td::encode_header(header));
+    tx.commit();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 5) {
-        std::cerr << "usage: fleet_client CONNINFO VAULT HOSTKEY write COUNT SERVICE | check\n";
+        std::cerr << "usage: fleet_client CONNINFO VAULT HOSTKEY write COUNT SERVICE | check | "
+                     "forge-slot PUBKEY | forge-unsigned PUBKEY\n";
         return 2;
     }
     try {
         const tv::PostgresLocation where{argv[1], argv[2], 10000};
+        if (std::string(argv[4]) == "create") {
+            const char* password = std::getenv("TRESOR_VAULT_PASSWORD");
+            const tv::Credential credential{
+                tv::Credential::Kind::password,
+                tv::SecureBytes(password, password + (password ? std::strlen(password) : 0))};
+            (void)tv::Vault::create(
+                [&](std::span<const std::uint8_t> header) {
+                    return tv::create_postgres_store(where, header);
+                },
+                credential, {tv::kMinWriteMemoryKib, tv::kMinWriteIterations, 1});
+            return 0;
+        }
         const tv::Credential key =
             tv::obtain_credential(tv::parse_unlock_spec(std::string("hostkey:") + argv[3]), nullptr,
                                   tv::Purpose::unlock, "fleet");
@@ -68,6 +119,10 @@ int main(int argc, char** argv) {
                 with_retries([&] { vault->set(service, name, bytes(value), {}); });
                 std::cout << "ack " << service << " " << name << std::endl;
             }
+            return 0;
+        }
+        if ((mode == "forge-slot" || mode == "forge-unsigned") && argc == 6) {
+            forge(where, *vault, argv[5], mode == "forge-slot");
             return 0;
         }
         if (mode == "check") {

@@ -87,6 +87,20 @@ std::string trimmed(std::string text) {
     return text;
 }
 
+struct CacheIds {
+    std::string ring, key;  // keyctl's ids of the cache keyring and the vault's key
+};
+
+// `tresor vault unlock`, then where the key it cached sits in this session.
+CacheIds unlocked_key_ids(const CachedVault& v) {
+    BOOST_TEST(v.tresor({"vault", "unlock"}, kPassword).exit_status == 0);
+    CacheIds ids;
+    ids.ring = trimmed(keyctl({"search", "@s", "keyring", "tresor:unlock-cache"}).out);
+    ids.key = trimmed(keyctl({"search", ids.ring, "user", "tresor:vault:" + v.vault_id()}).out);
+    BOOST_REQUIRE(!ids.key.empty());
+    return ids;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(unlock_cache, *boost::unit_test::precondition(KeyringUsable()))
@@ -161,12 +175,7 @@ BOOST_AUTO_TEST_CASE(passwd_rotate_and_remove_slot_drop_the_cache) {
 BOOST_AUTO_TEST_CASE(another_user_cannot_read_the_cached_key,
                      *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
     const CachedVault v;
-    BOOST_TEST(v.tresor({"vault", "unlock"}, kPassword).exit_status == 0);
-    const std::string ring =
-        trimmed(keyctl({"search", "@s", "keyring", "tresor:unlock-cache"}).out);
-    const std::string key =
-        trimmed(keyctl({"search", ring, "user", "tresor:vault:" + v.vault_id()}).out);
-    BOOST_REQUIRE(!key.empty());
+    const auto [ring, key] = unlocked_key_ids(v);
     // This user, in this session, reads it...
     BOOST_TEST(keyctl({"pipe", key}).out.size() == 32u);
     // ...uid 65534 does not, though it inherited this very session keyring
@@ -181,6 +190,40 @@ BOOST_AUTO_TEST_CASE(another_user_cannot_read_the_cached_key,
     // ...and this user in another session does not either.
     const ProcessResult other_session = keyctl({"session", "-", "keyctl", "pipe", key});
     BOOST_TEST(contains(other_session.err, "Permission denied"), other_session.err);
+}
+
+// Issue 20: the same user in another session found the keyring's id in
+// /proc/keys, linked it into its own session keyring (the keyring let its
+// owner link it) and then possessed it and read the key. Now the keyring
+// grants its owner no link and no setattr (to give itself link back).
+BOOST_AUTO_TEST_CASE(the_same_user_in_another_session_cannot_link_the_cache_to_read_it) {
+    const CachedVault v;
+    const auto [ring, key] = unlocked_key_ids(v);
+    const ProcessResult other_session = run_process(
+        {"/usr/bin/keyctl", "session", "-", "/bin/sh", "-c",
+         "keyctl link " + ring + " @s; keyctl setperm " + ring + " 0x3f3f0000; keyctl pipe " + key},
+        "");
+    BOOST_TEST(contains(other_session.err, "keyctl_link: Permission denied"), other_session.err);
+    BOOST_TEST(contains(other_session.err, "keyctl_setperm: Permission denied"), other_session.err);
+    BOOST_TEST(contains(other_session.err, "keyctl_read_alloc: Permission denied"),
+               other_session.err);
+    BOOST_TEST(other_session.out.size() < 32u, other_session.out);
+    // This session still reads it, through tresor as through keyctl.
+    BOOST_TEST(keyctl({"pipe", key}).out.size() == 32u);
+    BOOST_TEST(v.get_without_password().exit_status == 0);
+}
+
+// A keyring left by an earlier tresor (its owner could do everything) is
+// narrowed to view, write and search at the next use.
+BOOST_AUTO_TEST_CASE(a_keyring_of_an_earlier_tresor_is_narrowed) {
+    const CachedVault v;
+    const std::string ring = trimmed(keyctl({"newring", "tresor:unlock-cache", "@s"}).out);
+    BOOST_REQUIRE(keyctl({"setperm", ring, "0x003f0000"}).exit_status == 0);
+    BOOST_TEST(v.tresor({"vault", "unlock"}, kPassword).exit_status == 0);
+    const std::string description = trimmed(keyctl({"rdescribe", ring}).out);
+    BOOST_TEST(contains(description, ";000d0000;tresor:unlock-cache"), description);
+    BOOST_TEST(v.get_without_password().exit_status == 0);
+    BOOST_TEST(v.tresor({"vault", "lock"}, kNoPassword).exit_status == 0);
 }
 
 BOOST_AUTO_TEST_CASE(keyctl_forbidden_unlocks_without_a_cache_and_says_why) {

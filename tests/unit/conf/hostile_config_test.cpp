@@ -127,6 +127,14 @@ BOOST_AUTO_TEST_CASE(a_config_in_a_folder_others_can_write_is_refused) {
     ::chmod((dir / "shared").c_str(), 01777);
     const std::string error = load_error(file);
     BOOST_CHECK_MESSAGE(contains(error, "folder " + (dir / "shared").string()), error);
+    // Issue 22, finding 15: the hint was "chmod go-w" on a folder shared as
+    // /tmp is, which breaks its other users; it is safe to follow now.
+    BOOST_CHECK_MESSAGE(
+        contains(error, "move it into a folder only you can write") && !contains(error, "chmod"),
+        error);
+    // A folder others may write that is not sticky is yours to fix.
+    ::chmod((dir / "shared").c_str(), 0777);
+    BOOST_CHECK(contains(load_error(file), "chmod go-w " + (dir / "shared").string()));
 }
 
 BOOST_AUTO_TEST_CASE(a_config_owned_by_another_user_is_refused,

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/credential.hpp"
+#include "tests/support/doc_text.hpp"
 #include "tests/support/test_support.hpp"
 #include "tresor/store.hpp"
 
@@ -153,12 +154,38 @@ BOOST_AUTO_TEST_CASE(a_backend_that_cannot_keep_fields_refuses_them) {
         Error, invalid_saying("cannot keep a credential's fields"));
 }
 
+// Issue 22, finding 20: a field that is not UTF-8 cannot be JSON text; it
+// was an internal error from the JSON writer, now a typed refusal.
+BOOST_AUTO_TEST_CASE(a_field_that_is_not_utf8_is_refused) {
+    Store store = Store::from_toml(kConfig);
+    BOOST_CHECK_EXCEPTION(
+        store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth, {{"username", "al\xff"}})),
+        Error, invalid_saying("field 'username' must be UTF-8 text"));
+}
+
 BOOST_AUTO_TEST_CASE(attributes_travel_as_sorted_json_and_garbage_is_corrupt) {
     using tresor::core::decode_attributes;
     using tresor::core::encode_attributes;
     BOOST_TEST(encode_attributes({}) == "");
     BOOST_TEST(encode_attributes({{"z", "1"}, {"a", "2"}}) == R"({"a":"2","z":"1"})");
     BOOST_TEST(decode_attributes(R"({"a":"2"})", "b").at("a") == "2");
+    // Issue 22, finding 20: the bytes a vault stores, exactly as
+    // docs/VAULT-FORMAT.md gives them: no whitespace, keys in byte order,
+    // only " and \ escaped, '/' and UTF-8 as they are.
+    BOOST_TEST(encode_attributes({{"username", "a\"l\\i/c\xc3\xa9"}, {"B", "x"}, {"a", "y"}}) ==
+               "{\"B\":\"x\",\"a\":\"y\",\"username\":\"a\\\"l\\\\i/c\xc3\xa9\"}");
+    BOOST_TEST(encode_attributes({{"k", "\xf0\x9f\x94\x91"}, {"\xc3\xa9", "1"}}) ==
+               "{\"k\":\"\xf0\x9f\x94\x91\",\"\xc3\xa9\":\"1\"}");
+    // Issue 22, finding 20: the worked example of docs/VAULT-FORMAT.md, read
+    // from the document, is what the writer produces for its fields.
+    const auto example = tresor::test::doc_example(tresor::test::doc_section(
+        tresor::test::doc_text("VAULT-FORMAT.md"), "Worked example: a typed record, once used"));
+    const tresor::Attributes fields = {{"client_id", "ci \"tresor\" \\ \xc3\xa9/1"},
+                                       {"scopes", "repo read:org"},
+                                       {"token_url", "https://example.com/oauth/token"}};
+    BOOST_REQUIRE(example.count("attributes"));
+    BOOST_TEST(encode_attributes(fields) == example.at("attributes"));
+    BOOST_TEST((decode_attributes(example.at("attributes"), "b") == fields));
     for (const char* bad : {"{", "[]", R"({"a":1})", "null"}) {
         BOOST_CHECK_EXCEPTION((void)decode_attributes(bad, "b"), Error,
                               [](const Error& e) { return e.code() == ErrorCode::corrupt; });

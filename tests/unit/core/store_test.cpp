@@ -131,6 +131,23 @@ BOOST_AUTO_TEST_CASE(an_expiry_that_is_not_in_the_future_is_refused) {
     BOOST_TEST(!store.get({"svc", "k"}).has_value());
 }
 
+// Issue 22, finding 1: past 2262-04-11 a Timestamp in nanoseconds wraps, so
+// 9999-12-31 and INT64_MAX seconds (git's and the C API's "never") were
+// refused as past.
+BOOST_AUTO_TEST_CASE(far_future_expiries_are_in_the_future) {
+    Store store = Store::from_toml(kMemoryConfig);
+    for (const std::int64_t seconds :
+         {std::int64_t{9999999999}, std::int64_t{253402300799}, INT64_MAX}) {
+        SetOptions options;
+        options.expires_at = tresor::Timestamp(std::chrono::seconds(seconds));
+        store.set({"svc", "far"}, Secret("v"), options);
+        const auto entry = store.entry({"svc", "far"});
+        BOOST_REQUIRE(entry.has_value());
+        BOOST_TEST(entry->expires_at->time_since_epoch().count() == seconds);
+        BOOST_TEST(store.get({"svc", "far"}).has_value());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(bad_keys_are_invalid_arguments) {
     Store store = Store::from_toml(kMemoryConfig);
     auto invalid = [](const Error& e) { return e.code() == ErrorCode::invalid_argument; };

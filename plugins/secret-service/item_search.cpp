@@ -1,0 +1,133 @@
+#include "plugins/secret-service/item_search.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <memory>
+#include <set>
+
+#include "plugins/secret-service/dbus_call.hpp"
+
+namespace tresor::secret_service {
+
+namespace {
+
+using VariantRef = std::unique_ptr<GVariant, decltype(&g_variant_unref)>;
+
+// Enough to hide the round trips, few enough that a listing of a large
+// collection does not hold thousands of calls open at once.
+constexpr std::size_t kDescribedAtOnce = 64;
+
+std::int64_t seconds(GVariant* properties, const char* name) {
+    guint64 value = 0;
+    if (g_variant_lookup(properties, name, "t", &value) == FALSE) {
+        return 0;
+    }
+    return static_cast<std::int64_t>(
+        std::min<guint64>(value, std::numeric_limits<std::int64_t>::max()));
+}
+
+// An Attributes value; one of another type than "a{ss}" is taken as none.
+void read_attributes(GVariant* attributes, AttributeMap& into) {
+    if (attributes == nullptr || !g_variant_is_of_type(attributes, G_VARIANT_TYPE("a{ss}"))) {
+        return;
+    }
+    GVariantIter it;
+    g_variant_iter_init(&it, attributes);
+    const gchar* key = nullptr;
+    const gchar* value = nullptr;
+    while (g_variant_iter_next(&it, "{&s&s}", &key, &value)) {
+        into.emplace(key, value);
+    }
+}
+
+// A Properties.GetAll reply, "(a{sv})"; a property of another type than the
+// specification's is taken as absent.
+StoredItem item_from(const std::string& path, GVariant* reply) {
+    StoredItem item;
+    item.path = path;
+    const VariantRef properties(g_variant_get_child_value(reply, 0), &g_variant_unref);
+    const VariantRef attributes(
+        g_variant_lookup_value(properties.get(), "Attributes", G_VARIANT_TYPE("a{ss}")),
+        &g_variant_unref);
+    read_attributes(attributes.get(), item.attributes);
+    const gchar* label = nullptr;
+    if (g_variant_lookup(properties.get(), "Label", "&s", &label) != FALSE) {
+        item.label = label;
+    }
+    item.created = seconds(properties.get(), "Created");
+    item.modified = seconds(properties.get(), "Modified");
+    gboolean locked = FALSE;
+    item.locked =
+        g_variant_lookup(properties.get(), "Locked", "b", &locked) != FALSE && locked != FALSE;
+    return item;
+}
+
+}  // namespace
+
+std::vector<std::string> search_items(const CollectionCalls& to,
+                                      const std::vector<AttributeMap>& queries) {
+    std::vector<std::unique_ptr<PendingCall>> searches;
+    for (const AttributeMap& query : queries) {
+        GVariantBuilder attributes;
+        g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
+        for (const auto& [key, value] : query) {
+            g_variant_builder_add(&attributes, "{ss}", key.c_str(), value.c_str());
+        }
+        searches.push_back(std::make_unique<PendingCall>(
+            to.service, to.collection_path, "org.freedesktop.Secret.Collection", "SearchItems",
+            g_variant_new("(a{ss})", &attributes), "(ao)", to.timeout, to.doing));
+    }
+    std::vector<std::string> paths;
+    std::set<std::string, std::less<>> seen;
+    for (const auto& search : searches) {
+        const VariantRef reply(search->take(), &g_variant_unref);
+        GVariantIter* found = nullptr;
+        const gchar* path = nullptr;
+        g_variant_get(reply.get(), "(ao)", &found);
+        while (g_variant_iter_next(found, "&o", &path)) {
+            if (seen.emplace(path).second) {
+                paths.emplace_back(path);
+            }
+        }
+        g_variant_iter_free(found);
+    }
+    return paths;
+}
+
+std::vector<StoredItem> describe_items(const CollectionCalls& to,
+                                       const std::vector<std::string>& paths, Detail detail) {
+    std::vector<StoredItem> items;
+    if (detail == Detail::to_choose && paths.size() == 1) {
+        PendingCall get(to.service, paths.front(), "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), "(v)",
+                        to.timeout, to.doing);
+        const VariantRef reply(get.take_if_answered(), &g_variant_unref);
+        if (reply != nullptr) {
+            GVariant* boxed = nullptr;
+            g_variant_get(reply.get(), "(v)", &boxed);
+            const VariantRef attributes(boxed, &g_variant_unref);
+            items.emplace_back().path = paths.front();
+            read_attributes(attributes.get(), items.back().attributes);
+        }
+        return items;
+    }
+    std::deque<std::unique_ptr<PendingCall>> pending;
+    std::size_t sent = 0;
+    for (const std::string& path : paths) {
+        for (; sent < paths.size() && pending.size() < kDescribedAtOnce; ++sent) {
+            pending.push_back(std::make_unique<PendingCall>(
+                to.service, paths[sent], "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new("(s)", "org.freedesktop.Secret.Item"), "(a{sv})", to.timeout,
+                to.doing));
+        }
+        const VariantRef reply(pending.front()->take_if_answered(), &g_variant_unref);
+        pending.pop_front();
+        if (reply != nullptr) {
+            items.push_back(item_from(path, reply.get()));
+        }
+    }
+    return items;
+}
+
+}  // namespace tresor::secret_service

@@ -1,0 +1,46 @@
+// plugins/secret-service/item_search.hpp — a collection's items found by
+// attributes and described, in plain D-Bus calls (dbus_call.hpp): no
+// SecretItem proxies, whose construction costs a round trip and signal
+// subscriptions each. Every call of a batch is sent before the first answer
+// is awaited, so a batch costs about one round trip whatever its size.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "plugins/secret-service/glib_support.hpp"
+#include "plugins/secret-service/item_rules.hpp"
+
+namespace tresor::secret_service {
+
+// Where the calls go, and what a failure says it was doing.
+struct CollectionCalls {
+    SecretService* service;
+    const std::string& collection_path;
+    std::chrono::milliseconds timeout;
+    const std::string& doing;
+};
+
+// The object paths of the items matching any of these attribute sets (one
+// Collection.SearchItems each), each path once, in the order found.
+std::vector<std::string> search_items(const CollectionCalls& to,
+                                      const std::vector<AttributeMap>& queries);
+
+// How much of each item to read.
+enum class Detail {
+    all,
+    // Only what picks the item that holds an entry's value (get): of a lone
+    // item only its attributes, by one Properties.Get, which costs the
+    // daemon less than a GetAll (its times and label choose nothing).
+    to_choose,
+};
+
+// Each item's attributes, label, times and lock state (one
+// Properties.GetAll each). An item the daemon no longer knows (removed since
+// the search) is left out.
+std::vector<StoredItem> describe_items(const CollectionCalls& to,
+                                       const std::vector<std::string>& paths,
+                                       Detail detail = Detail::all);
+
+}  // namespace tresor::secret_service
