@@ -117,18 +117,16 @@ class Filler {
     Filler(std::span<Block> memory, const Geometry& g, const Kernel& kernel)
         : memory_(memory), g_(g), compress_(kernel.compress) {}
 
-    // Blocks 0 and 1 of every lane: H'^1024(H0 || LE32(0 or 1) || LE32(lane)).
-    void first_blocks(std::span<const std::uint8_t> h0) {
+    // Blocks 0 and 1 of a lane: H'^1024(H0 || LE32(0 or 1) || LE32(lane)).
+    void first_blocks(std::span<const std::uint8_t> h0, std::uint32_t lane) {
         std::uint8_t input[64 + 8];
         std::copy(h0.begin(), h0.end(), input);
-        for (std::uint32_t lane = 0; lane < g_.lanes; ++lane) {
-            for (std::uint32_t k = 0; k < 2; ++k) {
-                for (int b = 0; b < 4; ++b) {
-                    input[64 + b] = static_cast<std::uint8_t>(k >> (8 * b));
-                    input[68 + b] = static_cast<std::uint8_t>(lane >> (8 * b));
-                }
-                long_hash(bytes_of(block(lane, k)), input);
+        for (std::uint32_t k = 0; k < 2; ++k) {
+            for (int b = 0; b < 4; ++b) {
+                input[64 + b] = static_cast<std::uint8_t>(k >> (8 * b));
+                input[68 + b] = static_cast<std::uint8_t>(lane >> (8 * b));
             }
+            long_hash(bytes_of(block(lane, k)), input);
         }
         platform::wipe(input, sizeof(input));
     }
@@ -282,7 +280,7 @@ SecureBytes argon2id(const Inputs& in, const Cost& cost, const Options& options)
     platform::WipedPages pages(std::size_t{g.blocks} * kBlockBytes);
     const std::span<Block> memory(static_cast<Block*>(pages.data()), g.blocks);
     Filler filler(memory, g, options.kernel != nullptr ? *options.kernel : best_kernel());
-    filler.first_blocks(initial_hash(in, cost, options.tag_bytes));
+    const SecureBytes h0 = initial_hash(in, cost, options.tag_bytes);
 
     // Threads: lane l is filled by worker l mod n. Workers that the system
     // will not start are done without: the others take their lanes.
@@ -305,6 +303,12 @@ SecureBytes argon2id(const Inputs& in, const Cost& cost, const Options& options)
     unsigned workers = 1;
     std::latch go(1);
     auto work = [&](unsigned worker) {
+        // A lane's pages are first touched by its own worker, from its first
+        // blocks on: the kernel zeroes each lane's memory on that lane's
+        // thread, not all of it on one.
+        for (std::uint32_t lane = worker; lane < g.lanes; lane += workers) {
+            filler.first_blocks(h0, lane);
+        }
         for (std::uint32_t pass = 0; pass < g.passes; ++pass) {
             for (std::uint32_t slice = 0; slice < kSlices; ++slice) {
                 for (std::uint32_t lane = worker; lane < g.lanes; lane += workers) {
