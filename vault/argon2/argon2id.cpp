@@ -8,8 +8,9 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <barrier>
+#include <atomic>
 #include <bit>
+#include <chrono>
 #include <latch>
 #include <optional>
 #include <string>
@@ -202,6 +203,60 @@ class Filler {
     CompressFunction compress_;
 };
 
+// The workers' meeting point at the end of each slice. The last to arrive
+// runs `done` and releases the others. Those waiting spin first, for up to
+// kSpinLimit, and only then sleep on a futex (std::atomic::wait): lanes
+// reach the end of a slice close together, and waking a sleeper costs more
+// on a virtual machine, whose idle virtual CPU the host deschedules.
+// libstdc++'s std::barrier spins a few dozen times before it sleeps; this
+// one took two lanes at 64 MiB from 1.53 to 1.66 cores of 2 and 36.8 to
+// 34.7 ms (medians of six, docs/PERFORMANCE.md).
+template <typename Done>
+class SliceBarrier {
+  public:
+    SliceBarrier(std::uint32_t workers, Done& done) : workers_(workers), done_(done) {}
+
+    void arrive_and_wait() {
+        const std::uint32_t phase = phase_.load(std::memory_order_acquire);
+        if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == workers_) {
+            done_();
+            arrived_.store(0, std::memory_order_relaxed);
+            phase_.store(phase + 1, std::memory_order_release);
+            phase_.notify_all();
+            return;
+        }
+        const auto deadline = std::chrono::steady_clock::now() + kSpinLimit;
+        for (unsigned spins = 1;; ++spins) {
+            if (phase_.load(std::memory_order_acquire) != phase) {
+                return;
+            }
+            pause();
+            if (spins % 256 == 0 && std::chrono::steady_clock::now() > deadline) {
+                break;
+            }
+        }
+        while (phase_.load(std::memory_order_acquire) == phase) {
+            phase_.wait(phase, std::memory_order_acquire);
+        }
+    }
+
+  private:
+    static constexpr std::chrono::microseconds kSpinLimit{2000};
+
+    static void pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        asm volatile("yield");
+#endif
+    }
+
+    const std::uint32_t workers_;
+    Done& done_;
+    std::atomic<std::uint32_t> arrived_{0};
+    std::atomic<std::uint32_t> phase_{0};
+};
+
 void check(const Inputs& in, const Cost& c, std::size_t tag_bytes) {
     if (c.lanes < 1 || c.lanes > kMaxLanes) {
         invalid("lanes " + std::to_string(c.lanes) + " outside 1.." + std::to_string(kMaxLanes));
@@ -299,7 +354,7 @@ SecureBytes argon2id(const Inputs& in, const Cost& cost, const Options& options)
             filler.last_column(c);
         }
     };
-    std::optional<std::barrier<decltype(slice_end)>> slice_barrier;
+    std::optional<SliceBarrier<decltype(slice_end)>> slice_barrier;
     unsigned workers = 1;
     std::latch go(1);
     auto work = [&](unsigned worker) {
@@ -338,7 +393,7 @@ SecureBytes argon2id(const Inputs& in, const Cost& cost, const Options& options)
             // fewer workers, the same bytes.
         }
         workers = static_cast<unsigned>(helpers.size()) + 1;
-        slice_barrier.emplace(static_cast<std::ptrdiff_t>(workers), slice_end);
+        slice_barrier.emplace(workers, slice_end);
         go.count_down();
         work(0);
     }  // the helpers are joined here
