@@ -210,11 +210,14 @@ class Filler {
 // on a virtual machine, whose idle virtual CPU the host deschedules.
 // libstdc++'s std::barrier spins a few dozen times before it sleeps; this
 // one took two lanes at 64 MiB from 1.53 to 1.66 cores of 2 and 36.8 to
-// 34.7 ms (medians of six, docs/PERFORMANCE.md).
+// 34.7 ms (medians of six, docs/PERFORMANCE.md). With more workers than
+// CPUs (a caller's max_threads) a spinner would hold the CPU the worker it
+// waits for needs, so they sleep at once.
 template <typename Done>
 class SliceBarrier {
   public:
-    SliceBarrier(std::uint32_t workers, Done& done) : workers_(workers), done_(done) {}
+    SliceBarrier(std::uint32_t workers, Done& done)
+        : workers_(workers), spin_(workers <= platform::usable_cpu_count()), done_(done) {}
 
     void arrive_and_wait() {
         const std::uint32_t phase = phase_.load(std::memory_order_acquire);
@@ -226,7 +229,7 @@ class SliceBarrier {
             return;
         }
         const auto deadline = std::chrono::steady_clock::now() + kSpinLimit;
-        for (unsigned spins = 1;; ++spins) {
+        for (unsigned spins = 1; spin_; ++spins) {
             if (phase_.load(std::memory_order_acquire) != phase) {
                 return;
             }
@@ -252,6 +255,7 @@ class SliceBarrier {
     }
 
     const std::uint32_t workers_;
+    const bool spin_;
     Done& done_;
     std::atomic<std::uint32_t> arrived_{0};
     std::atomic<std::uint32_t> phase_{0};
