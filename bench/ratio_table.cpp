@@ -173,16 +173,22 @@ std::vector<Row> rows() {
                  "unlock_cache/keyctl_read", "the cache's keyctl search + read alone", none});
     for (const int mib : {19, 64, 256}) {
         const std::string at = "/" + std::to_string(mib);
-        r.push_back({"Argon2id " + std::to_string(mib) + " MiB, t=3, p=1",
-                     "argon2id/tresor" + at,
-                     "argon2id/libsodium" + at,
-                     "libsodium crypto_pwhash",
-                     {GoalKind::ratio_at_most, 1.1}});
-        r.push_back({"… the same, tresor's KDF 2 (new slots) vs KDF 1 (libargon2)",
-                     "argon2id/tresor" + at, "argon2id/kdf1" + at, "libargon2 (KDF 1 slots)",
-                     none});
-        r.push_back({"… the same, tresor's KDF 2 vs Botan 2", "argon2id/tresor" + at,
-                     "argon2id/botan" + at, "Botan 2.19 Argon2id", none});
+        const std::string one = at + "/1", two = at + "/2";
+        const std::string what = "Argon2id " + std::to_string(mib) + " MiB, t=3";
+        // The issue 29 goals hold at the vault's sizes (64 MiB and more).
+        const bool goals = mib >= 64;
+        r.push_back({what + ", one lane", "argon2id/tresor" + one, "argon2id/libsodium" + one,
+                     "libsodium crypto_pwhash (one lane)",
+                     goals ? Goal{GoalKind::ratio_at_most, 1.05} : none});
+        r.push_back({what + ", two lanes vs tresor's one lane", "argon2id/tresor" + two,
+                     "argon2id/tresor" + one, "tresor, one lane",
+                     goals ? Goal{GoalKind::ratio_at_most, 0.6} : none});
+        r.push_back({"… one lane vs libargon2's", "argon2id/tresor" + one,
+                     "argon2id/libargon2" + one, "libargon2 (Debian: ref code), one lane", none});
+        r.push_back({"… two lanes vs libargon2's", "argon2id/tresor" + two,
+                     "argon2id/libargon2" + two, "libargon2, two lanes on two threads", none});
+        r.push_back({"… two lanes vs Botan 2's", "argon2id/tresor" + two, "argon2id/botan" + two,
+                     "Botan 2.19, two lanes", none});
     }
     for (const auto& [size, label] : std::vector<std::pair<int, std::string>>{
              {64, "64 B"}, {1024, "1 KiB"}, {1 << 20, "1 MiB"}}) {

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iomanip>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/vault_access.hpp"
 #include "platform/file.hpp"
 #include "platform/terminal.hpp"
+#include "vault/kdf_calibration.hpp"
 #include "vault/settings.hpp"
 #include "vault/slots/host_key.hpp"
 #include "vault/stores/store_access.hpp"
@@ -27,20 +29,34 @@ namespace {
 
 namespace tv = tresor::vault;
 
+// --memory-mib, --iterations, --parallelism, --unlock-ms over the config's
+// kdf.*; what neither sets is measured here (vault/kdf_calibration.hpp).
 struct KdfOptions {
     std::uint32_t memory_mib = 0;
     std::uint32_t iterations = 0;
     std::uint32_t parallelism = 0;
+    std::uint32_t unlock_ms = 0;
 
     void add_to(CLI::App* cmd) {
-        cmd->add_option("--memory-mib", memory_mib, "Argon2id memory (default from config, 64)");
-        cmd->add_option("--iterations", iterations, "Argon2id passes (default from config, 3)");
-        cmd->add_option("--parallelism", parallelism, "Argon2id lanes (default from config, 1)");
+        cmd->add_option("--memory-mib", memory_mib,
+                        "Argon2id memory (default: kdf.memory_mib, else measured here)");
+        cmd->add_option("--iterations", iterations,
+                        "Argon2id passes (default: kdf.iterations, else measured here)");
+        cmd->add_option("--parallelism", parallelism,
+                        "Argon2id lanes (default: kdf.parallelism, else measured here)");
+        cmd->add_option("--unlock-ms", unlock_ms,
+                        "Unlock time what is measured aims for (default: kdf.unlock_ms, 250)")
+            ->check(CLI::Range(20, 60000));
     }
-    [[nodiscard]] tv::KdfPolicy apply(tv::KdfPolicy policy) const {
-        policy.memory_kib = memory_mib != 0 ? memory_mib * 1024 : policy.memory_kib;
-        policy.iterations = iterations != 0 ? iterations : policy.iterations;
-        policy.parallelism = parallelism != 0 ? parallelism : policy.parallelism;
+    [[nodiscard]] tv::KdfPolicy choose(const tv::Settings& s) const {
+        tv::KdfRequest request = s.kdf;
+        request.memory_kib = memory_mib != 0 ? memory_mib * 1024 : request.memory_kib;
+        request.iterations = iterations != 0 ? iterations : request.iterations;
+        request.parallelism = parallelism != 0 ? parallelism : request.parallelism;
+        if (unlock_ms != 0) {
+            request.unlock_target = std::chrono::milliseconds(unlock_ms);
+        }
+        const tv::KdfPolicy policy = tv::choose_kdf_policy(request, s.kdf_limits);
         tv::check_kdf_policy(policy);
         return policy;
     }
@@ -108,29 +124,30 @@ void add_init(CLI::App& vault, Context& ctx) {
     kdf->add_to(cmd);
     cmd->footer("Example:\n  TRESOR_VAULT_PASSWORD=... tresor vault init --memory-mib 256");
     cmd->callback([&ctx, kdf] {
-        tv::Settings s = vault_settings(ctx);
-        s.kdf = kdf->apply(s.kdf);
+        const tv::Settings s = vault_settings(ctx);
         const tv::Credential credential =
             tv::obtain_credential(s.unlock, kTerminalPrompt, tv::Purpose::create, vault_where(s));
+        const tv::KdfPolicy policy = kdf->choose(s);
         // A fleet vault is signed by an admin identity made here, whose
         // key is written (sealed by this credential) before the vault
         // exists: a vault whose admin key was lost could never change its
         // key slots.
         std::optional<tv::AdminKeyPair> admin;
         const auto create = [&] {
-            (void)tv::Vault::create(tv::store_access(s).create, credential, s.kdf, s.kdf_limits,
+            (void)tv::Vault::create(tv::store_access(s).create, credential, policy, s.kdf_limits,
                                     admin ? &*admin : nullptr, s.trust());
         };
         std::filesystem::path admin_file;
         if (s.store == tv::StoreKind::postgres) {
             admin = tv::generate_admin_key();
-            admin_file = with_new_admin_key(s, *admin, credential, create);
+            admin_file = with_new_admin_key(s, *admin, credential, policy, create);
         } else {
             create();
         }
-        std::cout << "created " << vault_where(s) << " (Argon2id " << s.kdf.memory_kib / 1024
-                  << " MiB, " << s.kdf.iterations << " passes, " << s.kdf.parallelism
-                  << " lanes)\n";
+        std::cout << "created " << vault_where(s) << " (Argon2id " << policy.memory_kib / 1024
+                  << " MiB, " << policy.iterations << " passes, " << policy.parallelism
+                  << " lanes: an attacker pays " << std::fixed << std::setprecision(2)
+                  << tv::attacker_gib_passes(policy) << " GiB·pass per guess)\n";
         if (admin) {
             print_admin_identity(admin->public_key, admin_file);
         }
@@ -159,7 +176,7 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         if (next.kind != tv::Credential::Kind::password) {
             throw Error(ErrorCode::invalid_argument, "the new password cannot be a key file");
         }
-        const tv::KdfPolicy policy = kdf->apply(s.kdf);
+        const tv::KdfPolicy policy = kdf->choose(s);
         v.change_password(next, policy);
         (void)tv::drop_cached_vault_key(v.id());
         std::cout << "password changed for " << vault_where(s) << "\n";

@@ -5,12 +5,19 @@
 #include <iostream>
 
 #include "cli/vault_access.hpp"
+#include "vault/kdf_calibration.hpp"
 #include "vault/trust/admin_key.hpp"
 
 namespace tresor::cli {
 namespace {
 
 namespace tv = tresor::vault;
+
+// A new admin key is sealed like a new password slot: kdf.* as configured,
+// the rest measured here (vault/kdf_calibration.hpp).
+tv::KdfPolicy new_admin_key_kdf(const tv::Settings& s) {
+    return tv::choose_kdf_policy(s.kdf, s.kdf_limits);
+}
 
 void add_sign(CLI::App& vault, Context& ctx) {
     auto* cmd = vault.add_subcommand(
@@ -23,8 +30,8 @@ void add_sign(CLI::App& vault, Context& ctx) {
         const tv::Settings s = vault_settings(ctx);
         OpenedVault opened = open_vault(s);
         const tv::AdminKeyPair key = tv::generate_admin_key();
-        const std::filesystem::path file =
-            with_new_admin_key(s, key, opened.credential, [&] { opened.vault.sign(key); });
+        const std::filesystem::path file = with_new_admin_key(
+            s, key, opened.credential, new_admin_key_kdf(s), [&] { opened.vault.sign(key); });
         std::cout << "signed " << vault_where(s)
                   << "\nadmin identity: " << tv::admin_identity_text(key.public_key)
                   << "\n  its signing key is in " << file.string()
@@ -49,7 +56,8 @@ void add_hand_over(CLI::App& vault, Context& ctx) {
         const std::string previous = opened.vault.info().admin;
         const tv::AdminKeyPair next = tv::generate_admin_key();
         const std::filesystem::path file = with_new_admin_key(
-            s, next, opened.credential, [&] { opened.vault.hand_over(next); }, *to);
+            s, next, opened.credential, new_admin_key_kdf(s), [&] { opened.vault.hand_over(next); },
+            *to);
         const std::string identity = tv::admin_identity_text(next.public_key);
         std::cout << "handed " << vault_where(s) << " over from " << previous
                   << "\nadmin identity: " << identity << "\n  its signing key is in "

@@ -110,11 +110,12 @@ void use_admin_key(OpenedVault& opened, const tv::Settings& s) {
 
 std::filesystem::path with_new_admin_key(const tv::Settings& s, const tv::AdminKeyPair& key,
                                          const tv::Credential& credential,
+                                         const tv::KdfPolicy& policy,
                                          const std::function<void()>& sign_with,
                                          const std::filesystem::path& requested) {
     const std::filesystem::path path =
         requested.empty() ? admin_key_path(s, key.public_key) : requested;
-    tv::write_admin_key_file(path, tv::seal_admin_key(key, credential, s.kdf), false);
+    tv::write_admin_key_file(path, tv::seal_admin_key(key, credential, policy), false);
     try {
         sign_with();
     } catch (...) {

@@ -50,12 +50,14 @@ struct OpenedVault {
 // permission_denied} naming the file when it is not here.
 void use_admin_key(OpenedVault& opened, const vault::Settings& s);
 
-// A new admin key written (sealed by `credential`) to its place, then
+// A new admin key written (sealed by `credential` through Argon2id at
+// `policy`) to its place, then
 // `sign_with` run, which makes the vault name it; when that throws, the file
 // is removed again, so a failed command leaves no key for an identity no
 // vault names. Returns the key file's path.
 std::filesystem::path with_new_admin_key(const vault::Settings& s, const vault::AdminKeyPair& key,
                                          const vault::Credential& credential,
+                                         const vault::KdfPolicy& policy,
                                          const std::function<void()>& sign_with,
                                          const std::filesystem::path& requested = {});
 

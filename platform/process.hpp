@@ -1,5 +1,5 @@
-// platform/process.hpp — what the CLI sets up for its own process, and who
-// the process is (for the vault's audit log).
+// platform/process.hpp — what the CLI sets up for its own process, who the
+// process is (for the vault's audit log) and what it may use.
 #pragma once
 
 #include <cstdint>
@@ -30,5 +30,10 @@ struct ProcessIdentity {
     std::string executable;
 };
 [[nodiscard]] ProcessIdentity this_process();
+
+// How many CPUs this process may run on (at least 1): the affinity mask on
+// Linux (sched_getaffinity: taskset, cpusets, a container's cpuset), the
+// active processors on Windows. Argon2id runs at most this many threads.
+[[nodiscard]] unsigned usable_cpu_count() noexcept;
 
 }  // namespace tresor::platform

@@ -1,9 +1,12 @@
 // platform/process.hpp on POSIX (Linux).
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <array>
+
+#include <thread>
 
 #include "platform/process.hpp"
 
@@ -13,6 +16,19 @@ void forbid_core_dumps() {
     const rlimit none{0, 0};
     ::setrlimit(RLIMIT_CORE, &none);
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+unsigned usable_cpu_count() noexcept {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof(set), &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0) {
+            return static_cast<unsigned>(n);
+        }
+    }
+    const unsigned all = std::thread::hardware_concurrency();
+    return all == 0 ? 1 : all;
 }
 
 std::vector<std::string> utf8_arguments(int argc, char** argv) {

@@ -15,6 +15,11 @@ void forbid_core_dumps() {
     ::SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
 }
 
+unsigned usable_cpu_count() noexcept {
+    const DWORD n = ::GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    return n == 0 ? 1 : static_cast<unsigned>(n);
+}
+
 std::vector<std::string> utf8_arguments(int, char**) {
     int count = 0;
     wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);

@@ -104,6 +104,10 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
             s.kdf.iterations = number(key, value, kMinWriteIterations, 64);
         } else if (key == "kdf.parallelism") {
             s.kdf.parallelism = number(key, value, 1, 16);
+        } else if (key == "kdf.unlock_ms") {
+            s.kdf.unlock_target = std::chrono::milliseconds(number(key, value, 20, 60'000));
+        } else if (key == "kdf.max_lanes") {
+            s.kdf_limits.max_lanes = number(key, value, 1, 16);
         } else if (key == "kdf.max_memory_mib") {
             s.kdf_limits.max_memory_kib =
                 number(key, value, kMinWriteMemoryKib / 1024, 4096) * 1024;
@@ -117,14 +121,15 @@ Settings settings_from_params(const std::vector<std::pair<std::string, std::stri
                           : "postgres (known: conninfo, vault, " +
                                 std::string("statement_timeout_ms, admin, admin_key, ")) +
                     "anchor, unlock, cache, create, audit, kdf.memory_mib, kdf.iterations, "
-                    "kdf.parallelism, kdf.max_memory_mib, kdf.max_work)");
+                    "kdf.parallelism, kdf.unlock_ms, kdf.max_memory_mib, kdf.max_work, "
+                    "kdf.max_lanes)");
         }
     }
     if (anchor) {
         s.anchor = default_anchor_folder();
     }
     // A vault written with kdf.* must open under this reader's own limits.
-    check_kdf_policy_readable(s.kdf, s.kdf_limits);
+    check_kdf_request_readable(s.kdf, s.kdf_limits);
     return s;
 }
 

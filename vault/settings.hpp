@@ -25,17 +25,23 @@
 //   create           create the vault on the first write (default true for
 //                    the file vault, false for the fleet: `tresor vault init`)
 //   kdf.memory_mib, kdf.iterations, kdf.parallelism
-//                    Argon2id for a new vault or password (default 64, 3, 1)
+//                    Argon2id for a new vault or password; each one left
+//                    unset is chosen by measuring on the machine that writes
+//                    the slot (vault/kdf_calibration.hpp: lanes up to its
+//                    CPUs, memory for kdf.unlock_ms at 3 passes, at least
+//                    64 MiB x 3 passes)
+//   kdf.unlock_ms    the unlock time that choice aims for (default 250)
 //   audit            the vault's audit log (docs/VAULT-FORMAT.md, "Audit
 //                    log"): "off" (default), "on" (writes sealed with
 //                    their own transaction, reads in batches) or "strict"
 //                    (also a read: a value is returned only once its
 //                    event is durable)
-//   kdf.max_memory_mib, kdf.max_work
+//   kdf.max_memory_mib, kdf.max_work, kdf.max_lanes
 //                    what opening a vault may cost (KdfLimits, checked before
-//                    any KDF runs): Argon2id memory per slot (default 1024)
-//                    and MiB x passes summed over the slots tried (default
-//                    3072); must cover kdf.memory_mib x kdf.iterations
+//                    any KDF runs): Argon2id memory per slot (default 1024),
+//                    MiB x passes summed over the slots tried (default 3072)
+//                    and lanes per slot (default 16); they bound the chosen
+//                    kdf.* and must cover the configured ones
 #pragma once
 
 #include <chrono>
@@ -43,6 +49,7 @@
 #include <utility>
 #include <vector>
 
+#include "vault/kdf_calibration.hpp"
 #include "vault/unlock.hpp"
 
 namespace tresor::vault {
@@ -61,7 +68,7 @@ struct Settings {
     std::vector<UnlockSource> unlock;
     bool create = true;
     std::chrono::seconds cache_for{0};  // 0: cache only what `tresor vault unlock` put there
-    KdfPolicy kdf;
+    KdfRequest kdf;  // what a new password slot gets: choose_kdf_policy(kdf, kdf_limits)
     KdfLimits kdf_limits;
     std::vector<std::uint8_t> admin;  // the pinned admin identity; empty: none
     std::filesystem::path admin_key;  // empty: the default place for its identity

@@ -88,13 +88,15 @@ void check_kdf_policy(const KdfPolicy& p) {
 
 void check_kdf_policy_readable(const KdfPolicy& p, const KdfLimits& limits) {
     const std::uint64_t work = std::uint64_t{p.memory_kib} * p.iterations;
-    if (p.memory_kib > limits.max_memory_kib || work > limits.max_work_kib_passes) {
+    if (p.memory_kib > limits.max_memory_kib || work > limits.max_work_kib_passes ||
+        p.parallelism > limits.max_lanes) {
         throw Error(ErrorCode::invalid_argument,
                     "Argon2id " + std::to_string(p.memory_kib / 1024) + " MiB x " +
-                        std::to_string(p.iterations) +
-                        " passes is above what this reader opens (kdf.max_memory_mib " +
+                        std::to_string(p.iterations) + " passes, " + std::to_string(p.parallelism) +
+                        " lanes is above what this reader opens (kdf.max_memory_mib " +
                         std::to_string(limits.max_memory_kib / 1024) + ", kdf.max_work " +
-                        std::to_string(limits.max_work_kib_passes / 1024) +
+                        std::to_string(limits.max_work_kib_passes / 1024) + ", kdf.max_lanes " +
+                        std::to_string(limits.max_lanes) +
                         "): raise those too, or the vault could not be opened");
     }
 }
@@ -103,13 +105,7 @@ std::chrono::nanoseconds time_kdf(const KdfPolicy& policy) {
     const Bytes password = random_bytes(16);
     const Bytes salt = random_bytes(kSaltBytes);
     const auto start = std::chrono::steady_clock::now();
-    // The KDF a new slot with this policy would use (keys.cpp, make_slot).
-    if (policy.parallelism == 1) {
-        (void)argon2id_one_lane(password, std::span(salt).first(kOneLaneSaltBytes),
-                                policy.memory_kib, policy.iterations);
-    } else {
-        (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
-    }
+    (void)argon2id(password, salt, {policy.memory_kib, policy.iterations, policy.parallelism});
     return std::chrono::steady_clock::now() - start;
 }
 

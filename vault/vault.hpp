@@ -69,10 +69,16 @@ void check_kdf_policy(const KdfPolicy& policy);
 // "wrong password". tresor writes at most one password slot, so the default
 // work budget is one slot at the memory ceiling with RFC 9106's 3 passes;
 // RFC 9106's first recommendation (2 GiB, 1 pass) needs max_memory_kib raised.
+//
+// Lanes cost a reader threads, not work (memory x passes is the same however
+// it is split; the reader runs at most as many threads as it has CPUs), so
+// by default every lane count the format allows is opened; max_lanes lowers
+// that.
 struct KdfLimits {
     std::uint32_t max_memory_kib = 1024 * 1024;  // per slot: 1 GiB
     // Sum of memory_kib × iterations over the slots an unlock would try.
     std::uint64_t max_work_kib_passes = 3ull * 1024 * 1024;
+    std::uint32_t max_lanes = 16;  // per slot: the format's bound
 };
 
 // Throws Error{invalid_argument} when a slot written with `policy` would be

@@ -351,9 +351,13 @@ class VaultBackend {
                                              " does not exist (create it with `tresor vault "
                                              "init`, or set create = true)");
             }
-            vault.emplace(vault::Vault::create(access.create, credential(vault::Purpose::create),
-                                               settings.kdf, settings.kdf_limits, nullptr,
-                                               settings.trust()));
+            // A new vault's password slot: kdf.* as configured, the rest
+            // measured on this machine (vault/kdf_calibration.hpp).
+            vault::Credential password = credential(vault::Purpose::create);
+            vault.emplace(
+                vault::Vault::create(access.create, password,
+                                     vault::choose_kdf_policy(settings.kdf, settings.kdf_limits),
+                                     settings.kdf_limits, nullptr, settings.trust()));
             enable_audit(*vault);
             return *vault;
         }

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include "cli_runner.hpp"
 #include "support/other_user.hpp"
@@ -439,6 +441,39 @@ BOOST_AUTO_TEST_CASE(the_configured_kdf_reader_limits_are_applied) {
     const ProcessResult r = cli.run({"get", "s", "n"}, "", kPassword);
     BOOST_TEST(r.exit_status == 4, r.err);
     BOOST_TEST(contains(r.err, "above this reader's limit of 38"), r.err);
+}
+
+// A vault whose config leaves kdf.* unset gets its Argon2id measured on the
+// machine that creates it: lanes up to the CPUs, memory for the unlock
+// target at 3 passes, never below 64 MiB x 3 passes (issue 29).
+BOOST_AUTO_TEST_CASE(a_new_vault_without_kdf_settings_is_calibrated_where_it_is_made) {
+    Cli cli(
+        "[backend.vault]\nplugin = \"vault\"\npath = \"~/vault.db\"\n"
+        "kdf = { unlock_ms = 40 }\n");
+    const ProcessResult init = cli.run({"vault", "init"}, "", kPassword);
+    BOOST_REQUIRE_MESSAGE(init.exit_status == 0, init.err);
+    // "created ... (Argon2id N MiB, T passes, P lanes: an attacker pays G GiB·pass per guess)"
+    int memory = 0, passes = 0, lanes = 0;
+    double cost = 0;
+    const auto at = init.out.find("(Argon2id ");
+    BOOST_REQUIRE_MESSAGE(
+        at != std::string::npos &&
+            std::sscanf(init.out.c_str() + at,
+                        "(Argon2id %d MiB, %d passes, %d lanes: an attacker pays %lf GiB", &memory,
+                        &passes, &lanes, &cost) == 4,
+        init.out);
+    BOOST_TEST(memory >= 64);
+    BOOST_TEST(passes >= 3);
+    BOOST_TEST(lanes >= 1);
+    BOOST_TEST(lanes <= static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    BOOST_TEST(std::abs(cost - memory / 1024.0 * passes) < 0.006);
+    const ProcessResult info = cli.run({"vault", "info"}, "", kPassword);
+    BOOST_TEST(contains(info.out, "slot 1: password (Argon2id v0x13, " + std::to_string(memory) +
+                                      " MiB, " + std::to_string(passes) + " passes, " +
+                                      std::to_string(lanes) + " lanes)"),
+               info.out);
+    BOOST_TEST(cli.run({"set", "s", "n"}, "v\n", kPassword).exit_status == 0);
+    BOOST_TEST(cli.run({"get", "s", "n"}, "", kPassword).out == "v\n");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_vault_password_exits_4_and_no_source_exits_3) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tresor/error.hpp"
+#include "vault/argon2/argon2id.hpp"
 
 namespace tresor::vault::detail {
 namespace {
@@ -59,6 +60,14 @@ void initialize_sodium() {
     if (!ready) {
         throw Error(ErrorCode::io, "libsodium could not initialise");
     }
+}
+
+SecureBytes argon2id(std::span<const std::uint8_t> password, std::span<const std::uint8_t> salt,
+                     const Argon2Params& params, std::size_t output_bytes) {
+    argon2::Options options;
+    options.tag_bytes = output_bytes;
+    return argon2::argon2id({password, salt},
+                            {params.memory_kib, params.iterations, params.parallelism}, options);
 }
 
 // RFC 5869: PRK = HMAC(salt, key); T(i) = HMAC(PRK, T(i-1) || info || i).

@@ -1,10 +1,9 @@
 // vault/detail/crypto.hpp — the vault's primitives. HKDF-SHA-256,
 // HMAC-SHA-256, SHA-256, XChaCha20-Poly1305 (IETF, 24-byte nonce), random
 // bytes and constant-time comparison come from libsodium (crypto.cpp; HKDF
-// is RFC 5869 over its HMAC); Argon2id from libsodium for KDF 2
-// (argon2id_sodium.cpp) or the provider chosen at build time for KDF 1
-// (argon2id.cpp). Each one gives the bytes Botan 2 gives
-// (tests/unit/vault/crypto_cross_check_test.cpp).
+// is RFC 5869 over its HMAC), each giving the bytes Botan 2 gives
+// (tests/unit/vault/crypto_cross_check_test.cpp); Argon2id is tresor's own
+// (vault/argon2/argon2id.hpp), held to libargon2's bytes.
 //
 // Keys and plaintexts are SecureBytes (zeroed on release). aead_open never
 // returns unauthenticated bytes: the tag is checked before anything is
@@ -31,21 +30,13 @@ struct Argon2Params {
     std::uint32_t parallelism;
 };
 
-// RFC 9106 Argon2id (version 0x13). The implementation is chosen at build
-// time (TRESOR_ARGON2, argon2id.cpp): libargon2 or Botan; both give the same
-// bytes for the same inputs (tests/unit/vault/crypto_test.cpp).
+// RFC 9106 Argon2id (version 0x13) without secret or associated data, every
+// lane on a thread of its own up to the CPUs this process may use
+// (vault/argon2/argon2id.hpp). Both KDF ids of a password slot are this
+// function (docs/VAULT-FORMAT.md): KDF 2 only gives it a 16-byte salt.
 [[nodiscard]] SecureBytes argon2id(std::span<const std::uint8_t> password,
                                    std::span<const std::uint8_t> salt, const Argon2Params& params,
                                    std::size_t output_bytes = kKeyBytes);
-
-// The same function for one lane and a 16-byte salt, from libsodium
-// (crypto_pwhash_argon2id, argon2id_sodium.cpp), which picks its AVX2 or
-// AVX-512 code at run time: 1.6-2x faster than libargon2's portable build
-// here (docs/PERFORMANCE.md). The bytes equal argon2id() with parallelism 1
-// (tests/unit/vault/crypto_test.cpp).
-[[nodiscard]] SecureBytes argon2id_one_lane(std::span<const std::uint8_t> password,
-                                            std::span<const std::uint8_t> salt_16_bytes,
-                                            std::uint32_t memory_kib, std::uint32_t iterations);
 
 // Makes libsodium ready (its fastest code for this CPU, its RNG): called by
 // every primitive here, idempotent and thread-safe. Throws Error{io} when

@@ -9,11 +9,11 @@ namespace {
 constexpr std::size_t kMinKeyfileBytes = 32;
 
 SecureBytes password_ikm(const Slot& slot, const Credential& credential) {
-    if (slot.kdf == kKdfArgon2id13OneLane) {
-        return argon2id_one_lane(credential.bytes, std::span(slot.salt).first(kOneLaneSaltBytes),
-                                 slot.params.memory_kib, slot.params.iterations);
-    }
-    return argon2id(credential.bytes, slot.salt, slot.params);
+    // KDF 2 gives Argon2id the first 16 salt bytes, KDF 1 all 32.
+    const std::span<const std::uint8_t> salt = slot.kdf == kKdfArgon2id13OneLane
+                                                   ? std::span(slot.salt).first(kOneLaneSaltBytes)
+                                                   : std::span(slot.salt);
+    return argon2id(credential.bytes, salt, slot.params);
 }
 
 }  // namespace
@@ -52,6 +52,13 @@ void check_unlock_cost(const Header& header, SlotKind kind, const KdfLimits& lim
                             std::to_string(limits.max_memory_kib / 1024) +
                             " MiB (raise kdf.max_memory_mib if you trust this vault)");
         }
+        if (slot.params.parallelism > limits.max_lanes) {
+            throw Error(ErrorCode::corrupt, "vault slot " + std::to_string(slot.id) + " asks for " +
+                                                std::to_string(slot.params.parallelism) +
+                                                " Argon2id lanes, above this reader's limit of " +
+                                                std::to_string(limits.max_lanes) +
+                                                " (raise kdf.max_lanes if you trust this vault)");
+        }
         work += std::uint64_t{slot.params.memory_kib} * slot.params.iterations;
     }
     if (work > limits.max_work_kib_passes) {
@@ -88,8 +95,8 @@ Slot new_slot_parameters(std::uint8_t id, const Credential& credential, const Kd
     }
     check_kdf_policy(policy);
     slot.kind = SlotKind::password;
-    // One lane: libsodium's faster code (KDF 2). More lanes: libargon2,
-    // whose lanes run on threads.
+    // One lane: KDF 2 (a 16-byte salt), as since issue 14; more lanes:
+    // KDF 1, which every tresor opens. The same Argon2id computes both.
     if (policy.parallelism == 1) {
         slot.kdf = kKdfArgon2id13OneLane;
         std::fill(slot.salt.begin() + kOneLaneSaltBytes, slot.salt.end(), 0);

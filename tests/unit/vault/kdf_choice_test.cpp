@@ -1,6 +1,6 @@
-// Which KDF a password slot gets: one lane -> KDF 2 (libsodium, 16-byte
-// salt), more lanes -> KDF 1 (the build's provider); vaults of KDF 1 keep
-// opening, and a new password moves them to KDF 2.
+// Which KDF a password slot gets: one lane -> KDF 2 (16-byte salt), more
+// lanes -> KDF 1 (32-byte salt), both tresor's Argon2id; vaults of KDF 1
+// keep opening, and a new one-lane password moves them to KDF 2.
 #include <boost/test/unit_test.hpp>
 
 #include "unit/vault/vault_fixture.hpp"

@@ -290,6 +290,31 @@ BOOST_FIXTURE_TEST_CASE(reader_limits_are_the_callers_to_set, VaultFixture) {
     BOOST_CHECK_NO_THROW((void)Vault::open(path, key_file, {16 * 1024, 0}));
 }
 
+// Lanes cost a reader threads: kdf.max_lanes refuses a slot of more, before
+// any KDF runs, as memory and work are refused.
+BOOST_FIXTURE_TEST_CASE(a_reader_bounds_the_lanes_of_the_slots_it_tries, VaultFixture) {
+    KdfPolicy four_lanes = tresor::test::kFastKdf;
+    four_lanes.parallelism = 4;
+    Vault::create(path, tresor::test::password("correct horse"), four_lanes)
+        .set("svc", "a", bytes("value"), {});
+    KdfLimits two;
+    two.max_lanes = 2;
+    BOOST_CHECK_EXCEPTION((void)Vault::open(path, tresor::test::password("correct horse"), two),
+                          Error, [](const Error& e) {
+                              BOOST_TEST_MESSAGE(e.what());
+                              return e.code() == ErrorCode::corrupt &&
+                                     std::string(e.what()).find(
+                                         "vault slot 1 asks for 4 Argon2id lanes, above this "
+                                         "reader's limit of 2 (raise kdf.max_lanes") !=
+                                         std::string::npos;
+                          });
+    KdfLimits four = two;
+    four.max_lanes = 4;
+    BOOST_TEST(
+        str(Vault::open(path, tresor::test::password("correct horse"), four).get("svc", "a")) ==
+        "value");
+}
+
 // A writer must not make a vault that its own reader limits refuse.
 BOOST_FIXTURE_TEST_CASE(a_kdf_policy_above_the_reader_limits_is_refused_before_writing,
                         VaultFixture) {

@@ -261,4 +261,32 @@ BOOST_AUTO_TEST_CASE(kdf_reader_limits_come_from_the_backends_parameters) {
             return e.code() == ErrorCode::invalid_argument &&
                    std::string(e.what()).find("kdf.max_memory_mib") != std::string::npos;
         });
+    BOOST_TEST(defaults.kdf_limits.max_lanes == 16u);
+    BOOST_CHECK_EXCEPTION(
+        (void)settings_from_params({{"kdf.max_lanes", "2"}, {"kdf.parallelism", "4"}}), Error,
+        [](const Error& e) {
+            return e.code() == ErrorCode::invalid_argument &&
+                   std::string(e.what()).find("kdf.max_lanes 2") != std::string::npos;
+        });
+}
+
+// kdf.* left unset is chosen on the machine that writes the slot; what is set stays.
+BOOST_AUTO_TEST_CASE(unset_kdf_parameters_are_left_to_calibration) {
+    const Settings defaults = settings_from_params({});
+    BOOST_TEST(defaults.kdf.memory_kib == 0u);
+    BOOST_TEST(defaults.kdf.iterations == 0u);
+    BOOST_TEST(defaults.kdf.parallelism == 0u);
+    BOOST_TEST(defaults.kdf.unlock_target.count() == kDefaultUnlockTarget.count());
+    const Settings set = settings_from_params({{"kdf.memory_mib", "19"},
+                                               {"kdf.iterations", "2"},
+                                               {"kdf.parallelism", "3"},
+                                               {"kdf.unlock_ms", "800"},
+                                               {"kdf.max_lanes", "8"}});
+    const KdfPolicy kept = choose_kdf_policy(set.kdf, set.kdf_limits);
+    BOOST_TEST(kept.memory_kib == 19u * 1024);
+    BOOST_TEST(kept.iterations == 2u);
+    BOOST_TEST(kept.parallelism == 3u);
+    BOOST_TEST(set.kdf.unlock_target.count() == 800);
+    BOOST_TEST(set.kdf_limits.max_lanes == 8u);
+    BOOST_CHECK_THROW((void)settings_from_params({{"kdf.unlock_ms", "5"}}), Error);
 }
