@@ -42,10 +42,10 @@ using Bytes = std::span<const std::uint8_t>;
 
 // What the table says of the plugin before any call.
 struct Info {
-    const char* name;            // [a-z0-9-]+, as in the config's `plugin = "..."`
-    const char* version;         // the plugin's own
-    const char* summary;         // one line for `tresor plugins`
-    std::uint32_t capabilities;  // TRESOR_CAP_* bits
+    const char* name;               // [a-z0-9-]+, as in the config's `plugin = "..."`
+    const char* summary;            // one line for `tresor plugins`
+    std::uint32_t capabilities;     // TRESOR_CAP_* bits
+    const char* version = "0.1.0";  // the plugin's own
 };
 
 // What the host sets with a value; the backend keeps the times itself.
@@ -165,7 +165,7 @@ class Kit {
         return guarded(diag, [&] {
             // Without a probe of its own the backend is usable anywhere, and
             // its parameters are judged at open.
-            if constexpr (requires(Params& p) { Backend::probe(p); }) {
+            if constexpr (requires(Params & p) { Backend::probe(p); }) {
                 Params p(params, count);
                 Backend::probe(p);
                 p.reject_unknown(Backend::info.name);

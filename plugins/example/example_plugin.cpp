@@ -17,7 +17,6 @@ class Example {
   public:
     static constexpr Info info{
         .name = "example",
-        .version = "0.1.0",
         .summary = "the plugin kit's example: a bounded in-process store (tests only)",
         .capabilities = TRESOR_CAP_LIST | TRESOR_CAP_BINARY,
     };

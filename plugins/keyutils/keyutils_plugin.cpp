@@ -157,7 +157,6 @@ class Keyutils {
   public:
     static constexpr tresor::plugin::Info info{
         .name = "keyutils",
-        .version = "0.1.0",
         .summary = "Linux kernel keyring (survives processes, not reboots; 32767 bytes per key)",
         .capabilities = TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |
                         TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,

@@ -24,7 +24,6 @@ class Memory {
   public:
     static constexpr tresor::plugin::Info info{
         .name = "memory",
-        .version = "0.1.0",
         .summary = "in-process, ephemeral store (tests, embedding without persistence)",
         .capabilities = TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY |
                         TRESOR_CAP_EXPIRY | TRESOR_CAP_ATTRIBUTES,

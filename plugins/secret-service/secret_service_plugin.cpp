@@ -317,7 +317,6 @@ class SecretServicePlugin {
   public:
     static constexpr tresor::plugin::Info info{
         .name = "secret-service",
-        .version = "0.1.0",
         .summary = "freedesktop Secret Service (gnome-keyring, KeePassXC) via libsecret",
         .capabilities = TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST |
                         TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,

@@ -188,7 +188,6 @@ class Wincred {
   public:
     static constexpr tresor::plugin::Info info{
         .name = "wincred",
-        .version = "0.1.0",
         .summary = "Windows Credential Manager (generic credentials; 2560 bytes per value)",
         .capabilities = TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST |
                         TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
