@@ -24,14 +24,7 @@
 namespace {
 
 using tresor::keyutils::Record;
-using tresor::plugin::Bytes;
-using tresor::plugin::Entry;
-using tresor::plugin::EntryOut;
-using tresor::plugin::fail;
-using tresor::plugin::NewEntry;
-using tresor::plugin::Params;
-using tresor::plugin::SecretOut;
-using tresor::plugin::unix_now;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 namespace codec = tresor::keyutils;
 
 [[noreturn]] void fail_errno(const std::string& doing) {
@@ -155,7 +148,7 @@ std::optional<std::string_view> description_field(std::string_view described) {
 
 class Keyutils {
   public:
-    static constexpr tresor::plugin::Info info{
+    static constexpr Info info{
         .name = "keyutils",
         .summary = "Linux kernel keyring (survives processes, not reboots; 32767 bytes per key)",
         .capabilities = TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |

@@ -12,17 +12,11 @@
 
 namespace {
 
-using tresor::plugin::Bytes;
-using tresor::plugin::Entry;
-using tresor::plugin::EntryOut;
-using tresor::plugin::NewEntry;
-using tresor::plugin::Params;
-using tresor::plugin::SecretOut;
-using tresor::plugin::unix_now;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 
 class Memory {
   public:
-    static constexpr tresor::plugin::Info info{
+    static constexpr Info info{
         .name = "memory",
         .summary = "in-process, ephemeral store (tests, embedding without persistence)",
         .capabilities = TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY |

@@ -37,14 +37,7 @@
 
 namespace {
 
-using tresor::plugin::Bytes;
-using tresor::plugin::Entry;
-using tresor::plugin::EntryOut;
-using tresor::plugin::fail;
-using tresor::plugin::NewEntry;
-using tresor::plugin::Params;
-using tresor::plugin::SecretOut;
-using tresor::plugin::unix_now;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 using tresor::secret_service::AttributeMap;
 using tresor::secret_service::CollectionCalls;
 using tresor::secret_service::Convention;
@@ -315,7 +308,7 @@ std::vector<AttributeMap> tresors_services(const CollectionCalls& to) {
 
 class SecretServicePlugin {
   public:
-    static constexpr tresor::plugin::Info info{
+    static constexpr Info info{
         .name = "secret-service",
         .summary = "freedesktop Secret Service (gnome-keyring, KeePassXC) via libsecret",
         .capabilities = TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST |

@@ -33,14 +33,7 @@ namespace {
 
 using tresor::platform::to_utf16;
 using tresor::platform::to_utf8;
-using tresor::plugin::Bytes;
-using tresor::plugin::Entry;
-using tresor::plugin::EntryOut;
-using tresor::plugin::fail;
-using tresor::plugin::NewEntry;
-using tresor::plugin::Params;
-using tresor::plugin::SecretOut;
-using tresor::plugin::unix_now;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 namespace wc = tresor::wincred;
 
 // Windows' limit (the SDK's CRED_MAX_CREDENTIAL_BLOB_SIZE, 5 * 512; mingw's
@@ -186,7 +179,7 @@ std::optional<Credential> load(const tresor_key& key) {
 
 class Wincred {
   public:
-    static constexpr tresor::plugin::Info info{
+    static constexpr Info info{
         .name = "wincred",
         .summary = "Windows Credential Manager (generic credentials; 2560 bytes per value)",
         .capabilities = TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST |
