@@ -28,20 +28,19 @@ using tresor::Store;
 // A plugin module's table, loaded directly.
 class Module {
   public:
-    explicit Module(const std::filesystem::path& file)
-        : handle_(::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL)) {
-        BOOST_REQUIRE_MESSAGE(handle_ != nullptr, ::dlerror());
+    explicit Module(const std::filesystem::path& file) {
+        void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+        BOOST_REQUIRE_MESSAGE(handle != nullptr, ::dlerror());
         auto entry =
-            reinterpret_cast<tresor_plugin_entry_fn>(::dlsym(handle_, TRESOR_PLUGIN_ENTRY_SYMBOL));
+            reinterpret_cast<tresor_plugin_entry_fn>(::dlsym(handle, TRESOR_PLUGIN_ENTRY_SYMBOL));
         BOOST_REQUIRE(entry != nullptr);
         table = entry(TRESOR_PLUGIN_ABI_MAJOR, TRESOR_PLUGIN_ABI_MINOR);
         tresor_diag diag{};
         BOOST_REQUIRE_EQUAL(table->open(nullptr, 0, nullptr, &context, &diag), TRESOR_OK);
     }
-    ~Module() {
-        table->close(context);
-        ::dlclose(handle_);
-    }
+    // Never unloaded, as the host never unloads one: the secure memory pool a
+    // plugin links keeps its pages for the life of the process.
+    ~Module() { table->close(context); }
     Module(const Module&) = delete;
     Module& operator=(const Module&) = delete;
 
@@ -54,9 +53,6 @@ class Module {
 
     const tresor_plugin* table = nullptr;
     void* context = nullptr;
-
-  private:
-    void* handle_;
 };
 
 tresor_entry meta() {
