@@ -1,4 +1,4 @@
-# tresor_add_plugin(NAME <name> SOURCES <src...> [LIBRARIES <lib...>])
+# tresor_add_plugin(NAME <name> SOURCES <src...> [LIBRARIES <lib...>] [TEST_ONLY])
 #
 # Builds plugins/<name> twice from one set of objects:
 #  - a loadable module tresor-<name>.so (.dll on Windows) exporting only tresor_plugin_entry
@@ -8,8 +8,10 @@
 #    compiled into libtresor and registered under tresor_plugin_<id>_entry.
 # The plugin's sources define `tresor_plugin_<id>_entry` (id = name with '-'
 # replaced by '_'); the exported tresor_plugin_entry is generated here.
+# TEST_ONLY: the module goes to the tests' folder (build/test-plugins), is
+# never installed, never built in and not listed among the real plugins.
 function(tresor_add_plugin)
-    cmake_parse_arguments(P "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
+    cmake_parse_arguments(P "TEST_ONLY" "NAME" "SOURCES;LIBRARIES" ${ARGN})
     string(REPLACE "-" "_" id "${P_NAME}")
 
     add_library(tresor_plugin_${id}_obj OBJECT ${P_SOURCES})
@@ -25,9 +27,16 @@ function(tresor_add_plugin)
         target_link_options(tresor-${P_NAME} PRIVATE -Wl,-z,defs
             -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/plugin.map)
     endif()
+    set(output_dir "${TRESOR_BUILD_PLUGIN_DIR}")
+    if(P_TEST_ONLY)
+        set(output_dir "${CMAKE_BINARY_DIR}/test-plugins")
+    endif()
     set_target_properties(tresor-${P_NAME} PROPERTIES PREFIX "" OUTPUT_NAME "tresor-${P_NAME}"
-        LIBRARY_OUTPUT_DIRECTORY "${TRESOR_BUILD_PLUGIN_DIR}"
+        LIBRARY_OUTPUT_DIRECTORY "${output_dir}"
         LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/plugin.map)
+    if(P_TEST_ONLY)
+        return()
+    endif()
     install(TARGETS tresor-${P_NAME} LIBRARY DESTINATION ${TRESOR_PLUGIN_INSTALL_DIR})
 
     set_property(GLOBAL APPEND PROPERTY TRESOR_ALL_PLUGINS ${P_NAME})

@@ -15,16 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "plugins/common/plugin_kit.hpp"
+
 namespace tresor::keyutils {
 
 constexpr std::size_t kMaxPayloadBytes = 32767;
 constexpr std::string_view kDescriptionPrefix = "tresor:";
 
-struct Record {
-    std::string service, name, label, description;
-    std::uint32_t type = 0;
-    std::int64_t created_at = 0, updated_at = 0, expires_at = 0;
-};
+// An entry as a key holds it: a payload keeps its type, label, description,
+// created_at, updated_at and expires_at; the description its service and name.
+using Record = tresor::plugin::Entry;
 
 [[nodiscard]] std::string describe(std::string_view service, std::string_view name);
 // Service and name from a description; empty for keys that are not tresor's.

@@ -24,9 +24,7 @@
 namespace {
 
 using tresor::keyutils::Record;
-using tresor::plugin::fail;
-using tresor::plugin::guarded;
-using tresor::plugin::Params;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 namespace codec = tresor::keyutils;
 
 [[noreturn]] void fail_errno(const std::string& doing) {
@@ -103,30 +101,6 @@ key_serial_t attach_keyring(const std::string& name) {
     return static_cast<key_serial_t>(id);
 }
 
-struct Context {
-    key_serial_t keyring = 0;
-};
-
-key_serial_t keyring_of(const tresor_param* params, size_t count) {
-    Params p(params, count);
-    const std::string name = p.take_or("keyring", "user");
-    p.reject_unknown("keyutils");
-    return attach_keyring(name);
-}
-
-// The key of an entry, or 0 when there is none.
-key_serial_t find(key_serial_t keyring, const tresor_key* key) {
-    const long id =
-        keyctl_search(keyring, "user", codec::describe(key->service, key->name).c_str(), 0);
-    if (id < 0) {
-        if (errno == ENOKEY || errno == EKEYEXPIRED || errno == EKEYREVOKED) {
-            return 0;
-        }
-        fail_errno("searching");
-    }
-    return static_cast<key_serial_t>(id);
-}
-
 // Reads a key's payload; empty when it vanished (expired) meanwhile.
 std::optional<KeyBuffer> read(key_serial_t id) {
     void* data = nullptr;
@@ -138,52 +112,6 @@ std::optional<KeyBuffer> read(key_serial_t id) {
         fail_errno("reading a key");
     }
     return std::optional<KeyBuffer>(std::in_place, data, length);
-}
-
-tresor_entry to_entry(const Record& r) {
-    tresor_entry e{};
-    e.struct_size = sizeof(e);
-    e.service = r.service.c_str();
-    e.name = r.name.c_str();
-    e.type = r.type;
-    e.label = r.label.c_str();
-    e.description = r.description.c_str();
-    e.created_at = r.created_at;
-    e.updated_at = r.updated_at;
-    e.expires_at = r.expires_at;
-    return e;
-}
-
-tresor_status ku_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        try {
-            (void)keyring_of(params, count);
-        } catch (const tresor::plugin::Failure& failure) {
-            // A sandbox that forbids keyctl (seccomp: EPERM) means "not
-            // here", so the chain moves on; a bad parameter stays an error.
-            if (failure.status() == TRESOR_INVALID_ARGUMENT) {
-                throw;
-            }
-            fail(TRESOR_UNAVAILABLE, failure.what());
-        }
-        return TRESOR_OK;
-    });
-}
-
-tresor_status ku_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
-        *ctx = new Context{keyring_of(params, count)};
-        return TRESOR_OK;
-    });
-}
-
-void ku_close(void* ctx) {
-    delete static_cast<Context*>(ctx);
-}
-
-key_serial_t keyring(void* ctx) {
-    return static_cast<Context*>(ctx)->keyring;
 }
 
 struct Loaded {
@@ -200,54 +128,68 @@ std::optional<Loaded> read_record(key_serial_t id, Record& record, bool* foreign
     }
     const auto offset = codec::decode_header(payload->bytes(), record);
     *foreign = !offset.has_value();
-    if (!offset || (record.expires_at != 0 && tresor::plugin::unix_now() >= record.expires_at)) {
+    if (!offset || (record.expires_at != 0 && unix_now() >= record.expires_at)) {
         return std::nullopt;
     }
     return Loaded{std::move(*payload), *offset};
 }
 
-// The entry's record and payload, or empty when there is none.
-std::optional<Loaded> load(void* ctx, const tresor_key* key, Record& record) {
-    const key_serial_t id = find(keyring(ctx), key);
-    if (id == 0) {
-        return std::nullopt;
-    }
-    bool foreign = false;
-    auto loaded = read_record(id, record, &foreign);
-    if (foreign) {
-        fail(TRESOR_CORRUPT, "the kernel key for " + std::string(key->service) + "/" + key->name +
-                                 " was not written by tresor");
-    }
-    record.service = key->service;
-    record.name = key->name;
-    return loaded;
-}
-
-tresor_status ku_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
-                     tresor_diag* diag) {
-    return guarded(diag, [&] {
-        Record record;
-        auto loaded = load(ctx, key, record);
-        if (!loaded) {
-            return TRESOR_NOT_FOUND;
+// The position of a key description's last field: "type;uid;gid;perm;description".
+std::optional<std::string_view> description_field(std::string_view described) {
+    std::size_t at = 0;
+    for (int field = 0; field < 4; ++field) {
+        at = described.find(';', at == 0 ? 0 : at + 1);
+        if (at == std::string_view::npos) {
+            return std::nullopt;
         }
-        const auto value = loaded->payload.bytes().subspan(loaded->value_offset);
-        return sink(sink_ctx, value.data(), value.size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
-    });
+    }
+    return described.substr(at + 1);
 }
 
-tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
-                     const tresor_entry* meta, tresor_diag* diag) {
-    return guarded(diag, [&] {
+class Keyutils {
+  public:
+    static constexpr Info info{
+        .name = "keyutils",
+        .summary = "Linux kernel keyring (survives processes, not reboots; 32767 bytes per key)",
+        .capabilities = TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |
+                        TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
+    };
+
+    static void probe(Params& params) {
+        try {
+            (void)keyring_of(params);
+        } catch (const tresor::plugin::Failure& failure) {
+            // A sandbox that forbids keyctl (seccomp: EPERM) means "not
+            // here", so the chain moves on; a bad parameter stays an error.
+            if (failure.status() == TRESOR_INVALID_ARGUMENT) {
+                throw;
+            }
+            fail(TRESOR_UNAVAILABLE, failure.what());
+        }
+    }
+
+    explicit Keyutils(Params& params) : keyring_(keyring_of(params)) {}
+
+    bool get(const tresor_key& key, SecretOut& out) {
         Record record;
-        record.type = meta->type;
-        record.label = meta->label != nullptr ? meta->label : "";
-        record.description = meta->description != nullptr ? meta->description : "";
-        record.expires_at = meta->expires_at;
-        record.updated_at = tresor::plugin::unix_now();
+        auto loaded = load(key, record);
+        if (!loaded) {
+            return false;
+        }
+        out.give(loaded->payload.bytes().subspan(loaded->value_offset));
+        return true;
+    }
+
+    void set(const tresor_key& key, Bytes value, const NewEntry& meta) {
+        Record record;
+        record.type = meta.type;
+        record.label = meta.label;
+        record.description = meta.description;
+        record.expires_at = meta.expires_at;
+        record.updated_at = unix_now();
         Record old;
-        record.created_at = load(ctx, key, old) ? old.created_at : record.updated_at;
-        const std::size_t total = codec::header_size(record) + length;
+        record.created_at = load(key, old) ? old.created_at : record.updated_at;
+        const std::size_t total = codec::header_size(record) + value.size();
         if (total > codec::kMaxPayloadBytes) {
             fail(TRESOR_INVALID_ARGUMENT,
                  "value too large for the kernel keyring: a key holds at most " +
@@ -257,9 +199,9 @@ tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, siz
         std::vector<std::uint8_t> payload;
         payload.reserve(total);
         codec::encode_header(record, payload);
-        payload.insert(payload.end(), value, value + length);
-        const key_serial_t id = add_key("user", codec::describe(key->service, key->name).c_str(),
-                                        payload.data(), payload.size(), keyring(ctx));
+        payload.insert(payload.end(), value.begin(), value.end());
+        const key_serial_t id = add_key("user", codec::describe(key.service, key.name).c_str(),
+                                        payload.data(), payload.size(), keyring_);
         ::explicit_bzero(payload.data(), payload.size());
         if (id < 0) {
             fail_errno("adding a key");
@@ -267,36 +209,27 @@ tresor_status ku_set(void* ctx, const tresor_key* key, const uint8_t* value, siz
         // add_key updates an existing key in place and keeps its timeout:
         // set it every time, 0 clearing an expiry the entry no longer has.
         const std::int64_t left =
-            record.expires_at == 0
-                ? 0
-                : std::max<std::int64_t>(1, record.expires_at - tresor::plugin::unix_now());
+            record.expires_at == 0 ? 0 : std::max<std::int64_t>(1, record.expires_at - unix_now());
         if (keyctl_set_timeout(
                 id, static_cast<unsigned>(std::min<std::int64_t>(left, UINT32_MAX))) < 0) {
             fail_errno("setting a key's timeout");
         }
-        return TRESOR_OK;
-    });
-}
+    }
 
-tresor_status ku_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const key_serial_t id = find(keyring(ctx), key);
-        *removed = 0;
-        if (id != 0) {
-            if (keyctl_invalidate(id) < 0) {
-                fail_errno("removing a key");
-            }
-            *removed = 1;
+    bool remove(const tresor_key& key) {
+        const key_serial_t id = find(key);
+        if (id == 0) {
+            return false;
         }
-        return TRESOR_OK;
-    });
-}
+        if (keyctl_invalidate(id) < 0) {
+            fail_errno("removing a key");
+        }
+        return true;
+    }
 
-tresor_status ku_list(void* ctx, const char* service, tresor_entry_sink sink, void* sink_ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
+    void list(std::optional<std::string_view> service, EntryOut& out) {
         void* ids = nullptr;
-        const int bytes = keyctl_read_alloc(keyring(ctx), &ids);
+        const int bytes = keyctl_read_alloc(keyring_, &ids);
         if (bytes < 0) {
             fail_errno("listing the keyring");
         }
@@ -307,21 +240,12 @@ tresor_status ku_list(void* ctx, const char* service, tresor_entry_sink sink, vo
             if (keyctl_describe_alloc(serials[i], &text) < 0) {
                 continue;  // expired or not ours to see
             }
-            // "type;uid;gid;perm;description"
-            std::string described(text);
+            const std::string described(text);
             std::free(text);
-            if (!described.starts_with("user;")) {
-                continue;
-            }
-            std::size_t at = 0;
-            for (int field = 0; field < 4 && at != std::string::npos; ++field) {
-                at = described.find(';', at == 0 ? 0 : at + 1);
-            }
-            if (at == std::string::npos) {
-                continue;
-            }
-            const auto names = codec::parse_description(std::string_view(described).substr(at + 1));
-            if (!names || (service != nullptr && names->first != service)) {
+            const auto field =
+                described.starts_with("user;") ? description_field(described) : std::nullopt;
+            const auto names = field ? codec::parse_description(*field) : std::nullopt;
+            if (!names || (service && names->first != *service)) {
                 continue;
             }
             // A key another program named like ours is skipped here; get
@@ -333,50 +257,57 @@ tresor_status ku_list(void* ctx, const char* service, tresor_entry_sink sink, vo
             }
             record.service = names->first;
             record.name = names->second;
-            const tresor_entry e = to_entry(record);
-            if (sink(sink_ctx, &e) != 0) {
+            if (!out.add(record)) {
                 break;
             }
         }
-        return TRESOR_OK;
-    });
-}
+    }
 
-tresor_status ku_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
+    std::optional<Entry> stat(const tresor_key& key) {
         Record record;
-        if (!load(ctx, key, record)) {
-            return TRESOR_NOT_FOUND;
-        }
-        const tresor_entry e = to_entry(record);
-        sink(sink_ctx, &e);
-        return TRESOR_OK;
-    });
-}
+        return load(key, record) ? std::optional<Entry>(std::move(record)) : std::nullopt;
+    }
 
-constexpr tresor_plugin kPlugin = {
-    TRESOR_PLUGIN_ABI_MAJOR,
-    TRESOR_PLUGIN_ABI_MINOR,
-    sizeof(tresor_plugin),
-    TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY |
-        TRESOR_CAP_EXPIRY,
-    "keyutils",
-    "0.1.0",
-    "Linux kernel keyring (survives processes, not reboots; 32767 bytes per key)",
-    ku_probe,
-    ku_open,
-    ku_close,
-    ku_get,
-    ku_set,
-    ku_remove,
-    ku_list,
-    ku_stat,
-    nullptr,  // set_many: the host sets a batch one by one
+  private:
+    static key_serial_t keyring_of(Params& p) {
+        const std::string name = p.take_or("keyring", "user");
+        p.reject_unknown(info.name);
+        return attach_keyring(name);
+    }
+
+    // The key of an entry, or 0 when there is none.
+    [[nodiscard]] key_serial_t find(const tresor_key& key) const {
+        const long id =
+            keyctl_search(keyring_, "user", codec::describe(key.service, key.name).c_str(), 0);
+        if (id < 0) {
+            if (errno == ENOKEY || errno == EKEYEXPIRED || errno == EKEYREVOKED) {
+                return 0;
+            }
+            fail_errno("searching");
+        }
+        return static_cast<key_serial_t>(id);
+    }
+
+    // The entry's record and payload, or empty when there is none.
+    std::optional<Loaded> load(const tresor_key& key, Record& record) const {
+        const key_serial_t id = find(key);
+        if (id == 0) {
+            return std::nullopt;
+        }
+        bool foreign = false;
+        auto loaded = read_record(id, record, &foreign);
+        if (foreign) {
+            fail(TRESOR_CORRUPT, "the kernel key for " + std::string(key.service) + "/" + key.name +
+                                     " was not written by tresor");
+        }
+        record.service = key.service;
+        record.name = key.name;
+        return loaded;
+    }
+
+    key_serial_t keyring_;
 };
 
 }  // namespace
 
-extern "C" const tresor_plugin* tresor_plugin_keyutils_entry(uint32_t, uint32_t) {
-    return &kPlugin;
-}
+TRESOR_PLUGIN_KIT(keyutils, Keyutils)

@@ -3,199 +3,107 @@
 // programs that want the tresor API without persistence. Values sit in
 // tresor's secure memory (platform/secure_memory.hpp, linked into this
 // module) and are wiped when replaced, removed or closed.
-#include <chrono>
-#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
 
-#include "plugins/common/plugin_support.hpp"
+#include "plugins/common/plugin_kit.hpp"
 #include "tresor/secret.hpp"
 
 namespace {
 
-using tresor::plugin::guarded;
-using tresor::plugin::Params;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 
-struct Record {
-    tresor::SecureBytes value;
-    std::string id;
-    std::uint32_t type = TRESOR_TYPE_PASSWORD;
-    std::string label;
-    std::string description;
-    std::int64_t created_at = 0;
-    std::int64_t updated_at = 0;
-    std::int64_t last_used_at = 0;
-    std::int64_t expires_at = 0;
-    std::string attributes;
-};
+class Memory {
+  public:
+    static constexpr Info info{
+        .name = "memory",
+        .summary = "in-process, ephemeral store (tests, embedding without persistence)",
+        .capabilities = TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY |
+                        TRESOR_CAP_EXPIRY | TRESOR_CAP_ATTRIBUTES,
+    };
 
-struct Context {
-    // Ordered by (service, name) so list() is sorted and per-service ranges are cheap.
-    std::map<std::pair<std::string, std::string>, Record> records;
-    std::uint64_t next_id = 1;
-};
+    explicit Memory(Params&) {}
 
-bool expired(const Record& r, std::int64_t now) {
-    return r.expires_at != 0 && now >= r.expires_at;
-}
-
-std::string nullable(const char* s) {
-    return s != nullptr ? std::string(s) : std::string();
-}
-
-tresor_entry to_entry(const std::pair<std::string, std::string>& key, const Record& r) {
-    tresor_entry e{};
-    e.struct_size = sizeof(tresor_entry);
-    e.service = key.first.c_str();
-    e.name = key.second.c_str();
-    e.id = r.id.c_str();
-    e.type = r.type;
-    e.label = r.label.c_str();
-    e.description = r.description.c_str();
-    e.created_at = r.created_at;
-    e.updated_at = r.updated_at;
-    e.last_used_at = r.last_used_at;
-    e.expires_at = r.expires_at;
-    e.attributes = r.attributes.c_str();
-    return e;
-}
-
-// Finds a live record; an expired one is dropped on the way, as if it never was.
-Record* find_live(Context& ctx, const tresor_key* key) {
-    auto it = ctx.records.find({key->service, key->name});
-    if (it == ctx.records.end()) {
-        return nullptr;
-    }
-    if (expired(it->second, tresor::plugin::unix_now())) {
-        ctx.records.erase(it);
-        return nullptr;
-    }
-    return &it->second;
-}
-
-tresor_status memory_probe(const tresor_param*, size_t, tresor_diag*) {
-    return TRESOR_OK;
-}
-
-tresor_status memory_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
-                          tresor_diag* diag) {
-    return guarded(diag, [&] {
-        Params(params, count).reject_unknown("memory");
-        *ctx = new Context();
-        return TRESOR_OK;
-    });
-}
-
-void memory_close(void* ctx) {
-    delete static_cast<Context*>(ctx);
-}
-
-tresor_status memory_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
-                         tresor_diag* diag) {
-    return guarded(diag, [&] {
-        Record* r = find_live(*static_cast<Context*>(ctx), key);
+    bool get(const tresor_key& key, SecretOut& out) {
+        Record* r = find_live(key);
         if (r == nullptr) {
-            return TRESOR_NOT_FOUND;
+            return false;
         }
-        r->last_used_at = tresor::plugin::unix_now();
-        return sink(sink_ctx, r->value.data(), r->value.size()) == 0 ? TRESOR_OK : TRESOR_INTERNAL;
-    });
-}
+        r->entry.last_used_at = unix_now();
+        out.give(r->value);
+        return true;
+    }
 
-tresor_status memory_set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
-                         const tresor_entry* meta, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        auto& c = *static_cast<Context*>(ctx);
-        const std::int64_t now = tresor::plugin::unix_now();
-        Record* existing = find_live(c, key);
-        Record& r = existing != nullptr ? *existing : c.records[{key->service, key->name}];
+    void set(const tresor_key& key, Bytes value, const NewEntry& meta) {
+        const std::int64_t now = unix_now();
+        Record* existing = find_live(key);
+        Record& r = existing != nullptr ? *existing : records_[{key.service, key.name}];
         if (existing == nullptr) {
-            r.id = std::to_string(c.next_id++);
-            r.created_at = now;
+            r.entry.service = key.service;
+            r.entry.name = key.name;
+            r.entry.id = std::to_string(next_id_++);
+            r.entry.created_at = now;
         }
-        r.value.assign(value, value + length);
-        r.type = meta->type;
-        r.label = nullable(meta->label);
-        r.description = nullable(meta->description);
-        r.expires_at = meta->expires_at;
-        r.attributes = TRESOR_STRUCT_HAS(meta, tresor_entry, attributes)
-                           ? nullable(meta->attributes)
-                           : std::string();
-        r.updated_at = now;
-        return TRESOR_OK;
-    });
-}
+        r.value.assign(value.begin(), value.end());
+        r.entry.type = meta.type;
+        r.entry.label = meta.label;
+        r.entry.description = meta.description;
+        r.entry.expires_at = meta.expires_at;
+        r.entry.attributes = meta.attributes;
+        r.entry.updated_at = now;
+    }
 
-tresor_status memory_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        auto& c = *static_cast<Context*>(ctx);
-        *removed = find_live(c, key) != nullptr ? 1 : 0;
-        c.records.erase({key->service, key->name});
-        return TRESOR_OK;
-    });
-}
+    bool remove(const tresor_key& key) {
+        const bool removed = find_live(key) != nullptr;
+        records_.erase({key.service, key.name});
+        return removed;
+    }
 
-tresor_status memory_list(void* ctx, const char* service, tresor_entry_sink sink, void* sink_ctx,
-                          tresor_diag* diag) {
-    return guarded(diag, [&] {
-        auto& c = *static_cast<Context*>(ctx);
-        const std::int64_t now = tresor::plugin::unix_now();
-        auto it = service != nullptr ? c.records.lower_bound({service, std::string()})
-                                     : c.records.begin();
-        for (; it != c.records.end(); ++it) {
-            if (service != nullptr && it->first.first != service) {
-                break;
-            }
-            if (expired(it->second, now)) {
-                continue;
-            }
-            const tresor_entry e = to_entry(it->first, it->second);
-            if (sink(sink_ctx, &e) != 0) {
+    void list(std::optional<std::string_view> service, EntryOut& out) {
+        const std::int64_t now = unix_now();
+        auto it = service ? records_.lower_bound({std::string(*service), std::string()})
+                          : records_.begin();
+        for (; it != records_.end() && (!service || it->first.first == *service); ++it) {
+            if (!expired(it->second, now) && !out.add(it->second.entry)) {
                 break;
             }
         }
-        return TRESOR_OK;
-    });
-}
+    }
 
-tresor_status memory_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
-                          tresor_diag* diag) {
-    return guarded(diag, [&] {
-        Record* r = find_live(*static_cast<Context*>(ctx), key);
-        if (r == nullptr) {
-            return TRESOR_NOT_FOUND;
+    std::optional<Entry> stat(const tresor_key& key) {
+        const Record* r = find_live(key);
+        return r != nullptr ? std::optional<Entry>(r->entry) : std::nullopt;
+    }
+
+  private:
+    struct Record {
+        tresor::SecureBytes value;
+        Entry entry;
+    };
+
+    static bool expired(const Record& r, std::int64_t now) {
+        return r.entry.expires_at != 0 && now >= r.entry.expires_at;
+    }
+
+    // Finds a live record; an expired one is dropped on the way, as if it never was.
+    Record* find_live(const tresor_key& key) {
+        auto it = records_.find({key.service, key.name});
+        if (it == records_.end()) {
+            return nullptr;
         }
-        // Named: the entry borrows these strings until the sink returns.
-        const std::pair<std::string, std::string> id{key->service, key->name};
-        const tresor_entry e = to_entry(id, *r);
-        sink(sink_ctx, &e);
-        return TRESOR_OK;
-    });
-}
+        if (expired(it->second, unix_now())) {
+            records_.erase(it);
+            return nullptr;
+        }
+        return &it->second;
+    }
 
-constexpr tresor_plugin kMemoryPlugin = {
-    TRESOR_PLUGIN_ABI_MAJOR,
-    TRESOR_PLUGIN_ABI_MINOR,
-    sizeof(tresor_plugin),
-    TRESOR_CAP_LIST | TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY |
-        TRESOR_CAP_ATTRIBUTES,
-    "memory",
-    "0.1.0",
-    "in-process, ephemeral store (tests, embedding without persistence)",
-    memory_probe,
-    memory_open,
-    memory_close,
-    memory_get,
-    memory_set,
-    memory_remove,
-    memory_list,
-    memory_stat,
-    nullptr,  // set_many: the host sets a batch one by one
+    // Ordered by (service, name) so list() is sorted and per-service ranges are cheap.
+    std::map<std::pair<std::string, std::string>, Record> records_;
+    std::uint64_t next_id_ = 1;
 };
 
 }  // namespace
 
-extern "C" const tresor_plugin* tresor_plugin_memory_entry(uint32_t, uint32_t) {
-    return &kMemoryPlugin;
-}
+TRESOR_PLUGIN_KIT(memory, Memory)

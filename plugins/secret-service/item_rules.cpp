@@ -136,8 +136,9 @@ std::vector<const StoredItem*> live_entries(const std::vector<StoredItem>& items
     return out;
 }
 
-ItemToWrite item_to_write(std::string_view service, std::string_view name, const tresor_entry& meta,
-                          Convention convention, const StoredItem* replaced) {
+ItemToWrite item_to_write(std::string_view service, std::string_view name,
+                          const tresor::plugin::NewEntry& meta, Convention convention,
+                          const StoredItem* replaced) {
     ItemToWrite out;
     if (replaced != nullptr && replaced->attribute(kSchemaAttribute) != kTresorSchema) {
         out.attributes = replaced->attributes;
@@ -152,13 +153,13 @@ ItemToWrite item_to_write(std::string_view service, std::string_view name, const
     out.attributes.try_emplace("username", name);
     out.attributes.emplace(kTresorMarker, kTresorMarkerValue);
     out.attributes.emplace(kType, std::to_string(meta.type));
-    if (meta.description != nullptr && *meta.description != '\0') {
+    if (!meta.description.empty()) {
         out.attributes.emplace(kDescription, meta.description);
     }
     if (meta.expires_at != 0) {
         out.attributes.emplace(kExpires, std::to_string(meta.expires_at));
     }
-    if (meta.label != nullptr && *meta.label != '\0') {
+    if (!meta.label.empty()) {
         out.label = meta.label;
     } else if (replaced != nullptr && !written_by_tresor(*replaced) && !replaced->label.empty()) {
         out.label = replaced->label;

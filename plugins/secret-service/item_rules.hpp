@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tresor/plugin.h"
+#include "plugins/common/plugin_kit.hpp"
 
 namespace tresor::secret_service {
 
@@ -105,7 +105,8 @@ struct ItemToWrite {
     AttributeMap attributes;
     std::string label;
 };
-ItemToWrite item_to_write(std::string_view service, std::string_view name, const tresor_entry& meta,
-                          Convention convention, const StoredItem* replaced);
+ItemToWrite item_to_write(std::string_view service, std::string_view name,
+                          const tresor::plugin::NewEntry& meta, Convention convention,
+                          const StoredItem* replaced);
 
 }  // namespace tresor::secret_service

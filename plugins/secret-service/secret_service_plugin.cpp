@@ -37,10 +37,7 @@
 
 namespace {
 
-using tresor::plugin::fail;
-using tresor::plugin::guarded;
-using tresor::plugin::Params;
-using tresor::plugin::unix_now;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 using tresor::secret_service::AttributeMap;
 using tresor::secret_service::CollectionCalls;
 using tresor::secret_service::Convention;
@@ -65,8 +62,7 @@ struct Options {
     bool allow_prompt = false;
 };
 
-Options read_options(const tresor_param* params, size_t count) {
-    Params p(params, count);
+Options read_options(Params& p) {
     Options o;
     o.collection = p.take_or("collection", o.collection);
     const std::string schema = p.take_or("schema", "generic");
@@ -104,16 +100,15 @@ constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
 
 using VariantRef = std::unique_ptr<GVariant, decltype(&g_variant_unref)>;
 
-// The entry of an item, its strings borrowed from the item.
-tresor_entry entry_of(const StoredItem& item) {
-    tresor_entry e{};
-    e.struct_size = sizeof(e);
-    e.service = item.attribute("service").c_str();
-    e.name = tresor::secret_service::entry_name(item).c_str();
-    e.id = item.path.c_str();
+// The entry of an item.
+Entry entry_of(const StoredItem& item) {
+    Entry e;
+    e.service = item.attribute("service");
+    e.name = tresor::secret_service::entry_name(item);
+    e.id = item.path;
     e.type = tresor::secret_service::secret_type(item);
-    e.label = item.label.c_str();
-    e.description = tresor::secret_service::description(item).c_str();
+    e.label = item.label;
+    e.description = tresor::secret_service::description(item);
     e.created_at = item.created;
     e.updated_at = item.modified;
     e.expires_at = tresor::secret_service::expires_at(item);
@@ -139,16 +134,6 @@ void delete_item_path(const Context& ctx, const std::string& path) {
     secret_service_delete_item_dbus_path_sync(ctx.service.get(), path.c_str(),
                                               deadline.cancellable(), &error);
     throw_if_error(error, deadline, "removing an item from collection " + ctx.collection_name);
-}
-
-tresor_status ss_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const Options options = read_options(params, count);
-        // The bus daemon answers at once; a bus that does not is as good as
-        // none, and a probe must stay well under a second.
-        require_secret_service(std::min(options.timeout, std::chrono::milliseconds(1000)));
-        return TRESOR_OK;
-    });
 }
 
 // The value in a Properties.Get reply.
@@ -248,55 +233,15 @@ void require_unlocked(Context& context) {
     }
 }
 
-tresor_status ss_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
-        auto context = std::make_unique<Context>();
-        context->options = read_options(params, count);
-        require_session_bus();
-        const Ref<GDBusConnection> probed_bus(take_probed_bus());
-        std::optional<CollectionLookup> lookup;
-        if (probed_bus.get() != nullptr) {
-            lookup.emplace(probed_bus.get(), context->options);
-        }
-        {
-            Deadline deadline(context->options.timeout);
-            GError* error = nullptr;
-            context->service = Ref<SecretService>(secret_service_get_sync(
-                SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error));
-            throw_if_error(error, deadline, "opening a session", TRESOR_UNAVAILABLE);
-        }
-        // Registers the Secret Service's D-Bus error names, so that a plain
-        // call refused with IsLocked reads as SECRET_ERROR_IS_LOCKED.
-        (void)secret_error_get_quark();
-        if (!lookup) {  // opened without a probe: asked for now
-            lookup.emplace(g_dbus_proxy_get_connection(G_DBUS_PROXY(context->service.get())),
-                           context->options);
-        }
-        lookup->finish(*context);
-        require_unlocked(*context);
-        *ctx = context.release();
-        return TRESOR_OK;
-    });
-}
-
-void ss_close(void* ctx) {
-    delete static_cast<Context*>(ctx);
-}
-
-Context& as_context(void* ctx) {
-    return *static_cast<Context*>(ctx);
-}
-
 // The searches that find an entry's items: by `account`, and by `username`
 // for the programs that write no `account` (item_rules.hpp).
-std::vector<AttributeMap> entry_queries(const tresor_key* key) {
-    return {{{"service", key->service}, {"account", key->name}},
-            {{"service", key->service}, {"username", key->name}}};
+std::vector<AttributeMap> entry_queries(const tresor_key& key) {
+    return {{{"service", key.service}, {"account", key.name}},
+            {{"service", key.service}, {"username", key.name}}};
 }
 
 // Every item either search finds, described (to be narrowed by items_of).
-std::vector<StoredItem> entry_candidates(const Context& c, const tresor_key* key,
+std::vector<StoredItem> entry_candidates(const Context& c, const tresor_key& key,
                                          const std::string& doing) {
     const CollectionCalls to = c.calls(doing);
     return describe_items(to, search_items(to, entry_queries(key)));
@@ -304,15 +249,15 @@ std::vector<StoredItem> entry_candidates(const Context& c, const tresor_key* key
 
 using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref)>;
 
-[[noreturn]] void fail_locked(const Context& c, const tresor_key* key) {
+[[noreturn]] void fail_locked(const Context& c, const tresor_key& key) {
     fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
-                            " is locked: cannot read " + key->service + "/" + key->name);
+                            " is locked: cannot read " + key.service + "/" + key.name);
 }
 
 // The item's secret through the transfer session secret_service_get_sync
 // opened (encrypted where the daemon agreed to it), as secret-tool reads it:
 // from a GetSecrets answer, which leaves out an item that is locked.
-SecretValueRef decode_secret(const Context& c, const tresor_key* key, GVariant* reply,
+SecretValueRef decode_secret(const Context& c, const tresor_key& key, GVariant* reply,
                              const std::string& path) {
     GVariant* secrets = g_variant_get_child_value(reply, 0);
     GVariant* encoded = g_variant_lookup_value(secrets, path.c_str(), G_VARIANT_TYPE("(oayays)"));
@@ -330,62 +275,6 @@ SecretValueRef decode_secret(const Context& c, const tresor_key* key, GVariant* 
     return value;
 }
 
-tresor_status ss_get(void* ctx, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
-                     tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const Context& c = as_context(ctx);
-        const std::string doing = "reading an item of collection " + c.collection_name;
-        const CollectionCalls to = c.calls(doing);
-        const std::vector<std::string> paths = search_items(to, entry_queries(key));
-        if (paths.empty()) {
-            return TRESOR_NOT_FOUND;
-        }
-        // The secrets are asked for with the items' properties, so the round
-        // trips overlap (a lone item: GetSecrets beside a Get of its
-        // attributes); only the chosen item's secret is decoded.
-        std::vector<const gchar*> path_list;
-        for (const std::string& path : paths) {
-            path_list.push_back(path.c_str());
-        }
-        path_list.push_back(nullptr);
-        PendingCall secrets(c.service.get(), kServicePath, kServiceInterface, "GetSecrets",
-                            g_variant_new("(^aoo)", path_list.data(),
-                                          secret_service_get_session_dbus_path(c.service.get())),
-                            "(a{o(oayays)})", c.options.timeout, doing);
-        const std::vector<StoredItem> described =
-            describe_items(to, paths, tresor::secret_service::Detail::to_choose);
-        const StoredItem* item = live(items_of(described, key->service, key->name), unix_now());
-        const VariantRef secret_reply(secrets.take(), &g_variant_unref);
-        if (item == nullptr) {
-            return TRESOR_NOT_FOUND;
-        }
-        if (item->locked) {
-            fail_locked(c, key);
-        }
-        const SecretValueRef value = decode_secret(c, key, secret_reply.get(), item->path);
-        gsize length = 0;
-        const gchar* bytes = secret_value_get(value.get(), &length);
-        return sink(sink_ctx, reinterpret_cast<const uint8_t*>(bytes), length) == 0
-                   ? TRESOR_OK
-                   : TRESOR_INTERNAL;
-    });
-}
-
-tresor_status ss_remove(void* ctx, const tresor_key* key, int* removed, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const Context& c = as_context(ctx);
-        const auto described =
-            entry_candidates(c, key, "removing an item from collection " + c.collection_name);
-        const auto items = items_of(described, key->service, key->name);
-        // An expired entry was already gone as far as get and list go.
-        *removed = live(items, unix_now()) != nullptr ? 1 : 0;
-        for (const StoredItem* item : items) {
-            delete_item_path(c, item->path);
-        }
-        return TRESOR_OK;
-    });
-}
-
 // An Attributes property value, "a{ss}".
 GVariant* attributes_variant(const AttributeMap& attributes) {
     GVariantBuilder builder;
@@ -394,52 +283,6 @@ GVariant* attributes_variant(const AttributeMap& attributes) {
         g_variant_builder_add(&builder, "{ss}", name.c_str(), text.c_str());
     }
     return g_variant_builder_end(&builder);
-}
-
-tresor_status ss_set(void* ctx, const tresor_key* key, const uint8_t* bytes, size_t length,
-                     const tresor_entry* meta, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const Context& c = as_context(ctx);
-        const std::string doing = "storing an item in collection " + c.collection_name;
-        const auto described = entry_candidates(c, key, doing);
-        const auto items = items_of(described, key->service, key->name);
-        const auto write =
-            tresor::secret_service::item_to_write(key->service, key->name, *meta, c.options.schema,
-                                                  tresor::secret_service::newest(items));
-        GHashTable* properties = g_hash_table_new_full(
-            g_str_hash, g_str_equal, nullptr, reinterpret_cast<GDestroyNotify>(g_variant_unref));
-        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Label"),
-                            g_variant_ref_sink(g_variant_new_string(write.label.c_str())));
-        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Attributes"),
-                            g_variant_ref_sink(attributes_variant(write.attributes)));
-        // Text as the other programs store and expect it (libsecret's
-        // password calls return only text/plain or valid UTF-8).
-        const auto* text = reinterpret_cast<const gchar*>(bytes);
-        SecretValue* value =
-            secret_value_new(text, static_cast<gssize>(length),
-                             g_utf8_validate(text, static_cast<gssize>(length), nullptr) != FALSE
-                                 ? "text/plain"
-                                 : "application/octet-stream");
-        Deadline deadline(c.options.timeout);
-        GError* error = nullptr;
-        // Stored first, then the entry's other items removed: a failed store
-        // leaves the previous value in place. An item with all the new
-        // attributes the daemon replaces in place.
-        gchar* stored = secret_service_create_item_dbus_path_sync(
-            c.service.get(), c.collection_path.c_str(), properties, value,
-            SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
-        secret_value_unref(value);
-        g_hash_table_unref(properties);
-        throw_if_error(error, deadline, doing);
-        const std::string stored_path = stored;
-        g_free(stored);
-        for (const StoredItem* item : items) {
-            if (item->path != stored_path) {
-                delete_item_path(c, item->path);
-            }
-        }
-        return TRESOR_OK;
-    });
 }
 
 // Every service of an item tresor wrote: by its marker, and by the schema
@@ -463,67 +306,163 @@ std::vector<AttributeMap> tresors_services(const CollectionCalls& to) {
     return queries;
 }
 
-tresor_status ss_list(void* ctx, const char* service, tresor_entry_sink sink, void* sink_ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const Context& c = as_context(ctx);
-        const std::string doing = "listing collection " + c.collection_name;
-        const CollectionCalls to = c.calls(doing);
+class SecretServicePlugin {
+  public:
+    static constexpr Info info{
+        .name = "secret-service",
+        .summary = "freedesktop Secret Service (gnome-keyring, KeePassXC) via libsecret",
+        .capabilities = TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST |
+                        TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
+    };
+
+    static void probe(Params& params) {
+        const Options options = read_options(params);
+        // The bus daemon answers at once; a bus that does not is as good as
+        // none, and a probe must stay well under a second.
+        require_secret_service(std::min(options.timeout, std::chrono::milliseconds(1000)));
+    }
+
+    explicit SecretServicePlugin(Params& params) {
+        c_.options = read_options(params);
+        require_session_bus();
+        const Ref<GDBusConnection> probed_bus(take_probed_bus());
+        std::optional<CollectionLookup> lookup;
+        if (probed_bus.get() != nullptr) {
+            lookup.emplace(probed_bus.get(), c_.options);
+        }
+        {
+            Deadline deadline(c_.options.timeout);
+            GError* error = nullptr;
+            c_.service = Ref<SecretService>(secret_service_get_sync(
+                SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error));
+            throw_if_error(error, deadline, "opening a session", TRESOR_UNAVAILABLE);
+        }
+        // Registers the Secret Service's D-Bus error names, so that a plain
+        // call refused with IsLocked reads as SECRET_ERROR_IS_LOCKED.
+        (void)secret_error_get_quark();
+        if (!lookup) {  // opened without a probe: asked for now
+            lookup.emplace(g_dbus_proxy_get_connection(G_DBUS_PROXY(c_.service.get())), c_.options);
+        }
+        lookup->finish(c_);
+        require_unlocked(c_);
+    }
+
+    bool get(const tresor_key& key, SecretOut& out) {
+        const std::string doing = "reading an item of collection " + c_.collection_name;
+        const CollectionCalls to = c_.calls(doing);
+        const std::vector<std::string> paths = search_items(to, entry_queries(key));
+        if (paths.empty()) {
+            return false;
+        }
+        // The secrets are asked for with the items' properties, so the round
+        // trips overlap (a lone item: GetSecrets beside a Get of its
+        // attributes); only the chosen item's secret is decoded.
+        std::vector<const gchar*> path_list;
+        for (const std::string& path : paths) {
+            path_list.push_back(path.c_str());
+        }
+        path_list.push_back(nullptr);
+        PendingCall secrets(c_.service.get(), kServicePath, kServiceInterface, "GetSecrets",
+                            g_variant_new("(^aoo)", path_list.data(),
+                                          secret_service_get_session_dbus_path(c_.service.get())),
+                            "(a{o(oayays)})", c_.options.timeout, doing);
+        const std::vector<StoredItem> described =
+            describe_items(to, paths, tresor::secret_service::Detail::to_choose);
+        const StoredItem* item = live(items_of(described, key.service, key.name), unix_now());
+        const VariantRef secret_reply(secrets.take(), &g_variant_unref);
+        if (item == nullptr) {
+            return false;
+        }
+        if (item->locked) {
+            fail_locked(c_, key);
+        }
+        const SecretValueRef value = decode_secret(c_, key, secret_reply.get(), item->path);
+        gsize length = 0;
+        const gchar* bytes = secret_value_get(value.get(), &length);
+        out.give({reinterpret_cast<const uint8_t*>(bytes), length});
+        return true;
+    }
+
+    void set(const tresor_key& key, Bytes bytes, const NewEntry& meta) {
+        const std::string doing = "storing an item in collection " + c_.collection_name;
+        const auto described = entry_candidates(c_, key, doing);
+        const auto items = items_of(described, key.service, key.name);
+        const auto write = tresor::secret_service::item_to_write(
+            key.service, key.name, meta, c_.options.schema, tresor::secret_service::newest(items));
+        GHashTable* properties = g_hash_table_new_full(
+            g_str_hash, g_str_equal, nullptr, reinterpret_cast<GDestroyNotify>(g_variant_unref));
+        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Label"),
+                            g_variant_ref_sink(g_variant_new_string(write.label.c_str())));
+        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Attributes"),
+                            g_variant_ref_sink(attributes_variant(write.attributes)));
+        // Text as the other programs store and expect it (libsecret's
+        // password calls return only text/plain or valid UTF-8).
+        const auto* text = reinterpret_cast<const gchar*>(bytes.data());
+        const auto length = static_cast<gssize>(bytes.size());
+        SecretValue* value = secret_value_new(text, length,
+                                              g_utf8_validate(text, length, nullptr) != FALSE
+                                                  ? "text/plain"
+                                                  : "application/octet-stream");
+        Deadline deadline(c_.options.timeout);
+        GError* error = nullptr;
+        // Stored first, then the entry's other items removed: a failed store
+        // leaves the previous value in place. An item with all the new
+        // attributes the daemon replaces in place.
+        gchar* stored = secret_service_create_item_dbus_path_sync(
+            c_.service.get(), c_.collection_path.c_str(), properties, value,
+            SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
+        secret_value_unref(value);
+        g_hash_table_unref(properties);
+        throw_if_error(error, deadline, doing);
+        const std::string stored_path = stored;
+        g_free(stored);
+        for (const StoredItem* item : items) {
+            if (item->path != stored_path) {
+                delete_item_path(c_, item->path);
+            }
+        }
+    }
+
+    bool remove(const tresor_key& key) {
+        const auto described =
+            entry_candidates(c_, key, "removing an item from collection " + c_.collection_name);
+        const auto items = items_of(described, key.service, key.name);
+        // An expired entry was already gone as far as get and list go.
+        const bool removed = live(items, unix_now()) != nullptr;
+        for (const StoredItem* item : items) {
+            delete_item_path(c_, item->path);
+        }
+        return removed;
+    }
+
+    void list(std::optional<std::string_view> service, EntryOut& out) {
+        const std::string doing = "listing collection " + c_.collection_name;
+        const CollectionCalls to = c_.calls(doing);
         // Every service: the entries with an item tresor wrote (not every
         // other program's item of the collection), each answered by its
         // newest item, which may be another program's.
         const std::vector<AttributeMap> queries =
-            service != nullptr ? std::vector<AttributeMap>{{{"service", service}}}
-                               : tresors_services(to);
+            service ? std::vector<AttributeMap>{{{"service", std::string(*service)}}}
+                    : tresors_services(to);
         const auto described = describe_items(to, search_items(to, queries));
-        for (const StoredItem* item : live_entries(described, unix_now(), service == nullptr)) {
-            const tresor_entry e = entry_of(*item);
-            if (sink(sink_ctx, &e) != 0) {
+        for (const StoredItem* item : live_entries(described, unix_now(), !service)) {
+            if (!out.add(entry_of(*item))) {
                 break;
             }
         }
-        return TRESOR_OK;
-    });
-}
+    }
 
-tresor_status ss_stat(void* ctx, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const Context& c = as_context(ctx);
+    std::optional<Entry> stat(const tresor_key& key) {
         const auto described =
-            entry_candidates(c, key, "reading an item of collection " + c.collection_name);
-        const StoredItem* item = live(items_of(described, key->service, key->name), unix_now());
-        if (item == nullptr) {
-            return TRESOR_NOT_FOUND;
-        }
-        const tresor_entry e = entry_of(*item);
-        sink(sink_ctx, &e);
-        return TRESOR_OK;
-    });
-}
+            entry_candidates(c_, key, "reading an item of collection " + c_.collection_name);
+        const StoredItem* item = live(items_of(described, key.service, key.name), unix_now());
+        return item != nullptr ? std::optional<Entry>(entry_of(*item)) : std::nullopt;
+    }
 
-constexpr tresor_plugin kPlugin = {
-    TRESOR_PLUGIN_ABI_MAJOR,
-    TRESOR_PLUGIN_ABI_MINOR,
-    sizeof(tresor_plugin),
-    TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |
-        TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
-    "secret-service",
-    "0.1.0",
-    "freedesktop Secret Service (gnome-keyring, KeePassXC) via libsecret",
-    ss_probe,
-    ss_open,
-    ss_close,
-    ss_get,
-    ss_set,
-    ss_remove,
-    ss_list,
-    ss_stat,
-    nullptr,  // set_many: the host sets a batch one by one
+  private:
+    Context c_;
 };
 
 }  // namespace
 
-extern "C" const tresor_plugin* tresor_plugin_secret_service_entry(uint32_t, uint32_t) {
-    return &kPlugin;
-}
+TRESOR_PLUGIN_KIT(secret_service, SecretServicePlugin)

@@ -25,7 +25,7 @@
 #include <memory>
 
 #include "platform/utf16_windows.hpp"
-#include "plugins/common/plugin_support.hpp"
+#include "plugins/common/plugin_kit.hpp"
 #include "plugins/wincred/credential_meta.hpp"
 #include "plugins/wincred/target_name.hpp"
 
@@ -33,18 +33,12 @@ namespace {
 
 using tresor::platform::to_utf16;
 using tresor::platform::to_utf8;
-using tresor::plugin::fail;
-using tresor::plugin::guarded;
-using tresor::plugin::Params;
+using namespace tresor::plugin;  // the kit: Entry, NewEntry, SecretOut, fail...
 namespace wc = tresor::wincred;
 
 // Windows' limit (the SDK's CRED_MAX_CREDENTIAL_BLOB_SIZE, 5 * 512; mingw's
 // header says 512).
 constexpr std::size_t kMaxBlobBytes = 5 * 512;
-
-struct Context {
-    DWORD persist = CRED_PERSIST_ENTERPRISE;
-};
 
 [[noreturn]] void fail_windows(const std::string& doing) {
     const DWORD error = ::GetLastError();
@@ -73,8 +67,8 @@ std::wstring wide(std::string_view text, std::string_view what) {
     return std::move(*out);
 }
 
-std::string key_text(const tresor_key* key) {
-    return std::string(key->service) + "/" + key->name;
+std::string key_text(const tresor_key& key) {
+    return std::string(key.service) + "/" + key.name;
 }
 
 struct CredFreeDeleter {
@@ -134,46 +128,31 @@ std::int64_t unix_seconds(const FILETIME& t) {
     return ticks < kUnixEpoch ? 0 : static_cast<std::int64_t>((ticks - kUnixEpoch) / 10000000ULL);
 }
 
-struct Record {
-    std::string service, name, label, description;
-    wc::Meta meta;
-    std::int64_t updated_at = 0;
-};
-
-Record record_of(const CREDENTIALW& c, std::string service, std::string name) {
-    Record r{std::move(service), std::move(name), {}, {}, {}, unix_seconds(c.LastWritten)};
+Entry entry_of(const CREDENTIALW& c, std::string service, std::string name) {
+    Entry e;
+    e.service = std::move(service);
+    e.name = std::move(name);
+    e.updated_at = unix_seconds(c.LastWritten);
     if (c.Comment != nullptr) {
-        r.label = to_utf8(c.Comment).value_or("");
+        e.label = to_utf8(c.Comment).value_or("");
     }
     if (const auto* a = find_attribute(c, wc::kMetaKeyword)) {
-        r.meta = wc::decode_meta({a->Value, a->ValueSize}).value_or(wc::Meta{});
+        const wc::Meta meta = wc::decode_meta({a->Value, a->ValueSize}).value_or(wc::Meta{});
+        e.type = meta.type;
+        e.created_at = meta.created_at;
+        e.expires_at = meta.expires_at;
     }
     if (const auto* a = find_attribute(c, wc::kDescriptionKeyword)) {
-        r.description.assign(reinterpret_cast<const char*>(a->Value), a->ValueSize);
+        e.description.assign(reinterpret_cast<const char*>(a->Value), a->ValueSize);
     }
-    return r;
-}
-
-bool expired(const Record& r) {
-    return r.meta.expires_at != 0 && tresor::plugin::unix_now() >= r.meta.expires_at;
-}
-
-tresor_entry to_entry(const Record& r) {
-    tresor_entry e{};
-    e.struct_size = sizeof(e);
-    e.service = r.service.c_str();
-    e.name = r.name.c_str();
-    e.type = r.meta.type;
-    e.label = r.label.c_str();
-    e.description = r.description.c_str();
-    e.created_at = r.meta.created_at;
-    e.updated_at = r.updated_at;
-    e.expires_at = r.meta.expires_at;
     return e;
 }
 
-DWORD persist_of(const tresor_param* params, size_t count) {
-    Params p(params, count);
+bool expired(const Entry& e) {
+    return e.expires_at != 0 && unix_now() >= e.expires_at;
+}
+
+DWORD persist_of(Params& p) {
     const std::string persist = p.take_or("persist", "enterprise");
     p.reject_unknown("wincred");
     if (persist == "enterprise") {
@@ -189,11 +168,28 @@ DWORD persist_of(const tresor_param* params, size_t count) {
          "parameter 'persist' must be enterprise, local_machine or session, not '" + persist + "'");
 }
 
-// Credential Manager is there when a read of a name nobody uses answers
-// "not found" (a service without a loaded profile gets "no logon session").
-tresor_status wc_probe(const tresor_param* params, size_t count, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        (void)persist_of(params, count);
+// The credential of a key, unless it expired.
+std::optional<Credential> load(const tresor_key& key) {
+    auto c = read_exact(wide(wc::target_name(key.service, key.name), "the key"));
+    if (c && expired(entry_of(c->get(), key.service, key.name))) {
+        return std::nullopt;
+    }
+    return c;
+}
+
+class Wincred {
+  public:
+    static constexpr Info info{
+        .name = "wincred",
+        .summary = "Windows Credential Manager (generic credentials; 2560 bytes per value)",
+        .capabilities = TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST |
+                        TRESOR_CAP_METADATA | TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
+    };
+
+    // Credential Manager is there when a read of a name nobody uses answers
+    // "not found" (a service without a loaded profile gets "no logon session").
+    static void probe(Params& params) {
+        (void)persist_of(params);
         PCREDENTIALW raw = nullptr;
         if (::CredReadW(L"tresor:probe/probe", CRED_TYPE_GENERIC, 0, &raw) != FALSE) {
             ::CredFree(raw);
@@ -204,73 +200,47 @@ tresor_status wc_probe(const tresor_param* params, size_t count, tresor_diag* di
                 fail(TRESOR_UNAVAILABLE, failure.what());
             }
         }
-        return TRESOR_OK;
-    });
-}
-
-tresor_status wc_open(const tresor_param* params, size_t count, const tresor_host*, void** ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
-        *ctx = new Context{persist_of(params, count)};
-        return TRESOR_OK;
-    });
-}
-
-void wc_close(void* ctx) {
-    delete static_cast<Context*>(ctx);
-}
-
-std::optional<Credential> load(const tresor_key* key) {
-    auto c = read_exact(wide(wc::target_name(key->service, key->name), "the key"));
-    if (c && expired(record_of(c->get(), key->service, key->name))) {
-        return std::nullopt;
     }
-    return c;
-}
 
-tresor_status wc_get(void*, const tresor_key* key, tresor_secret_sink sink, void* sink_ctx,
-                     tresor_diag* diag) {
-    return guarded(diag, [&] {
+    explicit Wincred(Params& params) : persist_(persist_of(params)) {}
+
+    bool get(const tresor_key& key, SecretOut& out) {
         const auto c = load(key);
         if (!c) {
-            return TRESOR_NOT_FOUND;
+            return false;
         }
-        return sink(sink_ctx, (*c)->CredentialBlob, (*c)->CredentialBlobSize) == 0
-                   ? TRESOR_OK
-                   : TRESOR_INTERNAL;
-    });
-}
+        out.give({(*c)->CredentialBlob, (*c)->CredentialBlobSize});
+        return true;
+    }
 
-tresor_status wc_set(void* ctx, const tresor_key* key, const uint8_t* value, size_t length,
-                     const tresor_entry* meta, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        if (length > kMaxBlobBytes) {
+    void set(const tresor_key& key, Bytes value, const NewEntry& meta) {
+        if (value.size() > kMaxBlobBytes) {
             fail(TRESOR_INVALID_ARGUMENT,
                  "value too large for Windows Credential Manager: a credential holds at most " +
                      std::to_string(kMaxBlobBytes) + " bytes, this value has " +
-                     std::to_string(length));
+                     std::to_string(value.size()));
         }
-        const std::wstring target = wide(wc::target_name(key->service, key->name), "the key");
-        const std::wstring user = wide(key->name, "the name");
+        const std::wstring target = wide(wc::target_name(key.service, key.name), "the key");
+        const std::wstring user = wide(key.name, "the name");
         if (user.size() > CRED_MAX_USERNAME_LENGTH) {
             fail(TRESOR_INVALID_ARGUMENT,
                  "name too long for Windows Credential Manager: its user name holds at most " +
                      std::to_string(CRED_MAX_USERNAME_LENGTH) + " UTF-16 characters");
         }
-        const std::wstring label = wide(meta->label != nullptr ? meta->label : "", "the label");
+        const std::wstring label = wide(meta.label, "the label");
         if (label.size() > CRED_MAX_STRING_LENGTH) {
             fail(TRESOR_INVALID_ARGUMENT,
                  "label too long for Windows Credential Manager: its comment holds at most " +
                      std::to_string(CRED_MAX_STRING_LENGTH) + " UTF-16 characters");
         }
-        const std::string description = meta->description != nullptr ? meta->description : "";
+        const std::string& description = meta.description;
         if (description.size() > wc::kMaxAttributeBytes) {
             fail(TRESOR_INVALID_ARGUMENT,
                  "description too long for Windows Credential Manager: an attribute holds at "
                  "most " +
                      std::to_string(wc::kMaxAttributeBytes) + " bytes");
         }
-        wc::Meta stored{meta->type, tresor::plugin::unix_now(), meta->expires_at};
+        wc::Meta stored{meta.type, unix_now(), meta.expires_at};
         PCREDENTIALW existing = nullptr;
         if (::CredReadW(target.c_str(), CRED_TYPE_GENERIC, 0, &existing) != FALSE) {
             const Credential old(existing);
@@ -301,52 +271,44 @@ tresor_status wc_set(void* ctx, const tresor_key* key, const uint8_t* value, siz
         c.TargetName = const_cast<wchar_t*>(target.c_str());
         c.UserName = const_cast<wchar_t*>(user.c_str());
         c.Comment = label.empty() ? nullptr : const_cast<wchar_t*>(label.c_str());
-        c.CredentialBlob = const_cast<BYTE*>(value);
-        c.CredentialBlobSize = static_cast<DWORD>(length);
-        c.Persist = static_cast<Context*>(ctx)->persist;
+        c.CredentialBlob = const_cast<BYTE*>(value.data());
+        c.CredentialBlobSize = static_cast<DWORD>(value.size());
+        c.Persist = persist_;
         c.AttributeCount = description.empty() ? 1 : 2;
         c.Attributes = attributes;
         if (::CredWriteW(&c, 0) == FALSE) {
             fail_windows("writing " + key_text(key));
         }
-        return TRESOR_OK;
-    });
-}
+    }
 
-tresor_status wc_remove(void*, const tresor_key* key, int* removed, tresor_diag* diag) {
-    return guarded(diag, [&] {
-        *removed = 0;
-        const std::wstring target = wide(wc::target_name(key->service, key->name), "the key");
+    bool remove(const tresor_key& key) {
+        const std::wstring target = wide(wc::target_name(key.service, key.name), "the key");
         // Deleting by name alone would also delete the same name in another case.
         if (!read_exact(target)) {
-            return TRESOR_OK;
+            return false;
         }
         if (::CredDeleteW(target.c_str(), CRED_TYPE_GENERIC, 0) == FALSE) {
             if (::GetLastError() == ERROR_NOT_FOUND) {
-                return TRESOR_OK;
+                return false;
             }
             fail_windows("removing " + key_text(key));
         }
-        *removed = 1;
-        return TRESOR_OK;
-    });
-}
+        return true;
+    }
 
-tresor_status wc_list(void*, const char* service, tresor_entry_sink sink, void* sink_ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
-        const std::wstring filter = wide(
-            service != nullptr ? wc::service_filter(service) : wc::all_filter(), "the service");
+    void list(std::optional<std::string_view> service, EntryOut& out) {
+        const std::wstring filter =
+            wide(service ? wc::service_filter(*service) : wc::all_filter(), "the service");
         DWORD count = 0;
         PCREDENTIALW* raw = nullptr;
         if (::CredEnumerateW(filter.c_str(), 0, &count, &raw) == FALSE) {
             if (::GetLastError() == ERROR_NOT_FOUND) {
-                return TRESOR_OK;
+                return;
             }
             fail_windows("listing credentials");
         }
         const std::unique_ptr<PCREDENTIALW, CredFreeDeleter> all(raw);
-        std::vector<Record> records;
+        std::vector<Entry> entries;
         for (DWORD i = 0; i < count; ++i) {
             const CREDENTIALW& c = *raw[i];
             if (c.Type != CRED_TYPE_GENERIC || c.TargetName == nullptr) {
@@ -355,63 +317,36 @@ tresor_status wc_list(void*, const char* service, tresor_entry_sink sink, void* 
             const auto target = to_utf8(c.TargetName);
             const auto names = target ? wc::parse_target_name(*target) : std::nullopt;
             // The filter ignores case; another service's credentials are not ours to list.
-            if (!names || (service != nullptr && names->first != service)) {
+            if (!names || (service && names->first != *service)) {
                 continue;
             }
-            Record r = record_of(c, names->first, names->second);
-            if (!expired(r)) {
-                records.push_back(std::move(r));
+            Entry e = entry_of(c, names->first, names->second);
+            if (!expired(e)) {
+                entries.push_back(std::move(e));
             }
         }
-        std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+        std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
             return std::tie(a.service, a.name) < std::tie(b.service, b.name);
         });
-        for (const auto& r : records) {
-            const tresor_entry e = to_entry(r);
-            if (sink(sink_ctx, &e) != 0) {
+        for (const auto& e : entries) {
+            if (!out.add(e)) {
                 break;
             }
         }
-        return TRESOR_OK;
-    });
-}
+    }
 
-tresor_status wc_stat(void*, const tresor_key* key, tresor_entry_sink sink, void* sink_ctx,
-                      tresor_diag* diag) {
-    return guarded(diag, [&] {
+    std::optional<Entry> stat(const tresor_key& key) {
         const auto c = load(key);
         if (!c) {
-            return TRESOR_NOT_FOUND;
+            return std::nullopt;
         }
-        const Record r = record_of(c->get(), key->service, key->name);
-        const tresor_entry e = to_entry(r);
-        sink(sink_ctx, &e);
-        return TRESOR_OK;
-    });
-}
+        return entry_of(c->get(), key.service, key.name);
+    }
 
-constexpr tresor_plugin kPlugin = {
-    TRESOR_PLUGIN_ABI_MAJOR,
-    TRESOR_PLUGIN_ABI_MINOR,
-    sizeof(tresor_plugin),
-    TRESOR_CAP_PERSISTENT | TRESOR_CAP_SHARED | TRESOR_CAP_LIST | TRESOR_CAP_METADATA |
-        TRESOR_CAP_BINARY | TRESOR_CAP_EXPIRY,
-    "wincred",
-    "0.1.0",
-    "Windows Credential Manager (generic credentials; 2560 bytes per value)",
-    wc_probe,
-    wc_open,
-    wc_close,
-    wc_get,
-    wc_set,
-    wc_remove,
-    wc_list,
-    wc_stat,
-    nullptr,  // set_many: the host sets a batch one by one
+  private:
+    DWORD persist_;
 };
 
 }  // namespace
 
-extern "C" const tresor_plugin* tresor_plugin_wincred_entry(uint32_t, uint32_t) {
-    return &kPlugin;
-}
+TRESOR_PLUGIN_KIT(wincred, Wincred)

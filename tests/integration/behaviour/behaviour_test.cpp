@@ -1,6 +1,7 @@
 // The same behaviour (behaviour_cases.hpp) for every Linux backend: memory,
 // vault, secret-service (real gnome-keyring) and keyutils (real kernel
-// keyring), run as data test cases over the backends of two suites: the
+// keyring), and the basic ones for docs/PLUGINS.md's example plugin (no
+// metadata), run as data test cases over the backends of suites: the
 // kernel keyring's is skipped, with the reason, where a sandbox forbids
 // keyctl, without costing the others.
 #define BOOST_TEST_MODULE backend_behaviour
@@ -20,6 +21,9 @@ namespace {
 std::string config(const std::string& plugin, const TempDir& dir) {
     ::setenv("TRESOR_VAULT_PASSWORD", "behaviour password", 1);
     std::string toml = "[backend.only]\nplugin = \"" + plugin + "\"\n";
+    if (plugin == "example") {  // a plugin for the tests only, in their folder
+        toml = "plugin_path = \"" TRESOR_TEST_BINARY_DIR "/test-plugins\"\n" + toml;
+    }
     if (plugin == "vault") {
         toml += "path = \"" + (dir / "vault.db").string() +
                 "\"\nkdf = { memory_mib = 19, iterations = 2 }\n";
@@ -43,6 +47,11 @@ Backend::Backend(const std::string& plugin)
 BOOST_AUTO_TEST_SUITE(user_space)
 const char* const kBackends[] = {"memory", "vault", "secret-service"};
 TRESOR_BEHAVIOURS(TRESOR_BEHAVIOUR_CASE)
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(plugin_kit_example)
+const char* const kBackends[] = {"example"};
+TRESOR_BASIC_BEHAVIOURS(TRESOR_BEHAVIOUR_CASE)
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(kernel_keyring,

@@ -56,10 +56,9 @@ std::vector<const StoredItem*> all_of(const std::vector<StoredItem>& items) {
     return items_of(items, "svc", "alice");
 }
 
-tresor_entry meta(const char* label = nullptr, const char* description = nullptr,
-                  std::int64_t expires_at = 0) {
-    tresor_entry m{};
-    m.struct_size = sizeof(m);
+tresor::plugin::NewEntry meta(const char* label = "", const char* description = "",
+                              std::int64_t expires_at = 0) {
+    tresor::plugin::NewEntry m;
     m.type = TRESOR_TYPE_API_KEY;
     m.label = label;
     m.description = description;
