@@ -22,9 +22,7 @@
 using tresor::Key;
 using tresor::Secret;
 using tresor::Store;
-using tresor::test::all_problems;
-using tresor::test::joined;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {

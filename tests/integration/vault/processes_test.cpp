@@ -15,9 +15,7 @@
 
 #include "unit/vault/vault_fixture.hpp"
 
-using tresor::test::joined;
-using tresor::test::str;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {
