@@ -15,7 +15,6 @@ using namespace tresor::test;
 
 namespace {
 
-
 std::string plugin_path_line() {
     return "plugin_path = \"" + (tresor::test::build_dir() / "test-plugins").string() + "\"\n";
 }
