@@ -114,8 +114,10 @@ PY
 )
 
 printf '%-36s %8s commits/s (one durable SQLite commit per create, serial)\n' "floor" "$floor"
-awk -v bare="$bare" -v id="$by_id" -v list="$list" -v c="$creates" -v floor="$floor" 'BEGIN {
-    printf "GET by id / unrouted   %.2fx (goal >= 0.5x)\n", id / bare
-    printf "list of 100 / unrouted %.2fx (goal >= 0.25x)\n", list / bare
-    printf "creates / floor        %.2fx (goal >= 5x, p99 <= 100 ms)\n", c / floor
-}'
+awk -v bare="$bare" -v id="$by_id" -v list="$list" -v c="$creates" -v floor="$floor" '
+    function ratio(a, b) { return b > 0 ? sprintf("%.2fx", a / b) : "n/a" }
+    BEGIN {
+        printf "GET by id / unrouted   %s (goal >= 0.5x)\n", ratio(id, bare)
+        printf "list of 100 / unrouted %s (goal >= 0.25x)\n", ratio(list, bare)
+        printf "creates / floor        %s (goal >= 5x, p99 <= 100 ms)\n", ratio(c, floor)
+    }'
