@@ -50,8 +50,7 @@ json describe(const Entry& e) {
 // read metadata learns only the id of what it wrote (docs/API.md): its own
 // writes must not tell it what an entry held before (created_at, type,
 // description) or that one existed.
-ApiResponse written(int status, Store& server, const Key& key, bool may_read) {
-    const std::optional<Entry> e = server.entry(key);
+ApiResponse written(int status, const std::optional<Entry>& e, bool may_read) {
     if (!e) {
         return error(500, "credential store failed: the entry written is gone");
     }
@@ -200,12 +199,13 @@ class Call {
         // A 409 would tell a store-only token that the name is taken: for
         // it, a POST stores (replaces) as `tresor set` does, and the answer
         // is the same either way. A token that can list learns nothing new.
-        if (may_read_ && server_.entry({service, name})) {
+        const GroupCommit::Result result = write(
+            {{service, name}, *b.value, options_from(b, type_of(b, SecretType::api_key), nullptr)},
+            may_read_);
+        if (result.refused) {
             return error(409, "a credential with this service and name exists");
         }
-        write(
-            {{service, name}, *b.value, options_from(b, type_of(b, SecretType::api_key), nullptr)});
-        return written(201, server_, {service, name}, may_read_);
+        return written(201, result.entry, may_read_);
     }
 
     ApiResponse list() {
@@ -278,8 +278,7 @@ class Call {
             }
             value = std::move(*kept);
         }
-        write({key, std::move(value), options});
-        return written(200, server_, key, may_read_);
+        return written(200, write({key, std::move(value), options}, false).entry, may_read_);
     }
 
     ApiResponse remove(std::string_view id) {
@@ -292,8 +291,11 @@ class Call {
     }
 
   private:
-    // Answered once committed, in a transaction it may share.
-    void write(const NewSecret& item) { shared_.commits.write(handle_, token_id_, item); }
+    // Answered once committed, in a transaction it may share; the entry as
+    // stored then. only_if_absent: refused when the key holds an entry.
+    GroupCommit::Result write(const NewSecret& item, bool only_if_absent) {
+        return shared_.commits.write({handle_, server_, token_id_, item, only_if_absent});
+    }
 
     // credentials:read lists everything; credentials:use alone, the
     // credentials it can use (those with origins), as metadata.

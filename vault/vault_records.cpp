@@ -53,24 +53,43 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
     State& s = *state_;
     const std::int64_t now = now_unix();
     // Listing reads many rows, so one header read up front costs little and
-    // keeps the keys current (another process may have rotated them).
+    // keeps the keys current (another process may have rotated them); it
+    // also says whether the last listing is still the vault's.
     StoreTransaction snapshot(*s.store, RecordStore::Access::read);
-    (void)s.load_header();
-    Bytes service_idx;
-    if (service != nullptr) {
-        service_idx = service_index(s.keys, *service);
+    const Header header = s.load_header();
+    std::shared_ptr<const State::Listing> listing = s.listing;
+    if (!listing || listing->generation != header.generation ||
+        listing->manifest != header.manifest) {
+        if (service != nullptr) {
+            // Not cached: one service's rows, through its index.
+            listing = nullptr;
+        } else {
+            auto fresh = std::make_shared<State::Listing>();
+            fresh->generation = header.generation;
+            fresh->manifest = header.manifest;
+            s.store->scan(nullptr, false, [&](const Row& row) {
+                fresh->records.push_back(s.open_metadata(row));
+                return true;
+            });
+            listing = s.listing = std::move(fresh);
+        }
     }
     std::vector<Metadata> found;
-    s.store->scan(service != nullptr ? &service_idx : nullptr, false, [&](const Row& row) {
-        Metadata m = s.open_metadata(row);
-        if (m.expires_at == 0 || now < m.expires_at) {
-            found.push_back(std::move(m));
-        }
-        return true;
-    });
+    if (!listing) {
+        const Bytes service_idx = service_index(s.keys, *service);
+        s.store->scan(&service_idx, false, [&](const Row& row) {
+            found.push_back(s.open_metadata(row));
+            return true;
+        });
+    }
     snapshot.commit();
-    for (const Metadata& m : found) {
-        sink(m);
+    // The sink may call this Vault again: it sees `listing` or `found`,
+    // both its own.
+    for (const Metadata& m : listing ? listing->records : found) {
+        if ((service == nullptr || m.service == *service) &&
+            (m.expires_at == 0 || now < m.expires_at)) {
+            sink(m);
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "vault/audit/writer.hpp"
 #include "vault/detail/record_codec.hpp"
@@ -68,6 +69,18 @@ struct Vault::State {
     // the admin key when this Vault may change the slots of a signed vault.
     HeaderTrust trust;
     std::optional<AdminKeyPair> admin_key;
+    // The last listing of every record, decrypted, and the header it was
+    // read under. Every committed change, in this process or another, moves
+    // the header's generation and manifest (commit_header), so a listing
+    // under the same header reuses it instead of opening each record's
+    // metadata again (tresor serve lists on every request). Metadata only:
+    // nothing in it is secret.
+    struct Listing {
+        std::uint64_t generation = 0;
+        Bytes manifest;
+        std::vector<Metadata> records;  // expired or not
+    };
+    std::shared_ptr<const Listing> listing;
 
     State(std::unique_ptr<RecordStore> s, const Trust& t)
         : store(std::move(s)), trust(t, store->location()) {}
