@@ -14,36 +14,9 @@ set -euo pipefail
 pgc=$1 tresor=$2 client=$3
 writers=${TRESOR_FLEET_WRITERS:-8} per_writer=${TRESOR_FLEET_WRITES:-500}
 
-if [[ ! -x /usr/lib/postgresql/15/bin/initdb ]] || ! command -v psql >/dev/null; then
-    echo "fleet_test: FAILED: PostgreSQL 15 is not installed; run scripts/install-deps --test" >&2
-    exit 2
-fi
-
-checks=0 step="setting up"
-dir=$(mktemp -d /tmp/tresor-fleet.XXXXXX)
-finish() {
-    local rc=$?
-    "$pgc" stop "$dir" > /dev/null 2>&1 || true
-    if ((rc != 0)); then
-        tail -n 15 "$dir"/log/*.log >&2 2>/dev/null || true
-        echo "fleet_test: FAILED while $step ($checks checks passed before); files in $dir"
-    else
-        rm -rf "$dir"
-    fi
-    exit "$rc"
-}
-trap finish EXIT
-fail() { echo "fleet_test: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "ok $checks - $*"; }
-ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
-dba() { "$pgc" psql "$dir" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-
-step="starting PostgreSQL"
-"$pgc" start "$dir" --owner $$ > /dev/null
-"$pgc" standby "$dir" > /dev/null
-# shellcheck disable=SC1091 # written by postgres_cluster.sh
-. "$dir/env"
-unset PGUSER  # each config names its role
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+start_postgres --standby
 mkdir -m 700 "$dir/home" "$dir/home/cfg"
 export HOME=$dir/home TRESOR_VAULT_PASSWORD="fleet admin password"
 conninfo="$TRESOR_PG_CONNINFO"
@@ -543,5 +516,3 @@ for command in "get github ci" "vault info"; do
 done
 [[ ! -e $HOME/local.db ]] || fail "without libpq the chain sent a secret to the local vault"
 ok "without libpq: a file vault works; the fleet backend and tresor vault exit 5 naming libpq.so.5"
-
-echo "fleet_test: $checks passed, 0 failed"

@@ -9,10 +9,8 @@
 # refusing a value whose event cannot be written (a read-only vault, as
 # another uid: root cannot be refused a write). Ends with one summary line.
 set -euo pipefail
-name=audit_cli_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../credential_helpers/common.sh
-. "$here/../credential_helpers/common.sh"
+. "$(dirname "$0")/../credential_helpers/common.sh"
 need sqlite3 sqlite3
 need curl curl
 cli_dir=$1
