@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <mutex>
 
 #include "conf/config.hpp"
@@ -11,6 +12,7 @@
 #include "core/chain.hpp"
 #include "core/clock.hpp"
 #include "core/credential.hpp"
+#include "core/oauth2.hpp"
 #include "core/plugin_catalog.hpp"
 #include "platform/file.hpp"
 #include "platform/paths.hpp"
@@ -145,6 +147,37 @@ struct Store::Impl {
         return *http;
     }
 
+    // The mutex that serializes the token renewals of one oauth2 credential
+    // in this process (core/oauth2.hpp); never removed, as a credential's
+    // key is small.
+    std::mutex& refresh_lock(const Key& key) {
+        const std::lock_guard guard(refresh_locks_mutex);
+        std::unique_ptr<std::mutex>& slot = refresh_locks[{key.service, key.name}];
+        if (!slot) {
+            slot = std::make_unique<std::mutex>();
+        }
+        return *slot;
+    }
+
+    // The header of a credential for a use now: an oauth2 credential's is
+    // its access token (fetched or renewed when due), the others' are made
+    // from the value.
+    Secret credential_header(core::Backend& backend, const Entry& entry, const Secret& value) {
+        if (entry.type != SecretType::oauth2) {
+            return core::render_header(entry, value);
+        }
+        const Secret token = access_token(backend, entry, value);
+        Entry bearer = entry;
+        bearer.type = SecretType::bearer_token;
+        bearer.attributes.clear();
+        return core::render_header(bearer, token);
+    }
+
+    Secret access_token(core::Backend& backend, const Entry& entry, const Secret& value) {
+        return core::current_access_token(backend, http_client(), entry, value,
+                                          refresh_lock({entry.service, entry.name}));
+    }
+
     conf::Config config;
     core::PluginCatalog catalog;
     bool allow_prompt;
@@ -152,6 +185,8 @@ struct Store::Impl {
     core::Chain chain;
     std::once_flag http_once;
     std::unique_ptr<http::Client> http;
+    std::mutex refresh_locks_mutex;
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<std::mutex>> refresh_locks;
 };
 
 Store Store::open(const OpenOptions& options) {
@@ -253,7 +288,7 @@ std::optional<Secret> Store::header(const Key& key) {
     if (!value) {
         return std::nullopt;
     }
-    return core::render_header(*entry, *value);
+    return impl_->credential_header(backend, *entry, *value);
 }
 
 std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& request) {
@@ -272,6 +307,14 @@ std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& re
     std::optional<Secret> value = backend.get(k);
     if (!value) {
         return std::nullopt;
+    }
+    if (entry->type == SecretType::oauth2) {
+        // Sent as the bearer token it is, so the response is redacted of it.
+        const Secret token = impl_->access_token(backend, *entry, *value);
+        Entry bearer = *entry;
+        bearer.type = SecretType::bearer_token;
+        bearer.attributes = {{"origins", entry->attributes.at("origins")}};
+        return core::send_with_credential(impl_->http_client(), bearer, origins, token, request);
     }
     return core::send_with_credential(impl_->http_client(), *entry, origins, *value, request);
 }
