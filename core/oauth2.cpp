@@ -146,26 +146,30 @@ TokenRecord renew(http::Client& client, const Entry& entry, const Secret& value,
     }
     if (old && old->refresh_token) {
         // RFC 6749 §6: the scope may only narrow; the stored one is asked for.
-        TokenRecord fresh = request_token(
-            client, entry, value, {"refresh_token", scope, "refresh_token", &*old->refresh_token});
-        if (!fresh.refresh_token) {
-            fresh.refresh_token = old->refresh_token;  // not rotated: the old one stays good
+        try {
+            TokenRecord fresh =
+                request_token(client, entry, value,
+                              {"refresh_token", scope, "refresh_token", &*old->refresh_token});
+            if (!fresh.refresh_token) {
+                fresh.refresh_token = old->refresh_token;  // not rotated: the old one stays good
+            }
+            return fresh;
+        } catch (const TokenEndpointError& e) {
+            // A refresh token that is no longer good, where the client
+            // secret can get a new token: that is what it is for.
+            if (e.kind() != TokenEndpointError::Kind::invalid_grant || value.empty()) {
+                throw;
+            }
         }
-        return fresh;
     }
     if (value.empty()) {
         invalid(entry,
                 "it has no refresh token and no client secret: log in with "
                 "'tresor oauth login'");
     }
-    TokenRecord fresh =
-        request_token(client, entry, value, {"client_credentials", scope, "", nullptr});
-    // RFC 6749 §4.4.3: a client credentials token comes without a refresh
-    // token; one sent anyway is not kept (the client secret renews).
-    TokenRecord kept;
-    kept.access_token = std::move(fresh.access_token);
-    kept.expires_at = fresh.expires_at;
-    return kept;
+    // A refresh token the server adds (RFC 6749 §4.4.3 says it should not)
+    // is kept and used first next time.
+    return request_token(client, entry, value, {"client_credentials", scope, "", nullptr});
 }
 
 }  // namespace
