@@ -176,6 +176,9 @@ TokenRecord renew(http::Client& client, const Entry& entry, const Secret& value,
 
 Secret current_access_token(Backend& backend, http::Client& client, const Entry& entry,
                             const Secret& value, std::mutex& refresh_lock) {
+    // Refused before any lock or request: what a token request cannot lack.
+    (void)field(entry, "client_id");
+    (void)field(entry, "token_url");
     const Key record_key = token_record_key({entry.service, entry.name});
     if (std::optional<TokenRecord> record = stored_record(backend, record_key);
         record && still_good(*record)) {
