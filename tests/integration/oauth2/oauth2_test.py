@@ -177,6 +177,32 @@ check("20 concurrent processes all get a token", all(p.returncode == 0 for p in 
 check("20 concurrent processes share one token request", len(token_log()) == count + 1 and
       len(tokens) == 1, f"{len(token_log()) - count} requests, {len(tokens)} tokens")
 
+# 20 threads of one process (the Python package over libtresor), no token
+# stored: one token request between them too.
+if os.environ.get("TRESOR_LIBRARY"):
+    import threading
+    import tresor as tresor_package
+    oauth2("threads", "svc", "svc-secret")
+    count = len(token_log())
+    saved_env = dict(os.environ)
+    os.environ.update(env)
+    answers = []
+    with tresor_package.Store(config) as store:
+        def use():
+            answers.append(store.request("api", "threads", base + "/resource").text())
+        threads = [threading.Thread(target=use) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    os.environ.clear()
+    os.environ.update(saved_env)
+    check("20 threads all reach the resource", answers == ["hello svc"] * 20, str(answers[:3]))
+    check("20 threads share one token request", len(token_log()) == count + 1,
+          f"{len(token_log()) - count} requests")
+else:
+    print("in-process part skipped: TRESOR_LIBRARY is not set", file=sys.stderr)
+
 # The tokens are sealed: not in the vault file in clear, not in ls --json.
 vault = open(os.path.join(home, "vault.db"), "rb").read()
 for t in (t1, t2, t3, t4, first, second):
