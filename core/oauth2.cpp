@@ -163,9 +163,7 @@ TokenRecord renew(http::Client& client, const Entry& entry, const Secret& value,
         }
     }
     if (value.empty()) {
-        invalid(entry,
-                "it has no refresh token and no client secret: log in with "
-                "'tresor oauth login'");
+        invalid(entry, "it has no refresh token and no client secret to get a token with");
     }
     // A refresh token the server adds (RFC 6749 §4.4.3 says it should not)
     // is kept and used first next time.

@@ -47,8 +47,7 @@ std::string what_of(TokenEndpointError::Kind kind) {
         case TokenEndpointError::Kind::invalid_client:
             return " (the client id or secret was refused: wrong, or the client was revoked)";
         case TokenEndpointError::Kind::invalid_grant:
-            return " (the code or refresh token is no longer good: log in again with "
-                   "'tresor oauth login')";
+            return " (the code or refresh token is no longer good)";
         default:
             return "";
     }
