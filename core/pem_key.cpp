@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base64.hpp"
 #include "tresor/error.hpp"
 
 namespace tresor::core {
@@ -32,58 +33,21 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-int base64_digit(char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 // RFC 7468's strict base64: the standard alphabet, white space between
-// lines, padding only at the end.
-SecureBytes decode_base64(std::string_view body) {
-    SecureBytes out;
-    out.reserve(body.size() / 4 * 3);
-    std::uint32_t group = 0;
-    int digits = 0;
-    int padding = 0;
+// lines, padding only at the end; the text without its line breaks is the
+// key too, so it is joined in wiped memory.
+SecureBytes decode_pem_body(std::string_view body) {
+    SecureBytes joined;
+    joined.reserve(body.size());
     for (const char c : body) {
-        if (is_space(c)) {
-            continue;
-        }
-        if (c == '=') {
-            ++padding;
-            continue;
-        }
-        const int digit = base64_digit(c);
-        if (digit < 0 || padding > 0) {
-            not_a_key("is not base64 between its PEM lines");
-        }
-        group = (group << 6) | static_cast<std::uint32_t>(digit);
-        if (++digits == 4) {
-            out.push_back(static_cast<std::uint8_t>(group >> 16));
-            out.push_back(static_cast<std::uint8_t>(group >> 8));
-            out.push_back(static_cast<std::uint8_t>(group));
-            group = 0;
-            digits = 0;
+        if (!is_space(c)) {
+            joined.push_back(static_cast<std::uint8_t>(c));
         }
     }
-    // What is left: 2 digits + "==" (one byte) or 3 digits + "=" (two bytes).
-    if (digits + padding != (digits == 0 ? 0 : 4) || digits == 1) {
-        not_a_key("is not base64 between its PEM lines (bad length or padding)");
-    }
-    if (digits == 2) {
-        out.push_back(static_cast<std::uint8_t>(group >> 4));
-    } else if (digits == 3) {
-        out.push_back(static_cast<std::uint8_t>(group >> 10));
-        out.push_back(static_cast<std::uint8_t>(group >> 2));
+    SecureBytes out;
+    const std::string_view text(reinterpret_cast<const char*>(joined.data()), joined.size());
+    if (!core::decode_base64(out, text, Base64Padding::padded)) {
+        not_a_key("is not base64 between its PEM lines");
     }
     return out;
 }
@@ -148,7 +112,7 @@ PemKey parse_pem_private_key(std::span<const std::uint8_t> bytes) {
     if (!trim(rest).empty()) {
         not_a_key("is followed by more text; store one key only");
     }
-    SecureBytes der = decode_base64(body);
+    SecureBytes der = decode_pem_body(body);
     if (der.empty()) {
         not_a_key("is an empty PEM block");
     }

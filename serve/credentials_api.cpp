@@ -6,6 +6,7 @@
 #include "core/credential.hpp"
 #include "core/response_json.hpp"
 #include "serve/credential_body.hpp"
+#include "serve/credential_ids.hpp"
 #include "serve/session_tokens.hpp"
 
 namespace tresor::serve {
@@ -32,38 +33,6 @@ json unix_time(const std::optional<Timestamp>& t) {
     return t ? json(t->time_since_epoch().count()) : json(nullptr);
 }
 
-std::string uuid_form(const std::string& hex) {
-    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-           hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
-bool is_record_id(const std::string& id) {
-    return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-// A vault's record id is 16 random bytes: shown as an RFC 9562 version 4
-// UUID (seed 002 shows ids so), its version and variant bits set as the RFC
-// asks of random ids. Other backends' ids are passed through.
-std::string public_id(const std::string& id) {
-    if (!is_record_id(id)) {
-        return id;
-    }
-    std::string hex = id;
-    hex[12] = '4';
-    hex[16] = "89ab"[std::string_view("0123456789abcdef").find(hex[16]) & 3];
-    return uuid_form(hex);
-}
-
-// An id as the API gave it before version 4 (the record id's own bits) is
-// still found. UUIDs are read without regard to case (RFC 9562, 4).
-bool has_public_id(const Entry& e, std::string_view id) {
-    std::string wanted(id);
-    std::transform(wanted.begin(), wanted.end(), wanted.begin(), [](char c) {
-        return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return public_id(e.id) == wanted || (is_record_id(e.id) && uuid_form(e.id) == wanted);
-}
-
 json describe(const Entry& e) {
     return {{"id", public_id(e.id)},
             {"service", e.service},
@@ -87,25 +56,6 @@ ApiResponse written(int status, Store& server, const Key& key, bool may_read) {
         return error(500, "credential store failed: the entry written is gone");
     }
     return {status, text(may_read ? describe(*e) : json{{"id", public_id(e->id)}})};
-}
-
-std::vector<Entry> visible_entries(Store& store) {
-    std::vector<Entry> entries = store.list();
-    std::erase_if(entries, [](const Entry& e) { return e.service == kSessionService; });
-    return entries;
-}
-
-std::optional<Entry> find_in(std::vector<Entry> entries, std::string_view id) {
-    for (Entry& e : entries) {
-        if (has_public_id(e, id)) {
-            return std::move(e);
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<Entry> find_by_id(Store& store, std::string_view id) {
-    return find_in(visible_entries(store), id);
 }
 
 // A credential's origins as they would be stored (canonical), "" for none.
@@ -218,11 +168,20 @@ HttpRequest http_request_of(const json& body) {
     return request;
 }
 
+// What every call of the server shares.
+struct Shared {
+    IdIndex& ids;
+    GroupCommit& commits;
+};
+
 class Call {
   public:
-    // may_read: the token also holds credentials:read.
-    Call(Store server, Store handle, json body, bool may_read)
-        : server_(std::move(server)),
+    // may_read: the token also holds credentials:read. Writes share a
+    // transaction with other writes of the same token (its id).
+    Call(Shared shared, std::string token_id, Store server, Store handle, json body, bool may_read)
+        : shared_(shared),
+          token_id_(std::move(token_id)),
+          server_(std::move(server)),
           handle_(std::move(handle)),
           body_(std::move(body)),
           may_read_(may_read) {}
@@ -244,8 +203,8 @@ class Call {
         if (may_read_ && server_.entry({service, name})) {
             return error(409, "a credential with this service and name exists");
         }
-        handle_.set({service, name}, *b.value,
-                    options_from(b, type_of(b, SecretType::api_key), nullptr));
+        write(
+            {{service, name}, *b.value, options_from(b, type_of(b, SecretType::api_key), nullptr)});
         return written(201, server_, {service, name}, may_read_);
     }
 
@@ -258,14 +217,15 @@ class Call {
     }
 
     ApiResponse show(std::string_view id) {
-        const auto e = find_in(listable_entries(), id);
-        return e ? ApiResponse{200, text(describe(*e))} : error(404, "credential not found");
+        const auto e = shared_.ids.find(server_, id);
+        return e && listable(*e) ? ApiResponse{200, text(describe(*e))}
+                                 : error(404, "credential not found");
     }
 
     // POST /api/credentials/{id}/request: Store::request on the request's
     // handle (scope use only), the response as core::response_json shapes it.
     ApiResponse request(std::string_view id) {
-        const auto e = find_by_id(server_, id);
+        const auto e = shared_.ids.find(server_, id);
         if (!e) {
             return error(404, "credential not found");
         }
@@ -292,7 +252,7 @@ class Call {
     }
 
     ApiResponse update(std::string_view id) {
-        const auto e = find_by_id(server_, id);
+        const auto e = shared_.ids.find(server_, id);
         if (!e) {
             return error(404, "credential not found");
         }
@@ -318,12 +278,12 @@ class Call {
             }
             value = std::move(*kept);
         }
-        handle_.set(key, value, options);
+        write({key, std::move(value), options});
         return written(200, server_, key, may_read_);
     }
 
     ApiResponse remove(std::string_view id) {
-        const auto e = find_by_id(server_, id);
+        const auto e = shared_.ids.find(server_, id);
         if (!e) {
             return error(404, "credential not found");
         }
@@ -332,18 +292,26 @@ class Call {
     }
 
   private:
+    // Answered once committed, in a transaction it may share.
+    void write(const NewSecret& item) { shared_.commits.write(handle_, token_id_, item); }
+
     // credentials:read lists everything; credentials:use alone, the
     // credentials it can use (those with origins), as metadata.
+    bool listable(const Entry& e) const {
+        return handle_.scopes().has(Scope::metadata) || e.attributes.contains("origins");
+    }
     std::vector<Entry> listable_entries() {
         if (handle_.scopes().has(Scope::metadata)) {
             return visible_entries(handle_);
         }
         Store metadata = server_.narrowed({Scope::metadata});
         std::vector<Entry> entries = visible_entries(metadata);
-        std::erase_if(entries, [](const Entry& e) { return !e.attributes.contains("origins"); });
+        std::erase_if(entries, [this](const Entry& e) { return !listable(e); });
         return entries;
     }
 
+    Shared shared_;
+    std::string token_id_;
     Store server_;  // the server's full handle, for the checks a request's scopes may not allow
     Store handle_;
     json body_;
@@ -381,7 +349,7 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
     }
     try {
         std::string token_id;
-        const auto api_scopes = check_token(store_, request.authorization, &token_id);
+        const auto api_scopes = tokens_.check(request.authorization, &token_id);
         if (!api_scopes) {
             return error(401, "invalid or missing session token");
         }
@@ -405,7 +373,7 @@ ApiResponse CredentialsApi::handle(const ApiRequest& request) {
         }
         // A backend's audit log names the session's requests by its token's id.
         const std::string actor = "token:" + token_id;
-        Call call(store_.acting_for(actor),
+        Call call({ids_, commits_}, token_id, store_.acting_for(actor),
                   store_.narrowed(store_scopes(*api_scopes)).acting_for(actor), std::move(body),
                   holds(kScopeRead));
         if (use) {

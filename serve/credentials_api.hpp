@@ -10,11 +10,18 @@
 // never read back through the API. Responses and errors never hold a value.
 //
 // Thread safety: handle() may be called from several threads (Store is).
+// Creates and updates that arrive together share one durable transaction
+// (serve/group_commit.hpp), each answered only once it is committed; ids are
+// looked up through an index (serve/credential_ids.hpp), tokens through a
+// cache (serve/session_tokens.hpp).
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "serve/credential_ids.hpp"
+#include "serve/group_commit.hpp"
+#include "serve/session_tokens.hpp"
 #include "tresor/store.hpp"
 
 namespace tresor::serve {
@@ -34,11 +41,14 @@ struct ApiResponse {
 class CredentialsApi {
   public:
     // `store` must hold every scope: it checks tokens and looks ids up.
-    explicit CredentialsApi(Store store) : store_(std::move(store)) {}
+    explicit CredentialsApi(Store store) : store_(std::move(store)), tokens_(store_) {}
     [[nodiscard]] ApiResponse handle(const ApiRequest& request);
 
   private:
     Store store_;
+    TokenCache tokens_;
+    IdIndex ids_;
+    GroupCommit commits_;
 };
 
 }  // namespace tresor::serve

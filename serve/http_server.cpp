@@ -20,9 +20,13 @@ namespace http = beast::http;
 
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
-// API calls that may wait on another server (the request route, up to its
-// timeout) or on a KDF run here, so the I/O thread never waits on them.
-constexpr std::size_t kApiThreads = 4;
+// API calls run here, so the I/O thread never waits on them. Most of these
+// threads wait rather than compute: on the commit their write shares
+// (serve/group_commit.hpp: as many writes can share one as wait here at
+// once, so 32 clients need 32 threads), on another server (the request
+// route, up to its timeout) or on a KDF. A waiting thread costs a stack, not
+// a core.
+constexpr std::size_t kApiThreads = 64;
 
 struct Shared {
     CredentialsApi& api;

@@ -9,8 +9,8 @@
 // (slowloris); at most max_connections are open at once on each listener,
 // further ones are closed as soon as they are accepted (so connections to
 // the loopback port, which any local user may open, never lock the owner
-// out of the unix socket). One thread runs every connection:
-// calls into the store are short and serialized by the backends anyway.
+// out of the unix socket). One thread runs every connection; API calls run
+// on a pool (serve/http_server.cpp says how large and why).
 #pragma once
 
 #include <chrono>

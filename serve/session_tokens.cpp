@@ -97,8 +97,16 @@ Secret create_token(Store& store, const std::vector<std::string>& scopes,
     return token;
 }
 
-std::optional<std::vector<std::string>> check_token(Store& store, std::string_view authorization,
-                                                    std::string* id_out) {
+namespace {
+
+struct Bearer {
+    std::string_view id;
+    std::string_view secret;
+};
+
+// The id and secret of "Bearer tresor_sess_<id>_<secret>"; empty for any
+// other text.
+std::optional<Bearer> parse_bearer(std::string_view authorization) {
     constexpr std::string_view kBearer = "Bearer ";
     if (!authorization.starts_with(kBearer)) {
         return std::nullopt;
@@ -109,21 +117,58 @@ std::optional<std::vector<std::string>> check_token(Store& store, std::string_vi
         return std::nullopt;
     }
     token.remove_prefix(kPrefix.size());
-    const std::string_view id = token.substr(0, 2 * kIdBytes);
-    const std::string_view secret = token.substr(2 * kIdBytes + 1);
-    if (token[2 * kIdBytes] != '_' || !is_hex(id) || !is_hex(secret)) {
+    const Bearer bearer{token.substr(0, 2 * kIdBytes), token.substr(2 * kIdBytes + 1)};
+    if (token[2 * kIdBytes] != '_' || !is_hex(bearer.id) || !is_hex(bearer.secret)) {
         return std::nullopt;
     }
-    const Key key{std::string(kSessionService), std::string(id)};
-    const std::optional<Secret> stored = store.get(key);
-    const std::optional<Entry> entry = stored ? store.entry(key) : std::nullopt;
-    if (!entry || !stored->equals(sha256(secret))) {
+    return bearer;
+}
+
+bool expired(const std::optional<Timestamp>& expires_at) {
+    return expires_at && *expires_at <= core::now();
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> TokenCache::check(std::string_view authorization,
+                                                          std::string* id_out) {
+    const std::optional<Bearer> bearer = parse_bearer(authorization);
+    if (!bearer) {
         return std::nullopt;
     }
+    const SecureBytes hash = sha256(bearer->secret);
+    const auto now = std::chrono::steady_clock::now();
+    {
+        const std::lock_guard lock(mutex_);
+        const auto it = known_.find(bearer->id);
+        if (it != known_.end() && now - it->second.checked < kRecheckAfter) {
+            const Known& known = it->second;
+            if (hash.size() != known.hash.size() ||
+                sodium_memcmp(hash.data(), known.hash.data(), hash.size()) != 0 ||
+                expired(known.expires_at)) {
+                return std::nullopt;
+            }
+            if (id_out != nullptr) {
+                *id_out = bearer->id;
+            }
+            return known.scopes;
+        }
+    }
+    // Unknown here, or due for a check: the store decides, outside the lock.
+    const Key key{std::string(kSessionService), std::string(bearer->id)};
+    const std::optional<Secret> stored = store_.get(key);
+    const std::optional<Entry> entry = stored ? store_.entry(key) : std::nullopt;
+    const std::lock_guard lock(mutex_);
+    if (!entry || !stored->equals(hash)) {
+        known_.erase(std::string(bearer->id));
+        return std::nullopt;
+    }
+    const std::vector<std::string> scopes = split_scopes(entry->label);
+    known_.insert_or_assign(std::string(bearer->id), Known{hash, scopes, entry->expires_at, now});
     if (id_out != nullptr) {
-        *id_out = id;
+        *id_out = bearer->id;
     }
-    return split_scopes(entry->label);
+    return scopes;
 }
 
 }  // namespace tresor::serve

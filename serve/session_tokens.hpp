@@ -8,6 +8,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,13 +33,38 @@ inline constexpr std::string_view kScopeUse = "credentials:use";
 [[nodiscard]] Secret create_token(Store& store, const std::vector<std::string>& scopes,
                                   std::optional<std::chrono::seconds> lifetime);
 
-// The scopes of a valid, unexpired token given as an Authorization header
-// value ("Bearer <token>"); empty for a missing, malformed, unknown, wrong or
-// expired one. The comparison of hashes is constant-time. A valid token's
-// id (its public part, never the secret) goes to *id when given: the
-// vault's audit log names a session's requests by it.
-[[nodiscard]] std::optional<std::vector<std::string>> check_token(Store& store,
-                                                                  std::string_view authorization,
-                                                                  std::string* id = nullptr);
+// Checks the tokens of a server's requests. check() returns the scopes of a
+// valid, unexpired token given as an Authorization header value ("Bearer
+// <token>"); empty for a missing, malformed, unknown, wrong or expired one.
+// Hashes are compared in constant time. A valid token's id (its public
+// part, never the secret) goes to *id when given: the vault's audit log
+// names a session's requests by it.
+//
+// A token found valid is remembered (its hash, scopes and expiry, never the
+// token) for kRecheckAfter, and within that time a request with it costs one
+// SHA-256 and a comparison, no store call (a vault get decrypts the entry
+// and records its use: a read and a write per request). Expiry is checked on
+// every request; a token removed from the store is refused kRecheckAfter
+// later at the latest. Tokens that fail are never remembered. Thread-safe.
+class TokenCache {
+  public:
+    static constexpr std::chrono::seconds kRecheckAfter{1};
+
+    // `store` must be able to read the session service.
+    explicit TokenCache(Store store) : store_(std::move(store)) {}
+    [[nodiscard]] std::optional<std::vector<std::string>> check(std::string_view authorization,
+                                                                std::string* id = nullptr);
+
+  private:
+    struct Known {
+        SecureBytes hash;
+        std::vector<std::string> scopes;
+        std::optional<Timestamp> expires_at;
+        std::chrono::steady_clock::time_point checked;
+    };
+    Store store_;
+    std::mutex mutex_;
+    std::map<std::string, Known, std::less<>> known_;  // by token id
+};
 
 }  // namespace tresor::serve

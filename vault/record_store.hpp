@@ -1,6 +1,6 @@
 // vault/record_store.hpp — where a vault's bytes live.
 //
-// The vault engine (vault.cpp) does every cryptographic and manifest step; a
+// The vault engine (vault/vault*.cpp) does every cryptographic and manifest step; a
 // record store only keeps what the engine hands it — one header blob and
 // rows of opaque bytes — and makes a group of changes atomic. Nothing a
 // store sees is secret: names are blind indexes, values and metadata are

@@ -138,6 +138,18 @@ class Params {
              "parameter '" + std::string(key) + "' must be true or false, not '" + *text + "'");
     }
 
+    // Every parameter, each taken: for an engine that judges its own keys
+    // (vault::settings_from_params names the ones it knows).
+    std::vector<std::pair<std::string, std::string>> take_all() {
+        std::vector<std::pair<std::string, std::string>> all;
+        all.reserve(items_.size());
+        for (auto& item : items_) {
+            item.taken = true;
+            all.emplace_back(item.key, item.value);
+        }
+        return all;
+    }
+
     // Call after taking every known key.
     void reject_unknown(std::string_view plugin_name) const {
         for (const auto& item : items_) {

@@ -11,6 +11,9 @@
 namespace {
 
 struct FleetStore {
+    static constexpr const char* name = "postgres";
+    static constexpr const char* summary =
+        "fleet vault in PostgreSQL (client-side encryption, host recipients)";
     static constexpr tresor::vault::StoreKind kind = tresor::vault::StoreKind::postgres;
     static tresor::vault::StoreAccess access(const tresor::vault::Settings& s) {
         return tresor::vault::postgres_store_access(
@@ -18,11 +21,6 @@ struct FleetStore {
     }
 };
 
-constexpr tresor_plugin kPostgresPlugin = tresor::plugin::vault_plugin_table<FleetStore>(
-    "postgres", "fleet vault in PostgreSQL (client-side encryption, host recipients)");
-
 }  // namespace
 
-extern "C" const tresor_plugin* tresor_plugin_postgres_entry(uint32_t, uint32_t) {
-    return &kPostgresPlugin;
-}
+TRESOR_PLUGIN_KIT(postgres, tresor::plugin::VaultBackend<FleetStore>)

@@ -9,17 +9,15 @@
 namespace {
 
 struct FileStore {
+    static constexpr const char* name = "vault";
+    static constexpr const char* summary =
+        "encrypted SQLite file vault (Argon2id, XChaCha20-Poly1305)";
     static constexpr tresor::vault::StoreKind kind = tresor::vault::StoreKind::sqlite_file;
     static tresor::vault::StoreAccess access(const tresor::vault::Settings& s) {
         return tresor::vault::sqlite_store_access(s.path);
     }
 };
 
-constexpr tresor_plugin kVaultPlugin = tresor::plugin::vault_plugin_table<FileStore>(
-    "vault", "encrypted SQLite file vault (Argon2id, XChaCha20-Poly1305)");
-
 }  // namespace
 
-extern "C" const tresor_plugin* tresor_plugin_vault_entry(uint32_t, uint32_t) {
-    return &kVaultPlugin;
-}
+TRESOR_PLUGIN_KIT(vault, tresor::plugin::VaultBackend<FileStore>)

@@ -11,18 +11,9 @@
 #include "cli_runner.hpp"
 #include "support/other_user.hpp"
 
-using tresor::test::ProcessResult;
-using tresor::test::run_process;
-using tresor::test::TempDir;
+using namespace tresor::test;
 
 namespace {
-
-using tresor::test::Cli;
-using tresor::test::contains;
-using tresor::test::Env;
-using tresor::test::kMemory;
-using tresor::test::kPassword;
-using tresor::test::kVault;
 
 std::string plugin_path_line() {
     return "plugin_path = \"" + (tresor::test::build_dir() / "test-plugins").string() + "\"\n";

@@ -13,11 +13,7 @@
 #include "cli_runner.hpp"
 #include "support/other_user.hpp"
 
-using tresor::test::Background;
-using tresor::test::contains;
-using tresor::test::ProcessResult;
-using tresor::test::run_process;
-using tresor::test::VaultWith;
+using namespace tresor::test;
 
 namespace {
 

@@ -12,15 +12,7 @@
 #include "cli_runner.hpp"
 #include "support/other_user.hpp"
 
-using tresor::test::Background;
-using tresor::test::Cli;
-using tresor::test::contains;
-using tresor::test::Env;
-using tresor::test::kPassword;
-using tresor::test::kVault;
-using tresor::test::ProcessResult;
-using tresor::test::run_process;
-using tresor::test::VaultWith;
+using namespace tresor::test;
 
 namespace {
 

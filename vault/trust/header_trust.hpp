@@ -2,7 +2,7 @@
 // finds in its store, beyond its MAC: which admin signed its key slots
 // (the pin), whether the vault key it unwrapped is the one that admin
 // committed to, and whether it is older than what this host has seen (the
-// rollback anchor). One per Vault; vault.cpp asks it about every header it
+// rollback anchor). One per Vault; vault_state.cpp asks it about every header it
 // reads and tells it about every header it writes (docs/FLEET.md, "What a
 // host trusts").
 //

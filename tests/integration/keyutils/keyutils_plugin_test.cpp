@@ -27,9 +27,7 @@
 #include "integration/behaviour/plugin_client.hpp"
 #include "integration/keyutils/keyring_usable.hpp"
 
-using tresor::test::KeyringUsable;
-using tresor::test::Outcome;
-using tresor::test::PluginClient;
+using namespace tresor::test;
 
 namespace {
 

@@ -19,12 +19,7 @@
 #include "support/run_process.hpp"
 
 using namespace std::chrono_literals;
-using tresor::test::Outcome;
-using tresor::test::own_session_bus_connection;
-using tresor::test::PluginClient;
-using tresor::test::run_process;
-using tresor::test::ScopedEnv;
-using tresor::test::TempDir;
+using namespace tresor::test;
 
 namespace {
 

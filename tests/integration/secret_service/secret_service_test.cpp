@@ -14,10 +14,7 @@
 #include "support/run_process.hpp"
 #include "support/test_support.hpp"
 
-using tresor::test::own_session_bus_connection;
-using tresor::test::ProcessResult;
-using tresor::test::run_process;
-using tresor::test::TempDir;
+using namespace tresor::test;
 
 namespace {
 

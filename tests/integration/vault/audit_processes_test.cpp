@@ -16,15 +16,14 @@
 #include <random>
 #include <set>
 
+#include "support/piped_child.hpp"
 #include "tresor/store.hpp"
 #include "unit/vault/vault_fixture.hpp"
 
 using tresor::Key;
 using tresor::Secret;
 using tresor::Store;
-using tresor::test::all_problems;
-using tresor::test::joined;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {
@@ -90,23 +89,10 @@ struct AuditedStore : VaultFixture {
 // and the child's pid.
 std::pair<std::string, pid_t> killed_after_get(const AuditedStore& fixture,
                                                const std::string& mode) {
-    int fds[2];
-    BOOST_REQUIRE(::pipe(fds) == 0);
-    const pid_t child = ::fork();
-    BOOST_REQUIRE(child >= 0);
-    if (child == 0) {
-        ::close(fds[0]);
-        get_then_wait(fixture, mode, fds[1]);
-    }
-    ::close(fds[1]);
-    char buffer[64];
-    const ssize_t n = ::read(fds[0], buffer, sizeof(buffer));
-    ::kill(child, SIGKILL);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ::close(fds[0]);
-    BOOST_TEST_REQUIRE(WIFSIGNALED(status));
-    return {std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), child};
+    PipedChild child([&](int fd) { get_then_wait(fixture, mode, fd); });
+    std::string value = child.read_text(64);
+    BOOST_TEST_REQUIRE(child.kill_and_reap());
+    return {std::move(value), child.pid()};
 }
 
 bool has_get_by(const std::vector<audit::Event>& events, pid_t pid) {
@@ -125,30 +111,18 @@ BOOST_FIXTURE_TEST_CASE(kill_9_during_gets_and_sets_leaves_a_verifiable_chain, A
     std::set<std::string> committed;
     constexpr int kRounds = 12;
     for (int round = 0; round < kRounds; ++round) {
-        int fds[2];
-        BOOST_REQUIRE(::pipe(fds) == 0);
-        const pid_t child = ::fork();
-        BOOST_REQUIRE(child >= 0);
-        if (child == 0) {
-            ::close(fds[0]);
-            stream_forever(*this, next, fds[1]);
-        }
-        ::close(fds[1]);
+        PipedChild child([&](int fd) { stream_forever(*this, next, fd); });
         const int wanted = std::uniform_int_distribution<int>(1, 8)(random);
         std::uint32_t reported = 0;
-        for (int i = 0;
-             i < wanted && ::read(fds[0], &reported, sizeof(reported)) == sizeof(reported); ++i) {
+        for (int i = 0; i < wanted && child.read(reported); ++i) {
             committed.insert("k" + std::to_string(reported));
         }
         ::usleep(std::uniform_int_distribution<useconds_t>(0, 4000)(random));
-        ::kill(child, SIGKILL);
-        while (::read(fds[0], &reported, sizeof(reported)) == sizeof(reported)) {
+        const bool killed = child.kill_and_reap();
+        while (child.read(reported)) {
             committed.insert("k" + std::to_string(reported));
         }
-        ::close(fds[0]);
-        int status = 0;
-        ::waitpid(child, &status, 0);
-        BOOST_TEST_REQUIRE(WIFSIGNALED(status), "round " << round << ": child exited early");
+        BOOST_TEST_REQUIRE(killed, "round " << round << ": child exited early");
         next = reported + 1;
 
         const VerifyReport report = vault().verify();

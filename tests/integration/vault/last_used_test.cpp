@@ -15,8 +15,7 @@
 using tresor::Key;
 using tresor::Secret;
 using tresor::Store;
-using tresor::test::RawDb;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {

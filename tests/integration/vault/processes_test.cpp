@@ -13,11 +13,10 @@
 #include <cstdio>
 #include <random>
 
+#include "support/piped_child.hpp"
 #include "unit/vault/vault_fixture.hpp"
 
-using tresor::test::joined;
-using tresor::test::str;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {
@@ -53,32 +52,20 @@ BOOST_FIXTURE_TEST_CASE(kill_9_never_loses_a_committed_write, VaultFixture) {
     std::vector<std::uint32_t> committed;
     constexpr int kRounds = 30;
     for (int round = 0; round < kRounds; ++round) {
-        int fds[2];
-        BOOST_REQUIRE(::pipe(fds) == 0);
-        const pid_t child = ::fork();
-        BOOST_REQUIRE(child >= 0);
-        if (child == 0) {
-            ::close(fds[0]);
-            write_forever(path, next, fds[1]);
-        }
-        ::close(fds[1]);
+        PipedChild child([&](int fd) { write_forever(path, next, fd); });
         // Let it commit a random number of writes, then kill it mid-flight.
         const int wanted = std::uniform_int_distribution<int>(1, 12)(random);
         std::uint32_t reported = 0;
-        for (int i = 0;
-             i < wanted && ::read(fds[0], &reported, sizeof(reported)) == sizeof(reported); ++i) {
+        for (int i = 0; i < wanted && child.read(reported); ++i) {
             committed.push_back(reported);
         }
         ::usleep(std::uniform_int_distribution<useconds_t>(0, 3000)(random));
-        ::kill(child, SIGKILL);
+        const bool killed = child.kill_and_reap();
         // Reports written before the kill landed count too.
-        while (::read(fds[0], &reported, sizeof(reported)) == sizeof(reported)) {
+        while (child.read(reported)) {
             committed.push_back(reported);
         }
-        ::close(fds[0]);
-        int status = 0;
-        ::waitpid(child, &status, 0);
-        BOOST_TEST_REQUIRE(WIFSIGNALED(status), "round " << round << ": child exited early");
+        BOOST_TEST_REQUIRE(killed, "round " << round << ": child exited early");
         next = committed.empty() ? 0 : committed.back() + 1;
     }
     BOOST_TEST_MESSAGE(committed.size() << " committed writes across " << kRounds << " kills");

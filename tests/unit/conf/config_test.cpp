@@ -9,8 +9,7 @@ using tresor::Error;
 using tresor::ErrorCode;
 using tresor::conf::Config;
 using tresor::conf::parse_config;
-using tresor::test::ScopedEnv;
-using tresor::test::TempDir;
+using namespace tresor::test;
 
 namespace {
 

@@ -21,9 +21,7 @@ using tresor::Error;
 using tresor::ErrorCode;
 using tresor::core::load_plugin_file;
 using tresor::core::PluginCatalog;
-using tresor::test::build_dir;
-using tresor::test::TempDir;
-using tresor::test::test_plugin;
+using namespace tresor::test;
 
 namespace {
 

@@ -16,11 +16,7 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
-using tresor::test::all_problems;
-using tresor::test::bytes;
-using tresor::test::joined;
-using tresor::test::RawDb;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 using audit::Operation;
 using audit::Outcome;

@@ -6,11 +6,7 @@
 #include "unit/vault/vault_fixture.hpp"
 #include "vault/stores/sqlite_store.hpp"
 
-using tresor::test::bytes;
-using tresor::test::has_code;
-using tresor::test::password;
-using tresor::test::str;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {

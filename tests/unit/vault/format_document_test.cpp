@@ -16,10 +16,7 @@
 #include "vault/slots/host_key.hpp"
 
 using namespace tresor::vault::detail;
-using tresor::test::doc_section;
-using tresor::test::doc_text;
-using tresor::test::RawDb;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 
 namespace {
 

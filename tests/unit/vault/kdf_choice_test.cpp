@@ -7,9 +7,7 @@
 #include "vault/detail/header.hpp"
 #include "vault/stores/sqlite_store.hpp"
 
-using tresor::test::kFastKdf;
-using tresor::test::password;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {

@@ -11,10 +11,7 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
-using tresor::test::bytes;
-using tresor::test::RawDb;
-using tresor::test::str;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {

@@ -19,13 +19,7 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
-using tresor::test::bytes;
-using tresor::test::has_code;
-using tresor::test::kFastKdf;
-using tresor::test::password;
-using tresor::test::RawDb;
-using tresor::test::str;
-using tresor::test::TempDir;
+using namespace tresor::test;
 using namespace tresor::vault;
 namespace td = tresor::vault::detail;
 

@@ -9,8 +9,7 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
-using tresor::test::ScopedEnv;
-using tresor::test::TempDir;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {

@@ -10,13 +10,7 @@
 
 using tresor::Error;
 using tresor::ErrorCode;
-using tresor::test::bytes;
-using tresor::test::has_code;
-using tresor::test::kFastKdf;
-using tresor::test::password;
-using tresor::test::RawDb;
-using tresor::test::str;
-using tresor::test::VaultFixture;
+using namespace tresor::test;
 using namespace tresor::vault;
 
 BOOST_FIXTURE_TEST_CASE(values_round_trip_through_reopening, VaultFixture) {
