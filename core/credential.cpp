@@ -37,7 +37,8 @@ const std::array<TypeRule, 7>& type_rules() {
         // The token requests' fields are core/oauth2.hpp's.
         {SecretType::oauth2,
          {},
-         {"client_id", "token_url", "scopes", "auth_method", "audience", "resource", "origins"}},
+         {"client_id", "token_url", "scopes", "auth_method", "audience", "resource",
+          "authorization_url", "device_authorization_url", "origins"}},
         // What each signed token says (core/jwt_claims.hpp); the value is the
         // HMAC secret or the PEM private key.
         {SecretType::jwt,
@@ -148,8 +149,9 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
     if (key == "username" && value.find(':') != std::string::npos) {
         invalid(type, "field 'username' must not contain ':' (RFC 7617)");
     }
-    if (key == "token_url" && !value.starts_with("https://") && !value.starts_with("http://")) {
-        invalid(type, "field 'token_url' must be an http(s) URL");
+    if ((key == "token_url" || key == "authorization_url" || key == "device_authorization_url") &&
+        !value.starts_with("https://") && !value.starts_with("http://")) {
+        invalid(type, "field '" + key + "' must be an http(s) URL");
     }
     if (key == "auth_method" && value != "client_secret_basic" && value != "client_secret_post") {
         invalid(type, "field 'auth_method' must be 'client_secret_basic' or 'client_secret_post'");

@@ -34,16 +34,50 @@ struct TokenGrant {
     const Secret* secret_value = nullptr;
 };
 
-// Posts `grant` to the credential's token_url with its client
-// authentication (an empty client secret: a public client, client_id in the
-// body) and reads the answer (parse_token_response). Throws
-// TokenEndpointError, Error{io} when the server cannot be reached,
-// Error{invalid_argument} for a credential without client_id or token_url.
+// A field of the credential, or Error{invalid_argument} naming it as
+// required for `what` ("a token request").
+[[nodiscard]] const std::string& required_field(const Entry& entry, const char* name,
+                                                std::string_view what);
+[[nodiscard]] std::string optional_field(const Attributes& attributes, const char* name);
+
+// application/x-www-form-urlencoded name=value appended to `out`, after a
+// '&' when `out` is not empty (RFC 6749 Appendix B).
+void append_form_parameter(SecureBytes& out, std::string_view name, std::string_view value);
+
+// An endpoint URL of the credential's field `name`: https, or http to a
+// loopback host only (the client secret and the tokens travel there).
+[[nodiscard]] http::Url endpoint_url(const Entry& entry, const char* name);
+
+// Posts `grant` (grant_type omitted when empty) to `url` with the
+// credential's client authentication (an empty client secret: a public
+// client, client_id in the body) and its audience and resource, and returns
+// the answer as it came (up to 1 MiB). Throws Error{io} when the server
+// cannot be reached, Error{invalid_argument} for a credential without
+// client_id.
+[[nodiscard]] http::Response post_form(http::Client& client, const Entry& entry,
+                                       const Secret& client_secret, const http::Url& url,
+                                       const TokenGrant& grant);
+
+// post_form to the credential's token_url, the answer read
+// (parse_token_response). Throws TokenEndpointError too.
 [[nodiscard]] TokenRecord request_token(http::Client& client, const Entry& entry,
                                         const Secret& client_secret, const TokenGrant& grant);
 
-// The key of the entry holding the tokens of the credential `key`.
+// The key of the entry holding the tokens of the credential `key`: its name
+// with kTokenRecordSuffix. That entry is the credential's private state:
+// the Store lists none, and refuses every name with that suffix
+// (Error{invalid_argument}): only the uses of its credential (and its
+// login) write it, and its credential's removal or a change of what the
+// token was asked for (token_is_stale) drops it.
+inline constexpr std::string_view kTokenRecordSuffix = "#token";
 [[nodiscard]] Key token_record_key(const Key& key);
+[[nodiscard]] bool is_token_record_name(std::string_view name) noexcept;
+
+// Would a token got for the credential `old` be wrong for the credential
+// `fresh` set over it: another type, client_id, token_url, scopes, audience,
+// resource or authorization endpoint (the stored token was asked of another
+// client or server, or for other rights).
+[[nodiscard]] bool token_is_stale(const std::optional<Entry>& old, const SetOptions& fresh);
 
 // How long before its expiry an access token is no longer handed out: a
 // request made with it must still reach the server in time.
@@ -61,5 +95,10 @@ inline constexpr std::chrono::seconds kTokenRenewMargin{60};
 [[nodiscard]] Secret current_access_token(Backend& backend, http::Client& client,
                                           const Entry& entry, const Secret& value,
                                           std::mutex& refresh_lock);
+
+// Stores `record` as the token record of the credential `entry` (a login's
+// tokens, core/oauth2_login.hpp), under the same locks as a renewal.
+void store_token_record(Backend& backend, const Entry& entry, const TokenRecord& record,
+                        std::mutex& refresh_lock);
 
 }  // namespace tresor::core

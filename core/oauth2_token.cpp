@@ -48,6 +48,10 @@ std::string what_of(TokenEndpointError::Kind kind) {
             return " (the client id or secret was refused: wrong, or the client was revoked)";
         case TokenEndpointError::Kind::invalid_grant:
             return " (the code or refresh token is no longer good)";
+        case TokenEndpointError::Kind::access_denied:
+            return " (the authorization was refused)";
+        case TokenEndpointError::Kind::expired_token:
+            return " (the device code expired before the user approved it)";
         default:
             return "";
     }
@@ -57,7 +61,9 @@ std::string what_of(TokenEndpointError::Kind kind) {
 
 TokenEndpointError::TokenEndpointError(Kind kind, const std::string& message,
                                        std::string oauth_code)
-    : Error(kind == Kind::invalid_client || kind == Kind::invalid_grant || kind == Kind::oauth_error
+    : Error(kind == Kind::invalid_client || kind == Kind::invalid_grant ||
+                    kind == Kind::oauth_error || kind == Kind::access_denied ||
+                    kind == Kind::expired_token
                 ? ErrorCode::auth_failed
                 : ErrorCode::io,
             message),
@@ -66,24 +72,67 @@ TokenEndpointError::TokenEndpointError(Kind kind, const std::string& message,
 
 namespace {
 
+// Which endpoint answered, as messages name it.
+constexpr std::string_view kTokenEndpoint = "token endpoint ";
+constexpr std::string_view kDeviceEndpoint = "device authorization endpoint ";
+
 [[noreturn]] void fail(TokenEndpointError::Kind kind, std::string_view endpoint,
-                       const std::string& what) {
-    throw TokenEndpointError(kind, "token endpoint " + std::string(endpoint) + ": " + what);
+                       const std::string& what, std::string_view role = kTokenEndpoint) {
+    throw TokenEndpointError(kind, std::string(role) + std::string(endpoint) + ": " + what);
 }
 
-// An RFC 6749 §5.2 error answer, when the body is one.
-[[noreturn]] void fail_oauth(const Json& object, int status, std::string_view endpoint) {
+// An RFC 6749 §5.2 (or RFC 8628 §3.5) error answer, when the body is one.
+[[noreturn]] void fail_oauth(const Json& object, int status, std::string_view endpoint,
+                             std::string_view role = kTokenEndpoint) {
     const std::string_view code = text_member(object, "error");
     using Kind = TokenEndpointError::Kind;
     const Kind kind = code == "invalid_client"  ? Kind::invalid_client
                       : code == "invalid_grant" ? Kind::invalid_grant
+                      : code == "access_denied" ? Kind::access_denied
+                      : code == "expired_token" ? Kind::expired_token
                                                 : Kind::oauth_error;
     const std::string plain = is_plain_code(code) ? std::string(code) : std::string();
     throw TokenEndpointError(kind,
-                             "token endpoint " + std::string(endpoint) + ": HTTP " +
+                             std::string(role) + std::string(endpoint) + ": HTTP " +
                                  std::to_string(status) + ", " +
                                  (plain.empty() ? std::string("an error") : plain) + what_of(kind),
                              plain);
+}
+
+// Text a terminal shows as it is: printable ASCII, bounded.
+bool is_printable(std::string_view text, std::size_t max_bytes) {
+    return !text.empty() && text.size() <= max_bytes &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+bool is_web_uri(std::string_view text) {
+    constexpr std::size_t kMaxUriBytes = 2048;
+    if (!is_printable(text, kMaxUriBytes)) {
+        return false;
+    }
+    if (text.starts_with("https://")) {
+        return true;
+    }
+    // Plain http only to this machine (a test server, a local gateway).
+    for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+        if (text.starts_with(host) &&
+            (text.size() == host.size() || std::string_view("/:?").find(text[host.size()]) !=
+                                               std::string_view::npos)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A positive integer member no larger than `max`, or nullopt.
+std::optional<std::int64_t> seconds_member(const Json& object, const char* name,
+                                           std::int64_t max) {
+    const auto it = object.find(name);
+    if (it == object.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0 ||
+        it->get<std::int64_t>() > max) {
+        return std::nullopt;
+    }
+    return it->get<std::int64_t>();
 }
 
 }  // namespace
@@ -115,17 +164,16 @@ TokenRecord parse_token_response(int status, std::span<const std::uint8_t> body,
     if (access.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
         fail(Kind::no_access_token, endpoint, "the access_token holds CR, LF or NUL bytes");
     }
-    const auto expires = object->find("expires_in");
     constexpr std::int64_t kMaxLifetime = 10LL * 365 * 24 * 3600;
-    if (expires == object->end() || !expires->is_number_integer() ||
-        expires->get<std::int64_t>() <= 0 || expires->get<std::int64_t>() > kMaxLifetime) {
+    const std::optional<std::int64_t> expires = seconds_member(*object, "expires_in", kMaxLifetime);
+    if (!expires) {
         fail(Kind::no_expires_in, endpoint,
              "the token has no expires_in (a positive number of seconds); tresor cannot tell "
              "when to fetch a new one");
     }
     TokenRecord record;
     record.access_token = Secret(access);
-    record.expires_at = now + expires->get<std::int64_t>();
+    record.expires_at = now + *expires;
     const std::string_view refresh = text_member(*object, "refresh_token");
     if (!refresh.empty()) {
         record.refresh_token = Secret(refresh);
@@ -149,6 +197,51 @@ std::optional<DevicePoll> device_poll_state(int status, std::span<const std::uin
         return DevicePoll::slow_down;
     }
     return std::nullopt;
+}
+
+DeviceAuthorization parse_device_authorization(int status, std::span<const std::uint8_t> body,
+                                               std::string_view endpoint) {
+    using Kind = TokenEndpointError::Kind;
+    const std::optional<Json> object = parse_object(body);
+    if (object && !text_member(*object, "error").empty()) {
+        fail_oauth(*object, status, endpoint, kDeviceEndpoint);
+    }
+    if (status < 200 || status >= 300) {
+        fail(Kind::http_status, endpoint,
+             "HTTP " + std::to_string(status) + " without an OAuth error in its body",
+             kDeviceEndpoint);
+    }
+    if (!object) {
+        fail(Kind::not_json, endpoint, "the answer is not a JSON object", kDeviceEndpoint);
+    }
+    constexpr std::size_t kMaxUserCodeBytes = 64;
+    constexpr std::size_t kMaxDeviceCodeBytes = 4096;
+    constexpr std::int64_t kMaxWait = 24 * 3600;
+    constexpr std::int64_t kMaxInterval = 600;
+    const std::string_view device_code = text_member(*object, "device_code");
+    const std::string_view user_code = text_member(*object, "user_code");
+    const std::string_view uri = text_member(*object, "verification_uri");
+    const std::string_view complete = text_member(*object, "verification_uri_complete");
+    const std::optional<std::int64_t> expires = seconds_member(*object, "expires_in", kMaxWait);
+    const bool has_interval = object->contains("interval");
+    const std::optional<std::int64_t> interval =
+        has_interval ? seconds_member(*object, "interval", kMaxInterval) : std::optional<std::int64_t>(5);
+    if (!is_printable(device_code, kMaxDeviceCodeBytes) ||
+        !is_printable(user_code, kMaxUserCodeBytes) || !is_web_uri(uri) ||
+        (!complete.empty() && !is_web_uri(complete)) || !expires || !interval) {
+        fail(Kind::no_device_code, endpoint,
+             "the answer lacks a device_code, user_code, verification_uri (https), expires_in or "
+             "a good interval (RFC 8628 section 3.2)",
+             kDeviceEndpoint);
+    }
+    DeviceAuthorization out;
+    out.device_code = Secret(device_code);
+    out.user_code = std::string(user_code);
+    out.verification_uri = std::string(uri);
+    out.verification_uri_complete = std::string(complete);
+    out.expires_in = *expires;
+    out.interval = *interval;
+    return out;
 }
 
 Secret encode_token_record(const TokenRecord& record) {

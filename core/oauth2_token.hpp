@@ -33,6 +33,9 @@ class TokenEndpointError : public Error {
         not_json,         // the body is not a JSON object
         no_expires_in,    // a token without a usable expires_in
         no_access_token,  // a 2xx answer without access_token or token_type Bearer
+        access_denied,    // the user (or the server) said no (RFC 6749 §4.1.2.1, RFC 8628 §3.5)
+        expired_token,    // the device code ran out before the user approved (RFC 8628 §3.5)
+        no_device_code,   // a device authorization answer without what RFC 8628 §3.2 requires
     };
     TokenEndpointError(Kind kind, const std::string& message, std::string oauth_code = {});
     [[nodiscard]] Kind kind() const noexcept { return kind_; }
@@ -68,6 +71,25 @@ struct TokenRecord {
 enum class DevicePoll { pending, slow_down };
 [[nodiscard]] std::optional<DevicePoll> device_poll_state(int status,
                                                           std::span<const std::uint8_t> body);
+
+// What a device authorization endpoint answers (RFC 8628 §3.2): the
+// device code tresor polls with (a secret), and what the user is shown: the
+// user code and the verification URI(s), printable ASCII only (they go to a
+// terminal), the URIs https (or http to a loopback host). `interval` is 5
+// when the server sends none. Throws TokenEndpointError (an OAuth error,
+// an HTTP error, not JSON, no_device_code) naming `endpoint` as the device
+// authorization endpoint.
+struct DeviceAuthorization {
+    Secret device_code;
+    std::string user_code;
+    std::string verification_uri;
+    std::string verification_uri_complete;  // empty when the server sent none
+    std::int64_t expires_in = 0;            // seconds, positive
+    std::int64_t interval = 5;              // seconds between polls, positive
+};
+[[nodiscard]] DeviceAuthorization parse_device_authorization(int status,
+                                                             std::span<const std::uint8_t> body,
+                                                             std::string_view endpoint);
 
 // The record as the value of its store entry (a JSON object) and back.
 // decode throws Error{corrupt} for a value that is not such a record.

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/credential.hpp"
 #include "core/oauth2.hpp"
+#include "core/oauth2_login.hpp"
 #include "core/plugin_catalog.hpp"
 #include "platform/file.hpp"
 #include "platform/paths.hpp"
@@ -85,8 +86,11 @@ http::TlsSettings tls_settings(const conf::Config& config) {
     return tls;
 }
 
-// Backends list in their own order; callers get one stable order.
+// Backends list in their own order; callers get one stable order. The
+// token records of oauth2 credentials are their credential's private state
+// (core/oauth2.hpp): never listed.
 void sort_entries(std::vector<Entry>& entries) {
+    std::erase_if(entries, [](const Entry& e) { return core::is_token_record_name(e.name); });
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
         return std::tie(a.service, a.name, a.backend) < std::tie(b.service, b.name, b.backend);
     });
@@ -136,6 +140,12 @@ struct Store::Impl {
         Key out{key.service.empty() ? config.default_service : key.service, key.name};
         check_text("service", out.service, false);
         check_text("name", out.name, false);
+        if (core::is_token_record_name(out.name)) {
+            throw Error(ErrorCode::invalid_argument,
+                        "name '" + out.name + "' ends in '" + std::string(core::kTokenRecordSuffix) +
+                            "', which tresor keeps for the tokens of oauth2 credentials "
+                            "(docs/CREDENTIALS.md, \"The token record\")");
+        }
         return out;
     }
 
@@ -234,7 +244,13 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& given) {
     check_expiry(options.expires_at);
     core::check_credential(options.type, options.attributes, value);
     const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
-    impl_->chain.serving(k.service).set(k, value, options);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    const bool drop_token =
+        options.type == SecretType::oauth2 && core::token_is_stale(backend.stat(k), options);
+    backend.set(k, value, options);
+    if (drop_token) {
+        (void)backend.remove(core::token_record_key(k));
+    }
 }
 
 void Store::set_many(std::span<const NewSecret> items) {
@@ -261,7 +277,17 @@ void Store::set_many(std::span<const NewSecret> items) {
     }
     if (backend != nullptr) {
         const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
+        std::vector<Key> stale_tokens;
+        for (const NewSecret& item : normalized) {
+            if (item.options.type == SecretType::oauth2 &&
+                core::token_is_stale(backend->stat(item.key), item.options)) {
+                stale_tokens.push_back(core::token_record_key(item.key));
+            }
+        }
         backend->set_many(normalized);
+        for (const Key& token : stale_tokens) {
+            (void)backend->remove(token);
+        }
     }
 }
 
@@ -319,11 +345,45 @@ std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& re
     return core::send_with_credential(impl_->http_client(), *entry, origins, *value, request);
 }
 
+std::optional<Secret> Store::oauth_login(const Key& key, const OAuthLogin& login) {
+    require(Scope::store);
+    const Key k = impl_->normalize(key);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
+    std::optional<Entry> entry = backend.stat(k);
+    std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
+    if (!value) {
+        return std::nullopt;
+    }
+    if (entry->type != SecretType::oauth2) {
+        throw Error(ErrorCode::invalid_argument, k.service + "/" + k.name + " is a " +
+                                                     std::string(to_string(entry->type)) +
+                                                     " credential; signing in is for oauth2 ones");
+    }
+    core::LoginOptions options{login.show, login.timeout};
+    if (!options.show) {
+        options.show = [](std::string_view) {};
+    }
+    core::TokenRecord record =
+        login.flow == OAuthLogin::Flow::device
+            ? core::login_with_device(impl_->http_client(), *entry, *value, options)
+            : core::login_with_code(impl_->http_client(), *entry, *value, options);
+    core::store_token_record(backend, *entry, record, impl_->refresh_lock(k));
+    return std::move(record.access_token);
+}
+
 bool Store::remove(const Key& key) {
     require(Scope::store);
     const Key k = impl_->normalize(key);
     const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
-    return impl_->chain.serving(k.service).remove(k);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    if (!backend.remove(k)) {
+        return false;
+    }
+    // The credential's tokens go with it (any type: it may have been an
+    // oauth2 credential once).
+    (void)backend.remove(core::token_record_key(k));
+    return true;
 }
 
 std::vector<Entry> Store::list(std::string_view service) {

@@ -1,6 +1,10 @@
-// What an OAuth 2 token endpoint answers (core/oauth2_token.hpp), and the
-// token record read back from the store: the first byte picks the status
-// class and the reader.
+// What an OAuth 2 token endpoint answers (core/oauth2_token.hpp), the token
+// record read back from the store, a device authorization answer and the
+// request a browser sends to the loopback redirect URI
+// (core/oauth2_redirect.hpp): the first byte picks the status class and the
+// reader (0x80: record, 0x40: redirect, 0x20: device authorization), the
+// status (the byte modulo 5).
+#include "core/oauth2_redirect.hpp"
 #include "core/oauth2_token.hpp"
 #include "fuzz/fuzz_main.hpp"
 
@@ -24,6 +28,22 @@ void fuzz_one(std::span<const std::uint8_t> bytes) {
             tresor::core::decode_token_record(tresor::core::encode_token_record(record));
         if (again.expires_at != record.expires_at ||
             again.access_token.view() != record.access_token.view()) {
+            std::abort();
+        }
+        return;
+    }
+    if (bytes[0] & 0x40) {
+        const auto redirect = tresor::core::parse_redirect(body, "/callback");
+        using Kind = tresor::core::Redirect::Kind;
+        if ((redirect.kind == Kind::code) == redirect.code.empty()) {
+            std::abort();  // a code exactly when the redirect carries one
+        }
+        return;
+    }
+    if (bytes[0] & 0x20) {
+        const auto device = tresor::core::parse_device_authorization(status, body, "https://d");
+        if (device.device_code.empty() || device.user_code.empty() || device.interval <= 0 ||
+            device.expires_in <= 0 || status >= 300) {
             std::abort();
         }
         return;

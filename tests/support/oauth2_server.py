@@ -13,7 +13,9 @@ Runs until its stdin closes.
 Clients: "svc" / "svc-secret" (client credentials), "svc-post" /
 "post-secret" (client_secret_post only), "svc-refresh" / "refresh-secret"
 (client credentials answered with a refresh token too; refresh with
-rotation).
+rotation), "app" (a public client: the authorization code grant with PKCE
+S256 required, redirect URIs http://127.0.0.1:PORT/callback of any port as
+RFC 8252 7.3 has it, device authorization, refresh).
 
 Paths:
   POST /token                  the token endpoint (client_credentials,
@@ -23,6 +25,17 @@ Paths:
   POST /admin/revoke?client=C  the client is deleted (invalid_client after)
   POST /admin/expires?seconds=N  tokens issued from now on live N seconds
   POST /admin/revoke-refresh   every refresh token revoked (invalid_grant)
+  GET  /authorize?...           the authorization endpoint: 200 "consent" for
+                               a good request, 400 otherwise
+  POST /authorize?...          the user's decision (form decision=approve or
+                               deny): 302 to the redirect URI with the code
+                               (user "alice") or error=access_denied
+  POST /device_authorization   the device authorization endpoint (RFC 8628;
+                               interval 1)
+  POST /device?user_code=U&decision=approve|deny  the user's decision
+  POST /admin/device-lifetime?seconds=N  device codes issued from now on
+                               expire after N seconds (the answer still says
+                               1800)
   POST /broken/KIND            a token endpoint gone wrong: KIND notjson (200,
                                HTML), status (502, empty), noexpires (a token
                                without expires_in)
@@ -31,6 +44,7 @@ Paths:
 import http.server
 import json
 import os
+import re
 import secrets
 import socketserver
 import ssl
@@ -41,16 +55,24 @@ import urllib.parse
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
 from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6749.models import ClientMixin
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc8628 import (DEVICE_CODE_GRANT_TYPE, DeviceAuthorizationEndpoint,
+                                    DeviceCodeGrant, DeviceCredentialDict)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from https_echo_server import make_ca  # noqa: E402
 
 LOCK = threading.RLock()
-STATE = {"expires_in": 3600, "log": None}
+STATE = {"expires_in": 3600, "log": None, "device_lifetime": 1800}
 TOKENS = {}    # access token -> token dict
 REFRESH = {}   # refresh token -> token dict
+CODES = {}     # authorization code -> code dict
+DEVICES = {}   # device code -> DeviceCredentialDict
+DECISIONS = {}  # user code -> (user, approved)
+LOOPBACK_REDIRECT = re.compile(r"http://127\.0\.0\.1:[0-9]{1,5}/callback")
 
 
 class Client(ClientMixin):
@@ -68,7 +90,8 @@ class Client(ClientMixin):
         return scope or ""
 
     def check_redirect_uri(self, redirect_uri):
-        return False
+        return ("authorization_code" in self.grant_types and
+                LOOPBACK_REDIRECT.fullmatch(redirect_uri or "") is not None)
 
     def check_client_secret(self, client_secret):
         return secrets.compare_digest(client_secret.encode(), self.secret.encode())
@@ -77,7 +100,7 @@ class Client(ClientMixin):
         return method in self.methods
 
     def check_response_type(self, response_type):
-        return False
+        return response_type == "code" and "authorization_code" in self.grant_types
 
     def check_grant_type(self, grant_type):
         return grant_type in self.grant_types
@@ -90,6 +113,8 @@ CLIENTS = {
                           ["client_credentials", "refresh_token"]),
     "svc-post": Client("svc-post", "post-secret", ["client_secret_post"],
                        ["client_credentials"]),
+    "app": Client("app", "", ["none"],
+                  ["authorization_code", "refresh_token", DEVICE_CODE_GRANT_TYPE]),
 }
 
 
@@ -141,6 +166,75 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         credential["revoked"] = True
 
 
+class AuthorizationCode(dict):
+    def get_redirect_uri(self):
+        return self["redirect_uri"]
+
+    def get_scope(self):
+        return self.get("scope") or ""
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+    def save_authorization_code(self, code, request):
+        CODES[code] = AuthorizationCode(
+            code=code, client_id=request.client.get_client_id(), redirect_uri=request.redirect_uri,
+            scope=request.scope, user=request.user,
+            challenge=request.data.get("code_challenge"),
+            method=request.data.get("code_challenge_method"))
+
+    def query_authorization_code(self, code, client):
+        item = CODES.get(code)
+        return item if item is not None and item["client_id"] == client.get_client_id() else None
+
+    def delete_authorization_code(self, authorization_code):
+        CODES.pop(authorization_code["code"], None)
+
+    def authenticate_user(self, authorization_code):
+        return authorization_code["user"]
+
+
+class S256Only(CodeChallenge):
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant):
+        # PKCE required of every authorization request, S256 only.
+        if grant.request.data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError('"code_challenge_method=S256" is required')
+        super().validate_code_challenge(grant)
+
+    def get_authorization_code_challenge(self, authorization_code):
+        return authorization_code["challenge"]
+
+    def get_authorization_code_challenge_method(self, authorization_code):
+        return authorization_code["method"]
+
+
+class DeviceEndpoint(DeviceAuthorizationEndpoint):
+    CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+    INTERVAL = 1
+
+    def get_verification_uri(self):
+        return "https://localhost:%d/device" % STATE["port"]
+
+    def save_device_credential(self, client_id, scope, data):
+        DEVICES[data["device_code"]] = DeviceCredentialDict(
+            client_id=client_id, scope=scope, user_code=data["user_code"],
+            expires_at=time.time() + STATE["device_lifetime"])
+
+
+class DeviceGrant(DeviceCodeGrant):
+    def query_device_credential(self, device_code):
+        return DEVICES.get(device_code)
+
+    def query_user_grant(self, user_code):
+        return DECISIONS.get(user_code)
+
+    def should_slow_down(self, credential):
+        return False
+
+
 class Server(AuthorizationServer):
     def query_client(self, client_id):
         return CLIENTS.get(client_id)
@@ -173,6 +267,9 @@ def make_server():
     server.register_token_generator("default", generator)
     server.register_grant(ClientCredentialsGrant)
     server.register_grant(RefreshTokenGrant)
+    server.register_grant(AuthorizationCodeGrant, [S256Only(required=True)])
+    server.register_grant(DeviceGrant)
+    server.register_endpoint(DeviceEndpoint)
     return server
 
 
@@ -195,7 +292,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if good:
                 return self._send(200, ("hello " + token["client_id"]).encode(), "text/plain")
             return self._send(401, b"bad token\n", "text/plain")
+        if url.path == "/authorize":
+            with LOCK:
+                try:
+                    AUTH.get_consent_grant(self._oauth2_request("GET"), end_user="alice")
+                except Exception as e:  # an OAuth2Error: the request is refused
+                    return self._send(400, str(e).encode(), "text/plain")
+            return self._send(200, b"consent\n", "text/plain")
         self._send(404, b"no such path\n", "text/plain")
+
+    def _oauth2_request(self, method, form=None):
+        uri = "https://127.0.0.1:%d%s" % (self.server.server_address[1], self.path)
+        return OAuth2Request(method, uri, form or {}, dict(self.headers.items()))
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -203,9 +311,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         form = dict(urllib.parse.parse_qsl(body))
+        if url.path == "/authorize":
+            user = "alice" if form.get("decision") == "approve" else None
+            with LOCK:
+                status, answer, headers = AUTH.create_authorization_response(
+                    self._oauth2_request("GET"), grant_user=user)
+            return self._send(status, json.dumps(answer).encode() if answer else b"",
+                              "application/json", headers)
+        if url.path == "/device_authorization":
+            with LOCK:
+                status, answer, headers = AUTH.create_endpoint_response(
+                    "device_authorization", self._oauth2_request("POST", form))
+            return self._send(status, json.dumps(answer).encode(), "application/json", headers)
+        if url.path == "/device":
+            with LOCK:
+                DECISIONS[query["user_code"]] = ("alice", query.get("decision") == "approve")
+            return self._send(200, b"ok\n", "text/plain")
         if url.path == "/token":
-            uri = "https://127.0.0.1:%d%s" % (self.server.server_address[1], self.path)
-            request = OAuth2Request("POST", uri, form, dict(self.headers.items()))
+            request = self._oauth2_request("POST", form)
             with LOCK:
                 status, answer, headers = AUTH.create_token_response(request)
                 auth = self.headers.get("Authorization", "")
@@ -219,6 +342,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     "audience": form.get("audience", ""),
                     "resource": form.get("resource", ""),
                     "refresh_token": form.get("refresh_token", ""),
+                    "code_verifier": form.get("code_verifier", ""),
+                    "device_code": form.get("device_code", ""),
                 }
                 with open(STATE["log"], "a") as log:
                     log.write(json.dumps(entry) + "\n")
@@ -236,6 +361,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 CLIENTS.pop(query.get("client", ""), None)
             elif url.path == "/admin/expires":
                 STATE["expires_in"] = int(query["seconds"])
+            elif url.path == "/admin/device-lifetime":
+                STATE["device_lifetime"] = int(query["seconds"])
             elif url.path == "/admin/revoke-refresh":
                 for token in REFRESH.values():
                     token["revoked"] = True
@@ -267,6 +394,7 @@ def main():
     context.load_cert_chain(os.path.join(folder, "server.crt"), os.path.join(folder, "server.key"))
     server = ThreadingServer(("127.0.0.1", 0), Handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
+    STATE["port"] = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with open(os.path.join(folder, "port.tmp"), "w") as out:
         out.write("%d\n" % server.server_address[1])

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "core/oauth2_redirect.hpp"
 #include "core/oauth2_token.hpp"
 
 namespace {
@@ -92,6 +93,87 @@ BOOST_AUTO_TEST_CASE(device_polls_tell_pending_and_slow_down) {
                 DevicePoll::slow_down));
     BOOST_TEST(!tresor::core::device_poll_state(400, bytes(R"({"error":"access_denied"})")));
     BOOST_TEST(!tresor::core::device_poll_state(200, bytes(R"({"access_token":"x"})")));
+}
+
+BOOST_AUTO_TEST_CASE(the_end_of_a_device_login_is_typed) {
+    BOOST_CHECK_EXCEPTION((void)parse(400, R"({"error":"access_denied"})"), TokenEndpointError,
+                          refused(Kind::access_denied, ErrorCode::auth_failed, "refused"));
+    BOOST_CHECK_EXCEPTION((void)parse(400, R"({"error":"expired_token"})"), TokenEndpointError,
+                          refused(Kind::expired_token, ErrorCode::auth_failed, "expired"));
+}
+
+BOOST_AUTO_TEST_CASE(a_device_authorization_answer_is_read) {
+    const auto device = tresor::core::parse_device_authorization(
+        200,
+        bytes(R"({"device_code":"SECRET-dc","user_code":"WDJB-MJHT",)"
+              R"("verification_uri":"https://auth.example/device","expires_in":900})"),
+        "https://auth.example");
+    BOOST_TEST(device.device_code.view() == "SECRET-dc");
+    BOOST_TEST(device.user_code == "WDJB-MJHT");
+    BOOST_TEST(device.verification_uri == "https://auth.example/device");
+    BOOST_TEST(device.verification_uri_complete.empty());
+    BOOST_TEST(device.expires_in == 900);
+    BOOST_TEST(device.interval == 5);  // RFC 8628 section 3.2's default
+}
+
+BOOST_AUTO_TEST_CASE(a_device_authorization_answer_that_cannot_be_shown_is_refused) {
+    const std::string good_tail = R"("expires_in":900,"interval":1})";
+    for (const std::string& body : {
+             // a user code with a terminal escape
+             std::string(R"({"device_code":"SECRET","user_code":"\u001b[2J",)"
+                         R"("verification_uri":"https://a/d",)") + good_tail,
+             // a verification URI over plain http to another machine
+             std::string(R"({"device_code":"SECRET","user_code":"AB",)"
+                         R"("verification_uri":"http://evil.example/d",)") + good_tail,
+             // no device code, no expiry, a zero interval
+             std::string(R"({"user_code":"AB","verification_uri":"https://a/d",)") + good_tail,
+             std::string(R"({"device_code":"SECRET","user_code":"AB","verification_uri":"https://a/d"})"),
+             std::string(R"({"device_code":"SECRET","user_code":"AB","verification_uri":"https://a/d",)"
+                         R"("expires_in":900,"interval":0})"),
+         }) {
+        BOOST_CHECK_EXCEPTION(
+            (void)tresor::core::parse_device_authorization(200, bytes(body), "https://auth.example"),
+            TokenEndpointError, refused(Kind::no_device_code, ErrorCode::io, "device_code"));
+    }
+    BOOST_CHECK_EXCEPTION((void)tresor::core::parse_device_authorization(
+                              400, bytes(R"({"error":"invalid_client"})"), "https://auth.example"),
+                          TokenEndpointError,
+                          refused(Kind::invalid_client, ErrorCode::auth_failed,
+                                  "device authorization endpoint"));
+}
+
+BOOST_AUTO_TEST_CASE(the_loopback_redirect_is_read) {
+    using tresor::core::Redirect;
+    const auto redirect = [](std::string_view head) {
+        return tresor::core::parse_redirect(bytes(head), "/callback");
+    };
+    const Redirect code =
+        redirect("GET /callback?state=s%2B1&code=SECRET%2Fc+d&iss=x HTTP/1.1\r\nHost: h\r\n\r\n");
+    BOOST_TEST((code.kind == Redirect::Kind::code));
+    BOOST_TEST(code.code.view() == "SECRET/c d");
+    BOOST_TEST(code.state == "s+1");
+    const Redirect error = redirect("GET /callback?error=access_denied&state=s HTTP/1.1\r\n\r\n");
+    BOOST_TEST((error.kind == Redirect::Kind::error));
+    BOOST_TEST(error.error == "access_denied");
+    BOOST_TEST(error.code.empty());
+    BOOST_TEST(redirect("GET /callback?error=%3Cscript%3E&state=s HTTP/1.1\r\n\r\n").error ==
+               "an error");
+    BOOST_TEST((redirect("GET /favicon.ico HTTP/1.1\r\n\r\n").kind == Redirect::Kind::other_path));
+    for (std::string_view bad : {
+             "POST /callback?code=c&state=s HTTP/1.1\r\n\r\n",     // not a GET
+             "GET /callback?code=c&code=d&state=s HTTP/1.1\r\n\r\n",  // a code given twice
+             "GET /callback?code=c%0A&state=s HTTP/1.1\r\n\r\n",      // a control byte
+             "GET /callback?code=c%zz&state=s HTTP/1.1\r\n\r\n",      // a broken escape
+             "GET /callback?state=s HTTP/1.1\r\n\r\n",                // neither code nor error
+             "GET /callback?code=c&error=e&state=s HTTP/1.1\r\n\r\n", // both
+             "GET /callback HTTP/1.1\r\n\r\n",
+             "GET /callback?code=c HTTP/2\r\n\r\n",
+             "",
+         }) {
+        const Redirect r = redirect(bad);
+        BOOST_TEST((r.kind == Redirect::Kind::malformed), bad);
+        BOOST_TEST(r.code.empty());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_record_that_is_not_tresors_is_corrupt) {
