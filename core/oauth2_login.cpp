@@ -87,15 +87,15 @@ TokenRecord login_with_code(http::Client& client, const Entry& entry, const Secr
     const http::Url authorize = endpoint_url(entry, "authorization_url");
     (void)endpoint_url(entry, "token_url");  // refused before the user is sent anywhere
     http::LoopbackListener listener;
-    const std::string redirect_uri = "http://127.0.0.1:" + std::to_string(listener.port()) +
-                                     std::string(kRedirectPath);
+    const std::string redirect_uri =
+        "http://127.0.0.1:" + std::to_string(listener.port()) + std::string(kRedirectPath);
     const std::string verifier = random_text(32);
     const std::string state = random_text(16);
-    options.show("Open this URL in a browser to sign in (" + who(entry) + "):\n\n  " +
-                 authorization_request(entry, authorize, redirect_uri, state,
-                                       s256_challenge(verifier)) +
-                 "\n\nWaiting for the browser to come back to " + redirect_uri + " (" +
-                 seconds(options.timeout) + ") ...");
+    options.show(
+        "Open this URL in a browser to sign in (" + who(entry) + "):\n\n  " +
+        authorization_request(entry, authorize, redirect_uri, state, s256_challenge(verifier)) +
+        "\n\nWaiting for the browser to come back to " + redirect_uri + " (" +
+        seconds(options.timeout) + ") ...");
     const Clock::time_point deadline = Clock::now() + options.timeout;
     for (;;) {
         std::optional<http::LoopbackRequest> request = listener.next(deadline);
@@ -119,8 +119,9 @@ TokenRecord login_with_code(http::Client& client, const Entry& entry, const Secr
             request->respond(400, page("Sign-in refused",
                                        "This page was not opened by the sign-in tresor started."));
             throw LoginError(LoginError::Kind::state_mismatch,
-                             who(entry) + ": the redirect's state is not this sign-in's (a page "
-                                          "this login did not open, or a forged redirect)");
+                             who(entry) +
+                                 ": the redirect's state is not this sign-in's (a page "
+                                 "this login did not open, or a forged redirect)");
         }
         if (redirect.kind == Redirect::Kind::error) {
             request->respond(400, page("Sign-in refused", "See the terminal."));
@@ -131,12 +132,12 @@ TokenRecord login_with_code(http::Client& client, const Entry& entry, const Secr
                                  (denied ? " (the sign-in was refused)" : ""));
         }
         try {
-            TokenRecord record = request_token(
-                client, entry, client_secret,
-                {"authorization_code",
-                 {{"redirect_uri", redirect_uri}, {"code_verifier", verifier}},
-                 "code",
-                 &redirect.code});
+            TokenRecord record =
+                request_token(client, entry, client_secret,
+                              {"authorization_code",
+                               {{"redirect_uri", redirect_uri}, {"code_verifier", verifier}},
+                               "code",
+                               &redirect.code});
             request->respond(200, page("Signed in", "You can close this tab."));
             return record;
         } catch (...) {
@@ -146,8 +147,8 @@ TokenRecord login_with_code(http::Client& client, const Entry& entry, const Secr
     }
 }
 
-TokenRecord login_with_device(http::Client& client, const Entry& entry,
-                              const Secret& client_secret, const LoginOptions& options) {
+TokenRecord login_with_device(http::Client& client, const Entry& entry, const Secret& client_secret,
+                              const LoginOptions& options) {
     const http::Url device_url = endpoint_url(entry, "device_authorization_url");
     (void)endpoint_url(entry, "token_url");
     std::vector<std::pair<std::string, std::string>> scope;
@@ -170,16 +171,17 @@ TokenRecord login_with_device(http::Client& client, const Entry& entry,
     std::chrono::seconds interval{device.interval};
     for (;;) {
         if (Clock::now() + interval >= deadline) {
-            throw LoginError(LoginError::Kind::timed_out,
-                             who(entry) + ": the device code was not approved within " +
-                                 seconds(wait));
+            throw LoginError(
+                LoginError::Kind::timed_out,
+                who(entry) + ": the device code was not approved within " + seconds(wait));
         }
         std::this_thread::sleep_for(interval);
         const http::Url token_url = endpoint_url(entry, "token_url");
-        const http::Response poll =
-            post_form(client, entry, client_secret, token_url,
-                      {"urn:ietf:params:oauth:grant-type:device_code", {}, "device_code",
-                       &device.device_code});
+        const http::Response poll = post_form(client, entry, client_secret, token_url,
+                                              {"urn:ietf:params:oauth:grant-type:device_code",
+                                               {},
+                                               "device_code",
+                                               &device.device_code});
         const std::optional<DevicePoll> state = device_poll_state(poll.status, poll.body);
         if (!state) {
             return parse_token_response(poll.status, poll.body,

@@ -50,8 +50,7 @@ struct LoginOptions {
 inline constexpr std::string_view kRedirectPath = "/callback";
 
 [[nodiscard]] TokenRecord login_with_code(http::Client& client, const Entry& entry,
-                                          const Secret& client_secret,
-                                          const LoginOptions& options);
+                                          const Secret& client_secret, const LoginOptions& options);
 [[nodiscard]] TokenRecord login_with_device(http::Client& client, const Entry& entry,
                                             const Secret& client_secret,
                                             const LoginOptions& options);

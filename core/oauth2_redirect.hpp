@@ -20,10 +20,10 @@ namespace tresor::core {
 
 struct Redirect {
     enum class Kind {
-        code,         // ?code=...&state=...: the authorization code
-        error,        // ?error=...&state=...: the server said no (error holds its code)
-        other_path,   // a GET of another path (a browser's /favicon.ico): not the redirect
-        malformed,    // not a GET request line with a query tresor can read
+        code,        // ?code=...&state=...: the authorization code
+        error,       // ?error=...&state=...: the server said no (error holds its code)
+        other_path,  // a GET of another path (a browser's /favicon.ico): not the redirect
+        malformed,   // not a GET request line with a query tresor can read
     };
     Kind kind = Kind::malformed;
     Secret code;

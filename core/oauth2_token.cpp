@@ -116,8 +116,8 @@ bool is_web_uri(std::string_view text) {
     // Plain http only to this machine (a test server, a local gateway).
     for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
         if (text.starts_with(host) &&
-            (text.size() == host.size() || std::string_view("/:?").find(text[host.size()]) !=
-                                               std::string_view::npos)) {
+            (text.size() == host.size() ||
+             std::string_view("/:?").find(text[host.size()]) != std::string_view::npos)) {
             return true;
         }
     }
@@ -125,8 +125,7 @@ bool is_web_uri(std::string_view text) {
 }
 
 // A positive integer member no larger than `max`, or nullopt.
-std::optional<std::int64_t> seconds_member(const Json& object, const char* name,
-                                           std::int64_t max) {
+std::optional<std::int64_t> seconds_member(const Json& object, const char* name, std::int64_t max) {
     const auto it = object.find(name);
     if (it == object.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0 ||
         it->get<std::int64_t>() > max) {
@@ -225,7 +224,8 @@ DeviceAuthorization parse_device_authorization(int status, std::span<const std::
     const std::optional<std::int64_t> expires = seconds_member(*object, "expires_in", kMaxWait);
     const bool has_interval = object->contains("interval");
     const std::optional<std::int64_t> interval =
-        has_interval ? seconds_member(*object, "interval", kMaxInterval) : std::optional<std::int64_t>(5);
+        has_interval ? seconds_member(*object, "interval", kMaxInterval)
+                     : std::optional<std::int64_t>(5);
     if (!is_printable(device_code, kMaxDeviceCodeBytes) ||
         !is_printable(user_code, kMaxUserCodeBytes) || !is_web_uri(uri) ||
         (!complete.empty() && !is_web_uri(complete)) || !expires || !interval) {

@@ -142,7 +142,8 @@ struct Store::Impl {
         check_text("name", out.name, false);
         if (core::is_token_record_name(out.name)) {
             throw Error(ErrorCode::invalid_argument,
-                        "name '" + out.name + "' ends in '" + std::string(core::kTokenRecordSuffix) +
+                        "name '" + out.name + "' ends in '" +
+                            std::string(core::kTokenRecordSuffix) +
                             "', which tresor keeps for the tokens of oauth2 credentials "
                             "(docs/CREDENTIALS.md, \"The token record\")");
         }

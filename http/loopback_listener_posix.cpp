@@ -103,7 +103,8 @@ LoopbackListener::LoopbackListener() {
 
 std::optional<LoopbackRequest> LoopbackListener::next(Clock::time_point deadline) {
     while (wait_for(socket_.get(), POLLIN, deadline)) {
-        platform::FileDescriptor connection(::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        platform::FileDescriptor connection(
+            ::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC));
         if (!connection) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) {
                 continue;
@@ -120,7 +121,9 @@ std::optional<LoopbackRequest> LoopbackListener::next(Clock::time_point deadline
 
 void LoopbackRequest::respond(int status, std::string_view page) noexcept {
     try {
-        const std::string reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Bad Request";
+        const std::string reason = status == 200   ? "OK"
+                                   : status == 404 ? "Not Found"
+                                                   : "Bad Request";
         std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason +
                              "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
                              std::to_string(page.size()) +

@@ -121,25 +121,30 @@ BOOST_AUTO_TEST_CASE(a_device_authorization_answer_that_cannot_be_shown_is_refus
     for (const std::string& body : {
              // a user code with a terminal escape
              std::string(R"({"device_code":"SECRET","user_code":"\u001b[2J",)"
-                         R"("verification_uri":"https://a/d",)") + good_tail,
+                         R"("verification_uri":"https://a/d",)") +
+                 good_tail,
              // a verification URI over plain http to another machine
              std::string(R"({"device_code":"SECRET","user_code":"AB",)"
-                         R"("verification_uri":"http://evil.example/d",)") + good_tail,
+                         R"("verification_uri":"http://evil.example/d",)") +
+                 good_tail,
              // no device code, no expiry, a zero interval
              std::string(R"({"user_code":"AB","verification_uri":"https://a/d",)") + good_tail,
-             std::string(R"({"device_code":"SECRET","user_code":"AB","verification_uri":"https://a/d"})"),
-             std::string(R"({"device_code":"SECRET","user_code":"AB","verification_uri":"https://a/d",)"
-                         R"("expires_in":900,"interval":0})"),
+             std::string(
+                 R"({"device_code":"SECRET","user_code":"AB","verification_uri":"https://a/d"})"),
+             std::string(
+                 R"({"device_code":"SECRET","user_code":"AB","verification_uri":"https://a/d",)"
+                 R"("expires_in":900,"interval":0})"),
          }) {
-        BOOST_CHECK_EXCEPTION(
-            (void)tresor::core::parse_device_authorization(200, bytes(body), "https://auth.example"),
-            TokenEndpointError, refused(Kind::no_device_code, ErrorCode::io, "device_code"));
+        BOOST_CHECK_EXCEPTION((void)tresor::core::parse_device_authorization(
+                                  200, bytes(body), "https://auth.example"),
+                              TokenEndpointError,
+                              refused(Kind::no_device_code, ErrorCode::io, "device_code"));
     }
-    BOOST_CHECK_EXCEPTION((void)tresor::core::parse_device_authorization(
-                              400, bytes(R"({"error":"invalid_client"})"), "https://auth.example"),
-                          TokenEndpointError,
-                          refused(Kind::invalid_client, ErrorCode::auth_failed,
-                                  "device authorization endpoint"));
+    BOOST_CHECK_EXCEPTION(
+        (void)tresor::core::parse_device_authorization(400, bytes(R"({"error":"invalid_client"})"),
+                                                       "https://auth.example"),
+        TokenEndpointError,
+        refused(Kind::invalid_client, ErrorCode::auth_failed, "device authorization endpoint"));
 }
 
 BOOST_AUTO_TEST_CASE(the_loopback_redirect_is_read) {
@@ -160,12 +165,12 @@ BOOST_AUTO_TEST_CASE(the_loopback_redirect_is_read) {
                "an error");
     BOOST_TEST((redirect("GET /favicon.ico HTTP/1.1\r\n\r\n").kind == Redirect::Kind::other_path));
     for (std::string_view bad : {
-             "POST /callback?code=c&state=s HTTP/1.1\r\n\r\n",     // not a GET
-             "GET /callback?code=c&code=d&state=s HTTP/1.1\r\n\r\n",  // a code given twice
-             "GET /callback?code=c%0A&state=s HTTP/1.1\r\n\r\n",      // a control byte
-             "GET /callback?code=c%zz&state=s HTTP/1.1\r\n\r\n",      // a broken escape
-             "GET /callback?state=s HTTP/1.1\r\n\r\n",                // neither code nor error
-             "GET /callback?code=c&error=e&state=s HTTP/1.1\r\n\r\n", // both
+             "POST /callback?code=c&state=s HTTP/1.1\r\n\r\n",         // not a GET
+             "GET /callback?code=c&code=d&state=s HTTP/1.1\r\n\r\n",   // a code given twice
+             "GET /callback?code=c%0A&state=s HTTP/1.1\r\n\r\n",       // a control byte
+             "GET /callback?code=c%zz&state=s HTTP/1.1\r\n\r\n",       // a broken escape
+             "GET /callback?state=s HTTP/1.1\r\n\r\n",                 // neither code nor error
+             "GET /callback?code=c&error=e&state=s HTTP/1.1\r\n\r\n",  // both
              "GET /callback HTTP/1.1\r\n\r\n",
              "GET /callback?code=c HTTP/2\r\n\r\n",
              "",
