@@ -143,6 +143,13 @@ bool is_token_record_name(std::string_view name) noexcept {
     return name.ends_with(kTokenRecordSuffix);
 }
 
+void forget_token_record(Backend& backend, const Key& key) {
+    const Key record = token_record_key(key);
+    if (backend.stat(record)) {
+        (void)backend.remove(record);
+    }
+}
+
 bool token_is_stale(const std::optional<Entry>& old, const SetOptions& fresh) {
     if (!old || old->type != SecretType::oauth2 || fresh.type != SecretType::oauth2) {
         return true;

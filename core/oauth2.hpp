@@ -72,6 +72,9 @@ void append_form_parameter(SecureBytes& out, std::string_view name, std::string_
 inline constexpr std::string_view kTokenRecordSuffix = "#token";
 [[nodiscard]] Key token_record_key(const Key& key);
 [[nodiscard]] bool is_token_record_name(std::string_view name) noexcept;
+// Removes the token record of the credential `key` when there is one (a
+// stat first: a credential without one leaves no removal in an audit log).
+void forget_token_record(Backend& backend, const Key& key);
 
 // Would a token got for the credential `old` be wrong for the credential
 // `fresh` set over it: another type, client_id, token_url, scopes, audience,

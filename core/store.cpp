@@ -250,7 +250,7 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& given) {
         options.type == SecretType::oauth2 && core::token_is_stale(backend.stat(k), options);
     backend.set(k, value, options);
     if (drop_token) {
-        (void)backend.remove(core::token_record_key(k));
+        core::forget_token_record(backend, k);
     }
 }
 
@@ -278,16 +278,16 @@ void Store::set_many(std::span<const NewSecret> items) {
     }
     if (backend != nullptr) {
         const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
-        std::vector<Key> stale_tokens;
+        std::vector<Key> stale_tokens;  // the credentials whose token records go
         for (const NewSecret& item : normalized) {
             if (item.options.type == SecretType::oauth2 &&
                 core::token_is_stale(backend->stat(item.key), item.options)) {
-                stale_tokens.push_back(core::token_record_key(item.key));
+                stale_tokens.push_back(item.key);
             }
         }
         backend->set_many(normalized);
-        for (const Key& token : stale_tokens) {
-            (void)backend->remove(token);
+        for (const Key& credential : stale_tokens) {
+            core::forget_token_record(*backend, credential);
         }
     }
 }
@@ -383,7 +383,7 @@ bool Store::remove(const Key& key) {
     }
     // The credential's tokens go with it (any type: it may have been an
     // oauth2 credential once).
-    (void)backend.remove(core::token_record_key(k));
+    core::forget_token_record(backend, k);
     return true;
 }
 
