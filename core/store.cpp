@@ -96,6 +96,21 @@ void sort_entries(std::vector<Entry>& entries) {
     });
 }
 
+// An entry and its value, read for a use of the credential.
+struct StoredCredential {
+    Entry entry;
+    Secret value;
+};
+
+std::optional<StoredCredential> read_credential(core::Backend& backend, const Key& key) {
+    std::optional<Entry> entry = backend.stat(key);
+    std::optional<Secret> value = entry ? backend.get(key) : std::nullopt;
+    if (!value) {
+        return std::nullopt;
+    }
+    return StoredCredential{std::move(*entry), std::move(*value)};
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -310,12 +325,11 @@ std::optional<Secret> Store::header(const Key& key) {
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
     const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
-    std::optional<Entry> entry = backend.stat(k);
-    std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
-    if (!value) {
+    std::optional<StoredCredential> stored = read_credential(backend, k);
+    if (!stored) {
         return std::nullopt;
     }
-    return impl_->credential_header(backend, *entry, *value);
+    return impl_->credential_header(backend, stored->entry, stored->value);
 }
 
 std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& request) {
@@ -351,11 +365,12 @@ std::optional<Secret> Store::oauth_login(const Key& key, const OAuthLogin& login
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
     const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
-    std::optional<Entry> entry = backend.stat(k);
-    std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
-    if (!value) {
+    std::optional<StoredCredential> stored = read_credential(backend, k);
+    if (!stored) {
         return std::nullopt;
     }
+    const Entry* entry = &stored->entry;
+    const Secret* value = &stored->value;
     if (entry->type != SecretType::oauth2) {
         throw Error(ErrorCode::invalid_argument, k.service + "/" + k.name + " is a " +
                                                      std::string(to_string(entry->type)) +
