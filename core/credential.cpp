@@ -34,7 +34,11 @@ const std::array<TypeRule, 7>& type_rules() {
         {SecretType::basic_auth, {"username"}, {"origins"}},
         // Optional, unlike seed 004: a refresh token git hands over comes with
         // neither, and entries typed before fields existed must still be set.
-        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes", "origins"}},
+        // The token requests' fields are core/oauth2.hpp's.
+        {SecretType::oauth2,
+         {},
+         {"client_id", "token_url", "scopes", "auth_method", "audience", "resource",
+          "authorization_url", "device_authorization_url", "origins"}},
         // What each signed token says (core/jwt_claims.hpp); the value is the
         // HMAC secret or the PEM private key.
         {SecretType::jwt,
@@ -145,8 +149,12 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
     if (key == "username" && value.find(':') != std::string::npos) {
         invalid(type, "field 'username' must not contain ':' (RFC 7617)");
     }
-    if (key == "token_url" && !value.starts_with("https://") && !value.starts_with("http://")) {
-        invalid(type, "field 'token_url' must be an http(s) URL");
+    if ((key == "token_url" || key == "authorization_url" || key == "device_authorization_url") &&
+        !value.starts_with("https://") && !value.starts_with("http://")) {
+        invalid(type, "field '" + key + "' must be an http(s) URL");
+    }
+    if (key == "auth_method" && value != "client_secret_basic" && value != "client_secret_post") {
+        invalid(type, "field 'auth_method' must be 'client_secret_basic' or 'client_secret_post'");
     }
     if (key == "key" && value != "secret" && value != "private_key") {
         invalid(type, "field 'key' must be 'secret' or 'private_key'");
@@ -242,8 +250,8 @@ Secret render_header(const Entry& entry, const Secret& value) {
                     "bearer_token or basic_auth)");
         case SecretType::oauth2:
             invalid(entry.type,
-                    "its header needs a token exchange at token_url, which tresor "
-                    "does not perform");
+                    "its header is an access token from token_url (core/oauth2.hpp), not a "
+                    "rendering of the stored value");
         case SecretType::custom:
             if (!entry.attributes.contains("headers")) {
                 invalid(entry.type, "it has no 'headers' field naming the headers to render");
