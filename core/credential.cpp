@@ -83,18 +83,6 @@ bool fits_in_a_header(std::string_view s) {
     return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
-std::vector<std::string_view> split(std::string_view s, char separator) {
-    std::vector<std::string_view> out;
-    for (std::size_t start = 0;;) {
-        const std::size_t end = s.find(separator, start);
-        out.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) {
-            return out;
-        }
-        start = end + 1;
-    }
-}
-
 // Each origin in its canonical form (http/url.hpp), https or, to a
 // loopback host only, plain http: elsewhere anyone on the path would read
 // the credential.
@@ -138,7 +126,7 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
         invalid(type, "field 'header' must be an HTTP header name, not Host or a framing header");
     }
     if (key == "headers") {
-        for (std::string_view name : split(value, ',')) {
+        for (std::string_view name : http::split(value, ',')) {
             if (!is_header_name(name)) {
                 invalid(type,
                         "field 'headers' must be HTTP header names separated by commas, not Host "
@@ -195,8 +183,8 @@ void check_credential(SecretType type, const Attributes& attributes, const Secre
     }
     if (type == SecretType::custom && attributes.contains("headers")) {
         // One value per header name, in the same order, one per line.
-        const auto names = split(attributes.at("headers"), ',');
-        const auto values = split(value.view(), '\n');
+        const auto names = http::split(attributes.at("headers"), ',');
+        const auto values = http::split(value.view(), '\n');
         if (values.size() != names.size() ||
             !std::all_of(values.begin(), values.end(), fits_in_a_header)) {
             invalid(type, "the value must hold one line per header named in 'headers' (" +
@@ -278,8 +266,8 @@ Secret render_header(const Entry& entry, const Secret& value) {
             append(out, sign_jwt(entry.attributes, value, now()).view());
             break;
         case SecretType::custom: {
-            const auto names = split(entry.attributes.at("headers"), ',');
-            const auto values = split(value.view(), '\n');
+            const auto names = http::split(entry.attributes.at("headers"), ',');
+            const auto values = http::split(value.view(), '\n');
             for (std::size_t i = 0; i < names.size(); ++i) {
                 append(out, std::string(i == 0 ? "" : "\n") + std::string(names[i]) + ": ");
                 append(out, values.at(i));
