@@ -78,10 +78,6 @@ std::string seconds(std::chrono::seconds s) {
 
 }  // namespace
 
-LoginError::LoginError(Kind kind, const std::string& message)
-    : Error(kind == Kind::timed_out ? ErrorCode::io : ErrorCode::auth_failed, message),
-      kind_(kind) {}
-
 TokenRecord login_with_code(http::Client& client, const Entry& entry, const Secret& client_secret,
                             const LoginOptions& options) {
     const http::Url authorize = endpoint_url(entry, "authorization_url");

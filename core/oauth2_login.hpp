@@ -34,7 +34,9 @@ class LoginError : public Error {
         refused,         // it redirected with another error
         timed_out,       // no redirect, or no approval, before the timeout
     };
-    LoginError(Kind kind, const std::string& message);
+    LoginError(Kind kind, const std::string& message)
+        : Error(kind == Kind::timed_out ? ErrorCode::io : ErrorCode::auth_failed, message),
+          kind_(kind) {}
     [[nodiscard]] Kind kind() const noexcept { return kind_; }
 
   private:

@@ -119,6 +119,12 @@ if (($(id -u) != 0)); then
     exit 0
 fi
 need setpriv util-linux
+# uid 65534 runs the build tree's tresor: a checkout it cannot reach (one under
+# root's 0700 home, as on a fresh machine) leaves this step nothing to test.
+if ! setpriv --reuid=65534 --regid=65534 --clear-groups "$cli_dir/tresor" --version > /dev/null 2>&1; then
+    echo "ok - SKIP strict on a read-only vault: uid 65534 cannot run $cli_dir/tresor"
+    exit 0
+fi
 other=$(mktemp -d /tmp/tresor-audit-other.XXXXXX)
 chown 65534:65534 "$other"
 chmod 700 "$other"
