@@ -369,11 +369,10 @@ std::optional<Secret> Store::oauth_login(const Key& key, const OAuthLogin& login
     if (!stored) {
         return std::nullopt;
     }
-    const Entry* entry = &stored->entry;
-    const Secret* value = &stored->value;
-    if (entry->type != SecretType::oauth2) {
+    const Entry& entry = stored->entry;
+    if (entry.type != SecretType::oauth2) {
         throw Error(ErrorCode::invalid_argument, k.service + "/" + k.name + " is a " +
-                                                     std::string(to_string(entry->type)) +
+                                                     std::string(to_string(entry.type)) +
                                                      " credential; signing in is for oauth2 ones");
     }
     core::LoginOptions options{login.show, login.timeout};
@@ -382,9 +381,9 @@ std::optional<Secret> Store::oauth_login(const Key& key, const OAuthLogin& login
     }
     core::TokenRecord record =
         login.flow == OAuthLogin::Flow::device
-            ? core::login_with_device(impl_->http_client(), *entry, *value, options)
-            : core::login_with_code(impl_->http_client(), *entry, *value, options);
-    core::store_token_record(backend, *entry, record, impl_->refresh_lock(k));
+            ? core::login_with_device(impl_->http_client(), entry, stored->value, options)
+            : core::login_with_code(impl_->http_client(), entry, stored->value, options);
+    core::store_token_record(backend, entry, record, impl_->refresh_lock(k));
     return std::move(record.access_token);
 }
 
