@@ -93,6 +93,20 @@ SecureBytes scrypt_wrap_key(std::span<const std::uint8_t> passphrase,
     return key;
 }
 
+// Whether the stanza is of this type (its first argument); one of it with
+// other than `count` arguments after the type is refused.
+bool is_stanza_of(std::string_view type, std::size_t count, std::string_view count_in_words,
+                  const Stanza& stanza) {
+    if (stanza.arguments.empty() || stanza.arguments[0] != type) {
+        return false;
+    }
+    if (stanza.arguments.size() != count + 1) {
+        refuse(type, "has " + std::to_string(stanza.arguments.size() - 1) + " arguments, not " +
+                         std::string(count_in_words));
+    }
+    return true;
+}
+
 // %x31-39 *DIGIT, at most max_work_factor.
 int parse_work_factor(const std::string& text, int max_work_factor) {
     const bool decimal =
@@ -129,12 +143,8 @@ Stanza x25519_stanza(std::span<const std::uint8_t> file_key,
 
 std::optional<SecureBytes> unwrap_x25519(const Stanza& stanza,
                                          std::span<const std::uint8_t> identity) {
-    if (stanza.arguments.empty() || stanza.arguments[0] != kX25519Type) {
+    if (!is_stanza_of(kX25519Type, 1, "one", stanza)) {
         return std::nullopt;
-    }
-    if (stanza.arguments.size() != 2) {
-        refuse(kX25519Type,
-               "has " + std::to_string(stanza.arguments.size() - 1) + " arguments, not one");
     }
     const std::vector<std::uint8_t> share =
         decode_argument(kX25519Type, stanza.arguments[1], kX25519KeyBytes, "share");
@@ -159,12 +169,8 @@ Stanza scrypt_stanza(std::span<const std::uint8_t> file_key,
 std::optional<SecureBytes> unwrap_scrypt(const Stanza& stanza,
                                          std::span<const std::uint8_t> passphrase,
                                          int max_work_factor) {
-    if (stanza.arguments.empty() || stanza.arguments[0] != kScryptType) {
+    if (!is_stanza_of(kScryptType, 2, "two", stanza)) {
         return std::nullopt;
-    }
-    if (stanza.arguments.size() != 3) {
-        refuse(kScryptType,
-               "has " + std::to_string(stanza.arguments.size() - 1) + " arguments, not two");
     }
     const std::vector<std::uint8_t> salt =
         decode_argument(kScryptType, stanza.arguments[1], kScryptSaltBytes, "salt");

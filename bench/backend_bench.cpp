@@ -66,29 +66,28 @@ PluginSession* session_or_skip(benchmark::State& state, const std::string& plugi
     return session;
 }
 
+// The timed loop over the filled plugin's keys: body(session, name).
+template <typename Body>
+void for_each_plugin_key(benchmark::State& state, const std::string& plugin,
+                         const PluginSession::Params& params, Body&& body) {
+    PluginSession* session = session_or_skip(state, plugin, params);
+    if (session != nullptr) {
+        for_each_scattered(state, kKeys, [&](int i) { body(*session, name_of(i)); });
+    }
+}
+
 void BM_PluginGet(benchmark::State& state, const std::string& plugin,
                   const PluginSession::Params& params) {
-    PluginSession* session = session_or_skip(state, plugin, params);
-    if (session == nullptr) {
-        return;
-    }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(
-            session->get("bench-plugin", name_of(scattered(step++, kKeys)).c_str()));
-    }
+    for_each_plugin_key(state, plugin, params, [](PluginSession& s, const std::string& name) {
+        benchmark::DoNotOptimize(s.get("bench-plugin", name.c_str()));
+    });
 }
 
 void BM_PluginSet(benchmark::State& state, const std::string& plugin,
                   const PluginSession::Params& params) {
-    PluginSession* session = session_or_skip(state, plugin, params);
-    if (session == nullptr) {
-        return;
-    }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        session->set("bench-plugin", name_of(scattered(step++, kKeys)).c_str(), bytes(kValue));
-    }
+    for_each_plugin_key(state, plugin, params, [](PluginSession& s, const std::string& name) {
+        s.set("bench-plugin", name.c_str(), bytes(kValue));
+    });
 }
 
 // libsecret's own simple API with the attributes tresor uses.
@@ -129,10 +128,8 @@ void BM_LibsecretStore(benchmark::State& state) {
         state.SkipWithError("libsecret store failed");
         return;
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(raw_store(name_of(scattered(step++, kKeys))));
-    }
+    for_each_scattered(state, kKeys,
+                       [](int i) { benchmark::DoNotOptimize(raw_store(name_of(i))); });
 }
 
 void BM_LibsecretLookup(benchmark::State& state) {
@@ -143,20 +140,19 @@ void BM_LibsecretLookup(benchmark::State& state) {
     for (int i = 0; i < kKeys; ++i) {
         raw_store(name_of(i));
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        const std::string name = name_of(scattered(step++, kKeys));
+    for_each_scattered(state, kKeys, [&](int i) {
         SecretValue* value =
             secret_password_lookup_binary_sync(&kRawSchema, nullptr, nullptr, "service",
-                                               "bench-raw", "account", name.c_str(), nullptr);
+                                               "bench-raw", "account", name_of(i).c_str(), nullptr);
         if (value == nullptr) {
             state.SkipWithError("libsecret lookup found nothing");
-            return;
+            return false;
         }
         gsize length = 0;
         benchmark::DoNotOptimize(secret_value_get(value, &length));
         secret_value_unref(value);
-    }
+        return true;
+    });
 }
 
 std::string raw_description(const std::string& name) {
@@ -170,12 +166,10 @@ void BM_KeyctlAdd(benchmark::State& state) {
                     "add_key refused: no usable session keyring here")) {
         return;
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(add_key("user",
-                                         raw_description(name_of(scattered(step++, kKeys))).c_str(),
-                                         kValue.data(), kValue.size(), KEY_SPEC_SESSION_KEYRING));
-    }
+    for_each_scattered(state, kKeys, [](int i) {
+        benchmark::DoNotOptimize(add_key("user", raw_description(name_of(i)).c_str(), kValue.data(),
+                                         kValue.size(), KEY_SPEC_SESSION_KEYRING));
+    });
 }
 
 void BM_KeyctlRead(benchmark::State& state) {
@@ -187,20 +181,19 @@ void BM_KeyctlRead(benchmark::State& state) {
             return;
         }
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
+    for_each_scattered(state, kKeys, [&](int i) {
         const key_serial_t id =
-            keyctl_search(KEY_SPEC_SESSION_KEYRING, "user",
-                          raw_description(name_of(scattered(step++, kKeys))).c_str(), 0);
+            keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", raw_description(name_of(i)).c_str(), 0);
         void* data = nullptr;
         const long length = keyctl_read_alloc(id, &data);
         if (length < 0) {
             state.SkipWithError("keyctl_read_alloc failed");
-            return;
+            return false;
         }
         std::memset(data, 0, static_cast<std::size_t>(length));
         std::free(data);
-    }
+        return true;
+    });
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace tresor::bench {
@@ -38,6 +39,23 @@ inline std::string name_of(int i) {
 // permutation for any n it does not divide).
 inline int scattered(std::int64_t step, int n) {
     return static_cast<int>((step * 7919) % n);
+}
+
+// The timed loop over entries: body(i) once per iteration, i walking [0, n)
+// as scattered() does. A body that returns bool stops the run with false
+// (after its state.SkipWithError: the loop does not stop by itself).
+template <typename Body>
+void for_each_scattered(benchmark::State& state, int n, Body&& body) {
+    std::int64_t step = 0;
+    for (auto _ : state) {
+        if constexpr (std::is_same_v<decltype(body(0)), bool>) {
+            if (!body(scattered(step++, n))) {
+                return;
+            }
+        } else {
+            body(scattered(step++, n));
+        }
+    }
 }
 
 // Skips a benchmark whose real peer is not running, saying why (the runner

@@ -36,12 +36,11 @@ void BM_DirectGet(benchmark::State& state) {
     for (int i = 0; i < kKeys; ++i) {
         records[{"bench", name_of(i)}].assign(kValue.begin(), kValue.end());
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        auto it = records.find({"bench", name_of(scattered(step++, kKeys))});
+    for_each_scattered(state, kKeys, [&](int i) {
+        auto it = records.find({"bench", name_of(i)});
         SecureBytes copy(it->second.begin(), it->second.end());
         benchmark::DoNotOptimize(copy);
-    }
+    });
 }
 
 void BM_PluginAbiGet(benchmark::State& state) {
@@ -49,10 +48,9 @@ void BM_PluginAbiGet(benchmark::State& state) {
     for (int i = 0; i < kKeys; ++i) {
         memory.set("bench", name_of(i).c_str(), bytes(kValue));
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(memory.get("bench", name_of(scattered(step++, kKeys)).c_str()));
-    }
+    for_each_scattered(state, kKeys, [&](int i) {
+        benchmark::DoNotOptimize(memory.get("bench", name_of(i).c_str()));
+    });
 }
 
 const char* const kMemoryConfig = R"(
@@ -66,10 +64,9 @@ void BM_StoreGet(benchmark::State& state) {
     for (int i = 0; i < kKeys; ++i) {
         store.set({"bench", name_of(i)}, Secret(kValue));
     }
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(store.get({"bench", name_of(scattered(step++, kKeys))}));
-    }
+    for_each_scattered(state, kKeys, [&](int i) {
+        benchmark::DoNotOptimize(store.get({"bench", name_of(i)}));
+    });
 }
 
 // Every backend tresor ships, so each plugin module is found and loaded.

@@ -165,16 +165,15 @@ void BM_FleetGet(benchmark::State& state) {
         return;
     }
     Vault& vault = fleet_vault();
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        const int i = scattered(step++, kEntries);
+    for_each_scattered(state, kEntries, [&](int i) {
         auto value = vault.get(service_of(i), name_of(i));
         if (!value) {
             state.SkipWithError("fleet get found nothing");
-            return;
+            return false;
         }
         benchmark::DoNotOptimize(value->data());
-    }
+        return true;
+    });
 }
 
 void BM_FloorSelect(benchmark::State& state) {
@@ -182,15 +181,15 @@ void BM_FloorSelect(benchmark::State& state) {
         return;
     }
     Floor floor;
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        const Result r = floor.exec("get", key_of(scattered(step++, kEntries)));
+    for_each_scattered(state, kEntries, [&](int i) {
+        const Result r = floor.exec("get", key_of(i));
         if (PQntuples(r.get()) != 1) {
             state.SkipWithError("the floor's SELECT found nothing");
-            return;
+            return false;
         }
         benchmark::DoNotOptimize(PQgetvalue(r.get(), 0, 0));
-    }
+        return true;
+    });
 }
 
 void BM_FleetSet(benchmark::State& state) {
@@ -198,11 +197,8 @@ void BM_FleetSet(benchmark::State& state) {
         return;
     }
     Vault& vault = fleet_vault();
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        const int i = scattered(step++, kEntries);
-        vault.set(service_of(i), name_of(i), bytes(kValue), {});
-    }
+    for_each_scattered(state, kEntries,
+                       [&](int i) { vault.set(service_of(i), name_of(i), bytes(kValue), {}); });
 }
 
 void BM_FloorInsertCommit(benchmark::State& state) {
@@ -210,10 +206,7 @@ void BM_FloorInsertCommit(benchmark::State& state) {
         return;
     }
     Floor floor;
-    std::int64_t step = 0;
-    for (auto _ : state) {
-        (void)floor.exec("put", key_of(scattered(step++, kEntries)), kRow);
-    }
+    for_each_scattered(state, kEntries, [&](int i) { (void)floor.exec("put", key_of(i), kRow); });
 }
 
 // Each of 8 threads is a client with its own connection and Vault.

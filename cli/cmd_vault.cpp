@@ -168,8 +168,7 @@ void add_passwd(CLI::App& vault, Context& ctx) {
         "env:NEW_PASSWORD");
     cmd->callback([&ctx, from, kdf] {
         const tv::Settings s = vault_settings(ctx);
-        OpenedVault opened = open_vault(s);
-        use_admin_key(opened, s);
+        OpenedVault opened = open_vault_as_admin(s);
         tv::Vault& v = opened.vault;
         tv::Credential next = tv::obtain_credential(tv::parse_unlock_spec(*from), kTerminalPrompt,
                                                     tv::Purpose::create, vault_where(s));
@@ -196,8 +195,7 @@ void add_rotate(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault rotate");
     cmd->callback([&ctx] {
         const tv::Settings s = vault_settings(ctx);
-        OpenedVault opened = open_vault(s);
-        use_admin_key(opened, s);
+        OpenedVault opened = open_vault_as_admin(s);
         tv::Vault& v = opened.vault;
         const std::vector<tv::SlotInfo> before = v.info().slots;
         (void)v.rotate();
@@ -272,8 +270,7 @@ void add_keyfile(CLI::App& vault, Context& ctx) {
         "  tresor vault add-keyfile --generate /etc/tresor/vault.key");
     cmd->callback([&ctx, file, generate] {
         const tv::Settings s = vault_settings(ctx);
-        OpenedVault opened = open_vault(s);
-        use_admin_key(opened, s);
+        OpenedVault opened = open_vault_as_admin(s);
         tv::Vault& v = opened.vault;
         if (*generate) {
             // Drawn before the file exists: a failure must not leave, or
@@ -338,8 +335,7 @@ void add_recipient(CLI::App& vault, Context& ctx) {
     cmd->footer("Example:\n  tresor vault add-recipient \"$(cat web2.key.pub)\" --label web2");
     cmd->callback([&ctx, public_key, label] {
         const tv::Settings s = vault_settings(ctx);
-        OpenedVault opened = open_vault(s);
-        use_admin_key(opened, s);
+        OpenedVault opened = open_vault_as_admin(s);
         const int id = opened.vault.add_recipient(*public_key, *label);
         std::cout << "added slot " << id << ": the holder of the private key of " << *public_key
                   << " can now unlock the vault (unlock = \"hostkey:FILE\")\n";
@@ -362,8 +358,7 @@ void add_remove_slot(CLI::App& vault, Context& ctx) {
         "  tresor vault remove-slot 3 && tresor vault rotate");
     cmd->callback([&ctx, id] {
         const tv::Settings s = vault_settings(ctx);
-        OpenedVault opened = open_vault(s);
-        use_admin_key(opened, s);
+        OpenedVault opened = open_vault_as_admin(s);
         tv::Vault& v = opened.vault;
         v.remove_slot(*id);
         (void)tv::drop_cached_vault_key(v.id());

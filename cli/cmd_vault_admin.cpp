@@ -51,8 +51,7 @@ void add_hand_over(CLI::App& vault, Context& ctx) {
         "  tresor --backend fleet vault hand-over");
     cmd->callback([&ctx, to] {
         const tv::Settings s = vault_settings(ctx);
-        OpenedVault opened = open_vault(s);
-        use_admin_key(opened, s);
+        OpenedVault opened = open_vault_as_admin(s);
         const std::string previous = opened.vault.info().admin;
         const tv::AdminKeyPair next = tv::generate_admin_key();
         const std::filesystem::path file = with_new_admin_key(

@@ -20,6 +20,7 @@ void add_header_command(CLI::App& app, Context& ctx);   // header
 void add_serve_commands(CLI::App& app, Context& ctx);   // serve, token create
 void add_request_command(CLI::App& app, Context& ctx);  // request
 void add_mcp_command(CLI::App& app, Context& ctx);      // mcp
+void add_oauth_commands(CLI::App& app, Context& ctx);   // oauth login
 
 // audit, audit verify, audit prune: the vault's audit log (cli/cmd_audit.cpp).
 void add_audit_commands(CLI::App& app, Context& ctx);

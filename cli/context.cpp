@@ -1,5 +1,10 @@
 #include "cli/context.hpp"
 
+#include <algorithm>
+#include <iostream>
+
+#include "platform/process.hpp"
+
 namespace tresor::cli {
 
 int exit_status_for(ErrorCode code) noexcept {
@@ -41,20 +46,32 @@ conf::Config Context::config() const {
                                              : std::nullopt);
 }
 
-std::string_view parse_helper_arguments(Context& ctx, int argc, char** argv) {
+std::optional<Entry> newest_of(std::vector<Entry> entries) {
+    const auto newest = std::max_element(
+        entries.begin(), entries.end(),
+        [](const Entry& a, const Entry& b) { return a.updated_at < b.updated_at; });
+    if (newest == entries.end()) {
+        return std::nullopt;
+    }
+    return std::move(*newest);
+}
+
+int helper_main(int argc, char** argv, std::string_view help_start, std::string_view help_end,
+                HelperAnswer answer) {
+    tresor::platform::forbid_core_dumps();
+    Context ctx;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if ((arg == "--config" || arg == "--backend") && i + 1 < argc) {
             (arg == "--config" ? ctx.config_file : ctx.backend) = argv[++i];
         } else if (arg == "--help" || arg == "-h") {
-            return kHelpAction;
-        } else if (arg.starts_with("-")) {
-            return {};
+            std::cout << help_start << kHelperOptionsHelp << help_end;
+            return kExitOk;
         } else {
-            return arg;
+            return answer(ctx, arg.starts_with("-") ? std::string_view() : arg);
         }
     }
-    return {};
+    return answer(ctx, {});
 }
 
 }  // namespace tresor::cli

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "conf/config.hpp"
 #include "tresor/store.hpp"
@@ -43,17 +44,26 @@ class Context {
     std::optional<Store> store_;
 };
 
-// The command line of the credential helpers beside tresor:
-// [--config FILE] [--backend NAME] ACTION, or --help (-h). Returns ACTION,
-// kHelpAction for --help; empty when there is none or an option comes first
-// that is not one of these.
-inline constexpr std::string_view kHelpAction = "--help";
-// The options part of the helpers' --help (and so of their man pages).
+// The most recently updated of `entries`, for the helpers that answer with
+// one credential where several match; nothing for none.
+[[nodiscard]] std::optional<Entry> newest_of(std::vector<Entry> entries);
+
+// The options part of the credential helpers' --help (and so of their man
+// pages).
 inline constexpr std::string_view kHelperOptionsHelp =
     "Options:\n"
     "  --config FILE    tresor's config file (default: the discovery of tresor)\n"
     "  --backend NAME   use only this backend (or plugin); also $TRESOR_BACKEND\n"
     "  -h, --help       print this help and exit\n";
-[[nodiscard]] std::string_view parse_helper_arguments(Context& ctx, int argc, char** argv);
+
+// The main of a credential helper beside tresor: no core dumps (secrets pass
+// through its memory), then its command line, [--config FILE] [--backend
+// NAME] ACTION or --help (-h), read into a Context. --help prints help_start,
+// kHelperOptionsHelp and help_end, exit status 0; otherwise `answer` is given
+// ACTION (empty when there is none or an option comes first that is not one
+// of these) and returns the exit status.
+using HelperAnswer = int (*)(Context& ctx, std::string_view action);
+[[nodiscard]] int helper_main(int argc, char** argv, std::string_view help_start,
+                              std::string_view help_end, HelperAnswer answer);
 
 }  // namespace tresor::cli

@@ -13,7 +13,6 @@
 //
 // Mapping (docs/INTEGRATIONS.md): service "docker:<ServerURL>", name the
 // username, value the secret; one credential per server.
-#include <algorithm>
 #include <iostream>
 #include <string_view>
 
@@ -21,7 +20,6 @@
 #include "cli/format.hpp"
 #include "cli/json.hpp"
 #include "cli/secret_io.hpp"
-#include "platform/process.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -86,13 +84,7 @@ std::string read_server_url() {
 // The entry of a server: one per server, the newest if there are several.
 std::optional<Entry> credential_of(Store& store, const std::string& service) {
     std::vector<Entry> entries = store.list(service);
-    const auto newest = std::max_element(
-        entries.begin(), entries.end(),
-        [](const Entry& a, const Entry& b) { return a.updated_at < b.updated_at; });
-    if (newest == entries.end()) {
-        return std::nullopt;
-    }
-    return std::move(*newest);
+    return newest_of(std::move(entries));
 }
 
 void store_credential(Store& store) {
@@ -202,18 +194,8 @@ int run(Context& ctx, std::string_view action) {
     }
 }
 
-}  // namespace
-}  // namespace tresor::cli
-
-int main(int argc, char** argv) {
-    using namespace tresor::cli;
-    tresor::platform::forbid_core_dumps();
-    Context ctx;
-    const std::string_view action = parse_helper_arguments(ctx, argc, argv);
-    if (action == kHelpAction) {
-        std::cout << kHelp << kHelperOptionsHelp << kHelpEnd;
-        return kExitOk;
-    }
+// After the helper's options: the action, or "" for a command line without one.
+int answer(Context& ctx, std::string_view action) {
     if (action.empty()) {
         std::cout << "Usage: docker-credential-tresor [--config FILE] [--backend NAME] "
                      "<store|get|erase|list|version>\n";
@@ -225,4 +207,12 @@ int main(int argc, char** argv) {
         std::cout << "internal error: " << e.what() << "\n";
         return 1;
     }
+}
+
+}  // namespace
+}  // namespace tresor::cli
+
+int main(int argc, char** argv) {
+    return tresor::cli::helper_main(argc, argv, tresor::cli::kHelp, tresor::cli::kHelpEnd,
+                                    tresor::cli::answer);
 }

@@ -7,7 +7,6 @@
 // never on argv. A store that cannot answer (locked, unreachable) makes `get`
 // print nothing and exit 0, so git goes on and asks the person; the reason
 // goes to stderr. The mapping to tresor keys is in cli/git_credential.hpp.
-#include <algorithm>
 #include <iostream>
 #include <string_view>
 
@@ -16,7 +15,6 @@
 #include "cli/git_credential.hpp"
 #include "cli/secret_io.hpp"
 #include "core/clock.hpp"
-#include "platform/process.hpp"
 
 namespace tresor::cli {
 namespace {
@@ -81,13 +79,7 @@ std::optional<Entry> pick_entry(Store& store, const std::string& service,
     }
     std::vector<Entry> entries = store.list(service);
     std::erase_if(entries, [&](const Entry& e) { return !answers(request, e); });
-    const auto newest = std::max_element(
-        entries.begin(), entries.end(),
-        [](const Entry& a, const Entry& b) { return a.updated_at < b.updated_at; });
-    if (newest == entries.end()) {
-        return std::nullopt;
-    }
-    return std::move(*newest);
+    return newest_of(std::move(entries));
 }
 
 void get(Store& store, const GitCredential& request) {
@@ -224,18 +216,8 @@ int run(Context& ctx, std::string_view action) {
     return kExitOk;
 }
 
-}  // namespace
-}  // namespace tresor::cli
-
-int main(int argc, char** argv) {
-    using namespace tresor::cli;
-    tresor::platform::forbid_core_dumps();
-    Context ctx;
-    const std::string_view action = parse_helper_arguments(ctx, argc, argv);
-    if (action == kHelpAction) {
-        std::cout << kHelp << kHelperOptionsHelp << kHelpEnd;
-        return kExitOk;
-    }
+// After the helper's options: the action, or "" for a command line without one.
+int answer(Context& ctx, std::string_view action) {
     if (action.empty()) {
         std::cerr << kUsage;
         return kExitUsage;
@@ -256,4 +238,12 @@ int main(int argc, char** argv) {
         }
         return error != nullptr ? exit_status_for(error->code()) : kExitOther;
     }
+}
+
+}  // namespace
+}  // namespace tresor::cli
+
+int main(int argc, char** argv) {
+    return tresor::cli::helper_main(argc, argv, tresor::cli::kHelp, tresor::cli::kHelpEnd,
+                                    tresor::cli::answer);
 }

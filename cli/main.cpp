@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
     tresor::cli::add_serve_commands(app, ctx);
     tresor::cli::add_request_command(app, ctx);
     tresor::cli::add_mcp_command(app, ctx);
+    tresor::cli::add_oauth_commands(app, ctx);
     tresor::cli::add_credential_socket_command(app, ctx);
     tresor::cli::add_export_command(app, ctx);
     tresor::cli::add_audit_commands(app, ctx);

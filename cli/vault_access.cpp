@@ -108,6 +108,12 @@ void use_admin_key(OpenedVault& opened, const tv::Settings& s) {
                                                   s.kdf_limits, path.string()));
 }
 
+OpenedVault open_vault_as_admin(const tv::Settings& s) {
+    OpenedVault opened = open_vault(s);
+    use_admin_key(opened, s);
+    return opened;
+}
+
 std::filesystem::path with_new_admin_key(const tv::Settings& s, const tv::AdminKeyPair& key,
                                          const tv::Credential& credential,
                                          const tv::KdfPolicy& policy,

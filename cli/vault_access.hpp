@@ -49,6 +49,9 @@ struct OpenedVault {
 // lets the vault use it; nothing for an unsigned vault. Error{
 // permission_denied} naming the file when it is not here.
 void use_admin_key(OpenedVault& opened, const vault::Settings& s);
+// open_vault(s) with its admin key in use: for the commands that change key
+// slots.
+[[nodiscard]] OpenedVault open_vault_as_admin(const vault::Settings& s);
 
 // A new admin key written (sealed by `credential` through Argon2id at
 // `policy`) to its place, then

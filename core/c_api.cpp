@@ -82,6 +82,29 @@ static_assert(TRESOR_SCOPE_READ == static_cast<uint32_t>(tresor::Scope::read));
 static_assert(TRESOR_SCOPE_USE == static_cast<uint32_t>(tresor::Scope::use));
 static_assert(TRESOR_SCOPE_ALL == tresor::Scopes::all().bits());
 
+// The secret `read` finds, copied for the caller to free with
+// tresor_free_secret, or TRESOR_NOT_FOUND. The copy is in Secret's allocator
+// (platform/secure_memory.hpp): locked where possible, wiped on free. One
+// byte more, a NUL: an empty secret still gets a non-NULL pointer, and a
+// header's lines are a C string.
+template <typename Byte, typename Read>
+tresor_status hand_out(tresor_error* err, Byte** out, size_t* length, Read&& read) noexcept {
+    *out = nullptr;
+    *length = 0;
+    return guarded(err, [&] {
+        const std::optional<tresor::Secret> secret = read();
+        if (!secret) {
+            return TRESOR_NOT_FOUND;
+        }
+        auto* copy = static_cast<Byte*>(tresor::detail::secure_allocate(secret->size() + 1));
+        std::copy(secret->bytes().begin(), secret->bytes().end(), reinterpret_cast<uint8_t*>(copy));
+        copy[secret->size()] = 0;
+        *out = copy;
+        *length = secret->size();
+        return TRESOR_OK;
+    });
+}
+
 std::int64_t unix_seconds(const std::optional<tresor::Timestamp>& t) {
     return t ? t->time_since_epoch().count() : 0;
 }
@@ -171,40 +194,14 @@ tresor_status tresor_set_credential(tresor_store* store, const char* service, co
 
 tresor_status tresor_get(tresor_store* store, const char* service, const char* name,
                          uint8_t** value, size_t* value_length, tresor_error* err) {
-    *value = nullptr;
-    *value_length = 0;
-    return guarded(err, [&] {
-        std::optional<tresor::Secret> secret = store->store.get(make_key(service, name));
-        if (!secret) {
-            return TRESOR_NOT_FOUND;
-        }
-        // Secret's allocator (platform/secure_memory.hpp): locked where
-        // possible, wiped on free. One byte more so an empty secret still
-        // gets a non-NULL pointer.
-        auto* out = static_cast<uint8_t*>(tresor::detail::secure_allocate(secret->size() + 1));
-        std::copy(secret->bytes().begin(), secret->bytes().end(), out);
-        *value = out;
-        *value_length = secret->size();
-        return TRESOR_OK;
-    });
+    return hand_out(err, value, value_length,
+                    [&] { return store->store.get(make_key(service, name)); });
 }
 
 tresor_status tresor_header(tresor_store* store, const char* service, const char* name,
                             char** header, size_t* header_length, tresor_error* err) {
-    *header = nullptr;
-    *header_length = 0;
-    return guarded(err, [&] {
-        std::optional<tresor::Secret> lines = store->store.header(make_key(service, name));
-        if (!lines) {
-            return TRESOR_NOT_FOUND;
-        }
-        // As tresor_get's buffer, with the byte more holding the NUL.
-        auto* out = static_cast<char*>(tresor::detail::secure_allocate(lines->size() + 1));
-        std::copy(lines->view().begin(), lines->view().end(), out);
-        *header = out;
-        *header_length = lines->size();
-        return TRESOR_OK;
-    });
+    return hand_out(err, header, header_length,
+                    [&] { return store->store.header(make_key(service, name)); });
 }
 
 tresor_status tresor_request(tresor_store* store, const char* service, const char* name,

@@ -34,7 +34,11 @@ const std::array<TypeRule, 7>& type_rules() {
         {SecretType::basic_auth, {"username"}, {"origins"}},
         // Optional, unlike seed 004: a refresh token git hands over comes with
         // neither, and entries typed before fields existed must still be set.
-        {SecretType::oauth2, {}, {"client_id", "token_url", "scopes", "origins"}},
+        // The token requests' fields are core/oauth2.hpp's.
+        {SecretType::oauth2,
+         {},
+         {"client_id", "token_url", "scopes", "auth_method", "audience", "resource",
+          "authorization_url", "device_authorization_url", "origins"}},
         // What each signed token says (core/jwt_claims.hpp); the value is the
         // HMAC secret or the PEM private key.
         {SecretType::jwt,
@@ -77,18 +81,6 @@ bool has_control_byte(std::string_view s) {
 // lines of its own (header injection).
 bool fits_in_a_header(std::string_view s) {
     return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
-std::vector<std::string_view> split(std::string_view s, char separator) {
-    std::vector<std::string_view> out;
-    for (std::size_t start = 0;;) {
-        const std::size_t end = s.find(separator, start);
-        out.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) {
-            return out;
-        }
-        start = end + 1;
-    }
 }
 
 // Each origin in its canonical form (http/url.hpp), https or, to a
@@ -134,7 +126,7 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
         invalid(type, "field 'header' must be an HTTP header name, not Host or a framing header");
     }
     if (key == "headers") {
-        for (std::string_view name : split(value, ',')) {
+        for (std::string_view name : http::split(value, ',')) {
             if (!is_header_name(name)) {
                 invalid(type,
                         "field 'headers' must be HTTP header names separated by commas, not Host "
@@ -145,8 +137,12 @@ void check_attribute(SecretType type, const std::string& key, const std::string&
     if (key == "username" && value.find(':') != std::string::npos) {
         invalid(type, "field 'username' must not contain ':' (RFC 7617)");
     }
-    if (key == "token_url" && !value.starts_with("https://") && !value.starts_with("http://")) {
-        invalid(type, "field 'token_url' must be an http(s) URL");
+    if ((key == "token_url" || key == "authorization_url" || key == "device_authorization_url") &&
+        !value.starts_with("https://") && !value.starts_with("http://")) {
+        invalid(type, "field '" + key + "' must be an http(s) URL");
+    }
+    if (key == "auth_method" && value != "client_secret_basic" && value != "client_secret_post") {
+        invalid(type, "field 'auth_method' must be 'client_secret_basic' or 'client_secret_post'");
     }
     if (key == "key" && value != "secret" && value != "private_key") {
         invalid(type, "field 'key' must be 'secret' or 'private_key'");
@@ -187,8 +183,8 @@ void check_credential(SecretType type, const Attributes& attributes, const Secre
     }
     if (type == SecretType::custom && attributes.contains("headers")) {
         // One value per header name, in the same order, one per line.
-        const auto names = split(attributes.at("headers"), ',');
-        const auto values = split(value.view(), '\n');
+        const auto names = http::split(attributes.at("headers"), ',');
+        const auto values = http::split(value.view(), '\n');
         if (values.size() != names.size() ||
             !std::all_of(values.begin(), values.end(), fits_in_a_header)) {
             invalid(type, "the value must hold one line per header named in 'headers' (" +
@@ -242,8 +238,8 @@ Secret render_header(const Entry& entry, const Secret& value) {
                     "bearer_token or basic_auth)");
         case SecretType::oauth2:
             invalid(entry.type,
-                    "its header needs a token exchange at token_url, which tresor "
-                    "does not perform");
+                    "its header is an access token from token_url (core/oauth2.hpp), not a "
+                    "rendering of the stored value");
         case SecretType::custom:
             if (!entry.attributes.contains("headers")) {
                 invalid(entry.type, "it has no 'headers' field naming the headers to render");
@@ -270,8 +266,8 @@ Secret render_header(const Entry& entry, const Secret& value) {
             append(out, sign_jwt(entry.attributes, value, now()).view());
             break;
         case SecretType::custom: {
-            const auto names = split(entry.attributes.at("headers"), ',');
-            const auto values = split(value.view(), '\n');
+            const auto names = http::split(entry.attributes.at("headers"), ',');
+            const auto values = http::split(value.view(), '\n');
             for (std::size_t i = 0; i < names.size(); ++i) {
                 append(out, std::string(i == 0 ? "" : "\n") + std::string(names[i]) + ": ");
                 append(out, values.at(i));

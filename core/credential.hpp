@@ -38,9 +38,9 @@ void normalize_attributes(Attributes& attributes);
 
 // The header lines ("Name: value", joined by "\n", no trailing newline) that
 // present this credential to a server. Throws Error{invalid_argument} for a
-// type that has no header form (password) or needs what tresor does not do
-// (oauth2's token exchange). A jwt credential renders a token signed for
-// this use (core/jwt.hpp).
+// type that has no header form (password) or whose header is not made from
+// the value alone (oauth2: Store asks core/oauth2.hpp for a token). A jwt credential renders a
+// token signed for this use (core/jwt.hpp).
 [[nodiscard]] Secret render_header(const Entry& entry, const Secret& value);
 
 }  // namespace tresor::core

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <mutex>
 
 #include "conf/config.hpp"
@@ -11,6 +12,8 @@
 #include "core/chain.hpp"
 #include "core/clock.hpp"
 #include "core/credential.hpp"
+#include "core/oauth2.hpp"
+#include "core/oauth2_login.hpp"
 #include "core/plugin_catalog.hpp"
 #include "platform/file.hpp"
 #include "platform/paths.hpp"
@@ -83,11 +86,29 @@ http::TlsSettings tls_settings(const conf::Config& config) {
     return tls;
 }
 
-// Backends list in their own order; callers get one stable order.
+// Backends list in their own order; callers get one stable order. The
+// token records of oauth2 credentials are their credential's private state
+// (core/oauth2.hpp): never listed.
 void sort_entries(std::vector<Entry>& entries) {
+    std::erase_if(entries, [](const Entry& e) { return core::is_token_record_name(e.name); });
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
         return std::tie(a.service, a.name, a.backend) < std::tie(b.service, b.name, b.backend);
     });
+}
+
+// An entry and its value, read for a use of the credential.
+struct StoredCredential {
+    Entry entry;
+    Secret value;
+};
+
+std::optional<StoredCredential> read_credential(core::Backend& backend, const Key& key) {
+    std::optional<Entry> entry = backend.stat(key);
+    std::optional<Secret> value = entry ? backend.get(key) : std::nullopt;
+    if (!value) {
+        return std::nullopt;
+    }
+    return StoredCredential{std::move(*entry), std::move(*value)};
 }
 
 }  // namespace
@@ -134,6 +155,13 @@ struct Store::Impl {
         Key out{key.service.empty() ? config.default_service : key.service, key.name};
         check_text("service", out.service, false);
         check_text("name", out.name, false);
+        if (core::is_token_record_name(out.name)) {
+            throw Error(ErrorCode::invalid_argument,
+                        "name '" + out.name + "' ends in '" +
+                            std::string(core::kTokenRecordSuffix) +
+                            "', which tresor keeps for the tokens of oauth2 credentials "
+                            "(docs/CREDENTIALS.md, \"The token record\")");
+        }
         return out;
     }
 
@@ -145,6 +173,37 @@ struct Store::Impl {
         return *http;
     }
 
+    // The mutex that serializes the token renewals of one oauth2 credential
+    // in this process (core/oauth2.hpp); never removed, as a credential's
+    // key is small.
+    std::mutex& refresh_lock(const Key& key) {
+        const std::lock_guard guard(refresh_locks_mutex);
+        std::unique_ptr<std::mutex>& slot = refresh_locks[{key.service, key.name}];
+        if (!slot) {
+            slot = std::make_unique<std::mutex>();
+        }
+        return *slot;
+    }
+
+    // The header of a credential for a use now: an oauth2 credential's is
+    // its access token (fetched or renewed when due), the others' are made
+    // from the value.
+    Secret credential_header(core::Backend& backend, const Entry& entry, const Secret& value) {
+        if (entry.type != SecretType::oauth2) {
+            return core::render_header(entry, value);
+        }
+        const Secret token = access_token(backend, entry, value);
+        Entry bearer = entry;
+        bearer.type = SecretType::bearer_token;
+        bearer.attributes.clear();
+        return core::render_header(bearer, token);
+    }
+
+    Secret access_token(core::Backend& backend, const Entry& entry, const Secret& value) {
+        return core::current_access_token(backend, http_client(), entry, value,
+                                          refresh_lock({entry.service, entry.name}));
+    }
+
     conf::Config config;
     core::PluginCatalog catalog;
     bool allow_prompt;
@@ -152,6 +211,8 @@ struct Store::Impl {
     core::Chain chain;
     std::once_flag http_once;
     std::unique_ptr<http::Client> http;
+    std::mutex refresh_locks_mutex;
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<std::mutex>> refresh_locks;
 };
 
 Store Store::open(const OpenOptions& options) {
@@ -199,7 +260,13 @@ void Store::set(const Key& key, const Secret& value, const SetOptions& given) {
     check_expiry(options.expires_at);
     core::check_credential(options.type, options.attributes, value);
     const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
-    impl_->chain.serving(k.service).set(k, value, options);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    const bool drop_token =
+        options.type == SecretType::oauth2 && core::token_is_stale(backend.stat(k), options);
+    backend.set(k, value, options);
+    if (drop_token) {
+        core::forget_token_record(backend, k);
+    }
 }
 
 void Store::set_many(std::span<const NewSecret> items) {
@@ -226,7 +293,17 @@ void Store::set_many(std::span<const NewSecret> items) {
     }
     if (backend != nullptr) {
         const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
+        std::vector<Key> stale_tokens;  // the credentials whose token records go
+        for (const NewSecret& item : normalized) {
+            if (item.options.type == SecretType::oauth2 &&
+                core::token_is_stale(backend->stat(item.key), item.options)) {
+                stale_tokens.push_back(item.key);
+            }
+        }
         backend->set_many(normalized);
+        for (const Key& credential : stale_tokens) {
+            core::forget_token_record(*backend, credential);
+        }
     }
 }
 
@@ -248,12 +325,11 @@ std::optional<Secret> Store::header(const Key& key) {
     const Key k = impl_->normalize(key);
     core::Backend& backend = impl_->chain.serving(k.service);
     const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
-    std::optional<Entry> entry = backend.stat(k);
-    std::optional<Secret> value = entry ? backend.get(k) : std::nullopt;
-    if (!value) {
+    std::optional<StoredCredential> stored = read_credential(backend, k);
+    if (!stored) {
         return std::nullopt;
     }
-    return core::render_header(*entry, *value);
+    return impl_->credential_header(backend, stored->entry, stored->value);
 }
 
 std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& request) {
@@ -273,14 +349,56 @@ std::optional<HttpResponse> Store::request(const Key& key, const HttpRequest& re
     if (!value) {
         return std::nullopt;
     }
+    if (entry->type == SecretType::oauth2) {
+        // Sent as the bearer token it is, so the response is redacted of it.
+        const Secret token = impl_->access_token(backend, *entry, *value);
+        Entry bearer = *entry;
+        bearer.type = SecretType::bearer_token;
+        bearer.attributes = {{"origins", entry->attributes.at("origins")}};
+        return core::send_with_credential(impl_->http_client(), bearer, origins, token, request);
+    }
     return core::send_with_credential(impl_->http_client(), *entry, origins, *value, request);
+}
+
+std::optional<Secret> Store::oauth_login(const Key& key, const OAuthLogin& login) {
+    require(Scope::store);
+    const Key k = impl_->normalize(key);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    const core::CallScope call(actor_, TRESOR_PURPOSE_USE);
+    std::optional<StoredCredential> stored = read_credential(backend, k);
+    if (!stored) {
+        return std::nullopt;
+    }
+    const Entry& entry = stored->entry;
+    if (entry.type != SecretType::oauth2) {
+        throw Error(ErrorCode::invalid_argument, k.service + "/" + k.name + " is a " +
+                                                     std::string(to_string(entry.type)) +
+                                                     " credential; signing in is for oauth2 ones");
+    }
+    core::LoginOptions options{login.show, login.timeout};
+    if (!options.show) {
+        options.show = [](std::string_view) {};
+    }
+    core::TokenRecord record =
+        login.flow == OAuthLogin::Flow::device
+            ? core::login_with_device(impl_->http_client(), entry, stored->value, options)
+            : core::login_with_code(impl_->http_client(), entry, stored->value, options);
+    core::store_token_record(backend, entry, record, impl_->refresh_lock(k));
+    return std::move(record.access_token);
 }
 
 bool Store::remove(const Key& key) {
     require(Scope::store);
     const Key k = impl_->normalize(key);
     const core::CallScope call(actor_, TRESOR_PURPOSE_READ);
-    return impl_->chain.serving(k.service).remove(k);
+    core::Backend& backend = impl_->chain.serving(k.service);
+    if (!backend.remove(k)) {
+        return false;
+    }
+    // The credential's tokens go with it (any type: it may have been an
+    // oauth2 credential once).
+    core::forget_token_record(backend, k);
+    return true;
 }
 
 std::vector<Entry> Store::list(std::string_view service) {

@@ -37,18 +37,6 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
 }
 
-std::vector<std::string_view> split(std::string_view s, char separator) {
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0;;) {
-        const std::size_t end = s.find(separator, start);
-        parts.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) {
-            return parts;
-        }
-        start = end + 1;
-    }
-}
-
 // Printable ASCII without space and backslash: the URL standard reads '\'
 // as '/' in http(s) URLs and libcurl does not, and a byte above 0x7f is an
 // IDN that a resolver may map (NFKC) onto another host.
@@ -225,6 +213,18 @@ std::uint16_t default_port(std::string_view scheme) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> split(std::string_view s, char separator) {
+    std::vector<std::string_view> parts;
+    for (std::size_t start = 0;;) {
+        const std::size_t end = s.find(separator, start);
+        parts.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) {
+            return parts;
+        }
+        start = end + 1;
+    }
+}
 
 std::string Origin::text() const {
     std::string out = scheme + "://";

@@ -58,4 +58,8 @@ struct Url {
 // At least one.
 [[nodiscard]] std::vector<Origin> parse_origin_list(std::string_view text);
 
+// The parts of `s` between separators, empty ones kept: n separators give
+// n + 1 parts (the host's labels, a header list's names).
+[[nodiscard]] std::vector<std::string_view> split(std::string_view s, char separator);
+
 }  // namespace tresor::http

@@ -83,6 +83,12 @@ class RecordStore {
     // The record with this name index, or none.
     [[nodiscard]] virtual std::optional<StoredRecord> find(std::span<const std::uint8_t> name_index,
                                                            Columns columns) = 0;
+    // In a write transaction, before its first read: the name indexes this
+    // transaction will find(). A store whose every read is a round trip to
+    // a server reads them with the header, in one exchange (the fleet
+    // store); a local one has nothing to gain and ignores the hint. What
+    // find() returns is the same either way.
+    virtual void will_find(std::span<const StoreBytes> name_indexes) { (void)name_indexes; }
     // Inserts or replaces the record with this record_id; a name_index held
     // by another record is a store error.
     virtual void put(const StoredRecord& record) = 0;

@@ -18,13 +18,34 @@ void Vault::set(std::string_view service, std::string_view name,
     set_many({&entry, 1});
 }
 
+namespace {
+
+std::vector<Bytes> name_indexes_of(const Subkeys& keys, std::span<const Vault::NewEntry> entries) {
+    std::vector<Bytes> indexes;
+    indexes.reserve(entries.size());
+    for (const Vault::NewEntry& entry : entries) {
+        indexes.push_back(name_index(keys, entry.service, entry.name));
+    }
+    return indexes;
+}
+
+}  // namespace
+
 void Vault::set_many(std::span<const NewEntry> entries) {
     State& s = *state_;
+    // The indexes first, so that the fleet store reads the records with the
+    // header; again when another process rotated the key meanwhile.
+    std::vector<Bytes> indexes = name_indexes_of(s.keys, entries);
     StoreTransaction tx(*s.store, RecordStore::Access::write);
-    Header header = s.load_header();
+    s.store->will_find(indexes);
+    bool rekeyed = false;
+    Header header = s.load_header(&rekeyed);
+    if (rekeyed) {
+        indexes = name_indexes_of(s.keys, entries);
+    }
     const std::int64_t now = now_unix();
-    for (const NewEntry& entry : entries) {
-        s.put(header, entry, now);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        s.put(header, entries[i], std::move(indexes[i]), now);
     }
     for (const NewEntry& entry : entries) {
         s.audit.stage(audit::Operation::set, entry.service, entry.name);
@@ -34,9 +55,15 @@ void Vault::set_many(std::span<const NewEntry> entries) {
 
 bool Vault::remove(std::string_view service, std::string_view name) {
     State& s = *state_;
+    Bytes index = name_index(s.keys, service, name);
     StoreTransaction tx(*s.store, RecordStore::Access::write);
-    Header header = s.load_header();
-    auto old = s.find_row(name_index(s.keys, service, name));
+    s.store->will_find({&index, 1});
+    bool rekeyed = false;
+    Header header = s.load_header(&rekeyed);
+    if (rekeyed) {
+        index = name_index(s.keys, service, name);
+    }
+    auto old = s.find_row(index);
     if (!old) {
         s.audit.note(audit::Operation::remove, audit::Outcome::not_found, service, name);
         return false;

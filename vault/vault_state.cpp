@@ -107,9 +107,10 @@ Metadata Vault::State::open_metadata(const Row& row) {
     return m;
 }
 
-void Vault::State::put(Header& header, const Vault::NewEntry& entry, std::int64_t now) {
+void Vault::State::put(Header& header, const Vault::NewEntry& entry, Bytes index,
+                       std::int64_t now) {
     Row row;
-    row.name_index = name_index(keys, entry.service, entry.name);
+    row.name_index = std::move(index);
     Metadata m = entry.metadata;
     m.service = entry.service;
     m.name = entry.name;

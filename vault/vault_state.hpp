@@ -164,9 +164,10 @@ struct Vault::State {
         return manifest_entry(keys, identity(row), row.metadata, row.value);
     }
 
-    // Writes one record inside the caller's transaction and keeps the
-    // header's manifest and count in step; the caller stores the header.
-    void put(Header& header, const Vault::NewEntry& entry, std::int64_t now);
+    // Writes one record (its name index given, under the current keys)
+    // inside the caller's transaction and keeps the header's manifest and
+    // count in step; the caller stores the header.
+    void put(Header& header, const Vault::NewEntry& entry, Bytes index, std::int64_t now);
 
     // get() under the keys we hold: one indexed read, one HMAC, one AEAD open.
     std::optional<SecureBytes> read_value(std::string_view service, std::string_view name);

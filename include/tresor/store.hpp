@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -164,6 +165,18 @@ struct OpenOptions {
     Scopes scopes = Scopes::all();
 };
 
+// How Store::oauth_login signs the user in (docs/CREDENTIALS.md, "Signing
+// in"): the authorization code flow with PKCE and a loopback redirect, or
+// device authorization.
+struct OAuthLogin {
+    enum class Flow { authorization_code, device };
+    Flow flow = Flow::authorization_code;
+    // Called with what the user must do (the URL to open; the code to enter
+    // and where), never with a code or a token.
+    std::function<void(std::string_view)> show;
+    std::chrono::seconds timeout{300};
+};
+
 class TRESOR_EXPORT Store {
   public:
     // Opens from config discovery. Backends are probed and opened lazily, on
@@ -199,6 +212,16 @@ class TRESOR_EXPORT Store {
     // response is too large or too late, Error{plugin_abi} when libcurl
     // cannot be loaded (docs/CREDENTIALS.md, "Requests").
     [[nodiscard]] std::optional<HttpResponse> request(const Key& key, const HttpRequest& request);
+    // Signs the user in for the oauth2 credential `key` (its
+    // authorization_url, or device_authorization_url, token_url, client_id,
+    // scopes; its value the client secret, empty for a public client),
+    // stores the access and refresh tokens in its token record, and returns
+    // the access token; empty when there is no such entry. Needs the `store`
+    // scope. Throws core's LoginError and TokenEndpointError (both
+    // tresor::Error: auth_failed for a refusal, a state mismatch or a bad
+    // code, io for a timeout or a server that cannot be reached).
+    [[nodiscard]] std::optional<Secret> oauth_login(const Key& key, const OAuthLogin& login);
+    // Removes the entry (and an oauth2 credential's token record with it).
     bool remove(const Key& key);
     [[nodiscard]] std::vector<Entry> list(std::string_view service);
     [[nodiscard]] std::vector<Entry> list();

@@ -408,35 +408,39 @@ napi_value open_store(napi_env env, napi_callback_info info) {
     return AsyncOperation::start(env, std::move(op), "tresor.open");
 }
 
-// get(store, service, name, asBuffer) -> Promise<string | Buffer | null>
-napi_value get_secret(napi_env env, napi_callback_info info) {
+// The store and key of the call read into a new Op, then by `rest` what
+// follows them, and Op started; nullptr, with a JavaScript exception
+// pending, when an argument is refused.
+template <typename Op, typename Rest>
+napi_value start_on_key(napi_env env, napi_callback_info info, const char* resource, Rest&& rest) {
     Arguments args(env, info);
-    auto op = std::make_unique<GetOperation>();
-    if (!op->read_key(env, args.values)) {
+    auto op = std::make_unique<Op>();
+    if (!op->read_key(env, args.values) || !rest(*op, args.values)) {
         return nullptr;
     }
-    napi_get_value_bool(env, args.values[3], &op->as_buffer);
-    return AsyncOperation::start(env, std::move(op), "tresor.get");
+    return AsyncOperation::start(env, std::move(op), resource);
+}
+
+// get(store, service, name, asBuffer) -> Promise<string | Buffer | null>
+napi_value get_secret(napi_env env, napi_callback_info info) {
+    return start_on_key<GetOperation>(env, info, "tresor.get",
+                                      [&](GetOperation& op, const napi_value* args) {
+                                          napi_get_value_bool(env, args[3], &op.as_buffer);
+                                          return true;
+                                      });
 }
 
 // set(store, service, name, value) -> Promise<undefined>
 napi_value set_secret(napi_env env, napi_callback_info info) {
-    Arguments args(env, info);
-    auto op = std::make_unique<SetOperation>();
-    if (!op->read_key(env, args.values) || !op->read_value(env, args.values[3])) {
-        return nullptr;
-    }
-    return AsyncOperation::start(env, std::move(op), "tresor.set");
+    return start_on_key<SetOperation>(
+        env, info, "tresor.set",
+        [&](SetOperation& op, const napi_value* args) { return op.read_value(env, args[3]); });
 }
 
 // remove(store, service, name) -> Promise<boolean>
 napi_value remove_secret(napi_env env, napi_callback_info info) {
-    Arguments args(env, info);
-    auto op = std::make_unique<RemoveOperation>();
-    if (!op->read_key(env, args.values)) {
-        return nullptr;
-    }
-    return AsyncOperation::start(env, std::move(op), "tresor.delete");
+    return start_on_key<RemoveOperation>(env, info, "tresor.delete",
+                                         [](RemoveOperation&, const napi_value*) { return true; });
 }
 
 // list(store, service | null) -> Promise<entry[]>
@@ -454,12 +458,9 @@ napi_value list_entries(napi_env env, napi_callback_info info) {
 // fetch(store, service, name, url, method, headers, body, timeoutMs, maxBytes)
 // -> Promise<{status, headers, body, redacted} | null>
 napi_value fetch_with(napi_env env, napi_callback_info info) {
-    Arguments args(env, info);
-    auto op = std::make_unique<RequestOperation>();
-    if (!op->read_key(env, args.values) || !op->read_request(env, args.values)) {
-        return nullptr;
-    }
-    return AsyncOperation::start(env, std::move(op), "tresor.fetch");
+    return start_on_key<RequestOperation>(
+        env, info, "tresor.fetch",
+        [&](RequestOperation& op, const napi_value* args) { return op.read_request(env, args); });
 }
 
 napi_value init(napi_env env, napi_value exports) {

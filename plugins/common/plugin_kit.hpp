@@ -11,8 +11,8 @@
 //       bool get(const tresor_key&, SecretOut&);     // false: no such entry
 //       void set(const tresor_key&, Bytes value, const NewEntry&);
 //       bool remove(const tresor_key&);              // true: there was one
-//       void list(std::optional<std::string_view> service, EntryOut&);
-//       std::optional<Entry> stat(const tresor_key&);
+//       void list(std::optional<std::string_view> service, EntryOut&);  // optional
+//       std::optional<Entry> stat(const tresor_key&);                    // optional
 //       void set_many(std::span<const BatchItem>);   // optional (ABI 1.1): all or none
 //   };
 //   TRESOR_PLUGIN_KIT(foo, Foo)   // defines tresor_plugin_foo_entry
@@ -255,6 +255,23 @@ class Kit {
         });
     }
 
+    // list and stat only where the class has them (NULL: a backend that
+    // keeps no listing, as tests/plugins/flaky_set_plugin.cpp).
+    static constexpr decltype(tresor_plugin::list) list_slot() {
+        if constexpr (requires(Backend & b, EntryOut & out) { b.list(std::nullopt, out); }) {
+            return list;
+        } else {
+            return nullptr;
+        }
+    }
+    static constexpr decltype(tresor_plugin::stat) stat_slot() {
+        if constexpr (requires(Backend & b, const tresor_key& key) { b.stat(key); }) {
+            return stat;
+        } else {
+            return nullptr;
+        }
+    }
+
     // set_many only where the class has it: without, the host sets a batch
     // one by one and undoes the earlier entries when one fails.
     static constexpr decltype(tresor_plugin::set_many) set_many_slot() {
@@ -281,8 +298,8 @@ class Kit {
         .get = get,
         .set = set,
         .remove = remove,
-        .list = list,
-        .stat = stat,
+        .list = list_slot(),
+        .stat = stat_slot(),
         .set_many = set_many_slot(),
     };
 

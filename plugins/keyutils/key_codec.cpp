@@ -1,47 +1,18 @@
 #include "plugins/keyutils/key_codec.hpp"
 
-#include <charconv>
-#include <cstdio>
 #include <cstring>
+
+#include "plugins/common/key_text.hpp"
 
 namespace tresor::keyutils {
 namespace {
 
 constexpr std::string_view kMagic = "TRK1";
 
-std::string escape(std::string_view text) {
-    std::string out;
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '%' || c == ':' || c < 0x21 || c > 0x7e) {
-            char hex[4];
-            std::snprintf(hex, sizeof(hex), "%%%02X", c);
-            out += hex;
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
-
-std::optional<std::string> unescape(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        unsigned value = 0;
-        const char* digits = text.data() + i + 1;
-        if (i + 2 >= text.size() ||
-            std::from_chars(digits, digits + 2, value, 16).ptr != digits + 2) {
-            return std::nullopt;
-        }
-        out += static_cast<char>(value);
-        i += 2;
-    }
-    return out;
-}
+// ':' separates service from name; bytes outside printable ASCII are escaped
+// so that descriptions stay readable in `keyctl show`.
+constexpr tresor::plugin::KeyText kDescription{
+    kDescriptionPrefix, ':', [](unsigned char byte) { return byte > 0x20 && byte < 0x7f; }};
 
 void put(std::vector<std::uint8_t>& out, std::uint64_t v, int width) {
     for (int i = 0; i < width; ++i) {
@@ -52,24 +23,11 @@ void put(std::vector<std::uint8_t>& out, std::uint64_t v, int width) {
 }  // namespace
 
 std::string describe(std::string_view service, std::string_view name) {
-    return std::string(kDescriptionPrefix) + escape(service) + ":" + escape(name);
+    return kDescription.write(service, name);
 }
 
 std::optional<std::pair<std::string, std::string>> parse_description(std::string_view d) {
-    if (!d.starts_with(kDescriptionPrefix)) {
-        return std::nullopt;
-    }
-    d.remove_prefix(kDescriptionPrefix.size());
-    const auto colon = d.find(':');
-    if (colon == std::string_view::npos) {
-        return std::nullopt;
-    }
-    auto service = unescape(d.substr(0, colon));
-    auto name = unescape(d.substr(colon + 1));
-    if (!service || !name || service->empty() || name->empty()) {
-        return std::nullopt;
-    }
-    return std::make_pair(std::move(*service), std::move(*name));
+    return kDescription.read(d);
 }
 
 std::size_t header_size(const Record& r) {

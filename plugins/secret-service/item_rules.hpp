@@ -104,6 +104,8 @@ std::vector<const StoredItem*> live_entries(const std::vector<StoredItem>& items
 struct ItemToWrite {
     AttributeMap attributes;
     std::string label;
+
+    bool operator==(const ItemToWrite&) const = default;
 };
 ItemToWrite item_to_write(std::string_view service, std::string_view name,
                           const tresor::plugin::NewEntry& meta, Convention convention,

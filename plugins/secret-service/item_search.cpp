@@ -65,22 +65,25 @@ StoredItem item_from(const std::string& path, GVariant* reply) {
 
 }  // namespace
 
-std::vector<std::string> search_items(const CollectionCalls& to,
-                                      const std::vector<AttributeMap>& queries) {
-    std::vector<std::unique_ptr<PendingCall>> searches;
+PendingSearch::PendingSearch(const CollectionCalls& to, const std::vector<AttributeMap>& queries) {
     for (const AttributeMap& query : queries) {
         GVariantBuilder attributes;
         g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
         for (const auto& [key, value] : query) {
             g_variant_builder_add(&attributes, "{ss}", key.c_str(), value.c_str());
         }
-        searches.push_back(std::make_unique<PendingCall>(
+        searches_.push_back(std::make_unique<PendingCall>(
             to.service, to.collection_path, "org.freedesktop.Secret.Collection", "SearchItems",
             g_variant_new("(a{ss})", &attributes), "(ao)", to.timeout, to.doing));
     }
+}
+
+PendingSearch::~PendingSearch() = default;
+
+std::vector<std::string> PendingSearch::take() {
     std::vector<std::string> paths;
     std::set<std::string, std::less<>> seen;
-    for (const auto& search : searches) {
+    for (const auto& search : searches_) {
         const VariantRef reply(search->take(), &g_variant_unref);
         GVariantIter* found = nullptr;
         const gchar* path = nullptr;
@@ -93,6 +96,11 @@ std::vector<std::string> search_items(const CollectionCalls& to,
         g_variant_iter_free(found);
     }
     return paths;
+}
+
+std::vector<std::string> search_items(const CollectionCalls& to,
+                                      const std::vector<AttributeMap>& queries) {
+    return PendingSearch(to, queries).take();
 }
 
 std::vector<StoredItem> describe_items(const CollectionCalls& to,

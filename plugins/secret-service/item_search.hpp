@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,26 @@ struct CollectionCalls {
     const std::string& doing;
 };
 
+class PendingCall;
+
 // The object paths of the items matching any of these attribute sets (one
-// Collection.SearchItems each), each path once, in the order found.
+// Collection.SearchItems each), each path once, in the order found. Sent at
+// construction, awaited by take(), so other calls can be sent meanwhile and
+// share the round trip.
+class PendingSearch {
+  public:
+    PendingSearch(const CollectionCalls& to, const std::vector<AttributeMap>& queries);
+    ~PendingSearch();
+    PendingSearch(const PendingSearch&) = delete;
+    PendingSearch& operator=(const PendingSearch&) = delete;
+
+    std::vector<std::string> take();
+
+  private:
+    std::vector<std::unique_ptr<PendingCall>> searches_;
+};
+
+// The same, awaited at once.
 std::vector<std::string> search_items(const CollectionCalls& to,
                                       const std::vector<AttributeMap>& queries);
 

@@ -33,6 +33,7 @@
 #include "plugins/secret-service/glib_support.hpp"
 #include "plugins/secret-service/item_rules.hpp"
 #include "plugins/secret-service/item_search.hpp"
+#include "plugins/secret-service/service_proxy.hpp"
 #include "plugins/secret-service/session_bus.hpp"
 
 namespace {
@@ -44,9 +45,11 @@ using tresor::secret_service::Convention;
 using tresor::secret_service::Deadline;
 using tresor::secret_service::describe_items;
 using tresor::secret_service::items_of;
+using tresor::secret_service::ItemToWrite;
 using tresor::secret_service::live;
 using tresor::secret_service::live_entries;
 using tresor::secret_service::PendingCall;
+using tresor::secret_service::PendingSearch;
 using tresor::secret_service::Ref;
 using tresor::secret_service::require_secret_service;
 using tresor::secret_service::require_session_bus;
@@ -254,7 +257,7 @@ using SecretValueRef = std::unique_ptr<SecretValue, decltype(&secret_value_unref
                             " is locked: cannot read " + key.service + "/" + key.name);
 }
 
-// The item's secret through the transfer session secret_service_get_sync
+// The item's secret through the transfer session open_service
 // opened (encrypted where the daemon agreed to it), as secret-tool reads it:
 // from a GetSecrets answer, which leaves out an item that is locked.
 SecretValueRef decode_secret(const Context& c, const tresor_key& key, GVariant* reply,
@@ -283,6 +286,64 @@ GVariant* attributes_variant(const AttributeMap& attributes) {
         g_variant_builder_add(&builder, "{ss}", name.c_str(), text.c_str());
     }
     return g_variant_builder_end(&builder);
+}
+
+// The value as the other programs store and expect it: text is text/plain
+// (libsecret's password calls return only text/plain or valid UTF-8).
+SecretValueRef secret_value_of(Bytes bytes) {
+    const auto* text = reinterpret_cast<const gchar*>(bytes.data());
+    const auto length = static_cast<gssize>(bytes.size());
+    return {secret_value_new(text, length,
+                             g_utf8_validate(text, length, nullptr) != FALSE
+                                 ? "text/plain"
+                                 : "application/octet-stream"),
+            &secret_value_unref};
+}
+
+// A Collection.CreateItem, sent at once, its secret encrypted for the
+// transfer session: the daemon replaces in place an item with exactly these
+// attributes (replace = true), or adds one.
+std::unique_ptr<PendingCall> send_create(const Context& c, const ItemToWrite& write,
+                                         SecretValue* value, const std::string& doing) {
+    GVariantBuilder properties;
+    g_variant_builder_init(&properties, G_VARIANT_TYPE("a{sv}"));
+    g_variant_builder_add(&properties, "{sv}", "org.freedesktop.Secret.Item.Label",
+                          g_variant_new_string(write.label.c_str()));
+    g_variant_builder_add(&properties, "{sv}", "org.freedesktop.Secret.Item.Attributes",
+                          attributes_variant(write.attributes));
+    return std::make_unique<PendingCall>(
+        c.service.get(), c.collection_path, "org.freedesktop.Secret.Collection", "CreateItem",
+        g_variant_new("(a{sv}@(oayays)b)", &properties,
+                      secret_service_encode_dbus_secret(c.service.get(), value), TRUE),
+        "(oo)", c.options.timeout, doing);
+}
+
+// The item a CreateItem stored. A daemon that wants a prompt first (the
+// collection was locked since open) shows it only where allow_prompt says so.
+std::string created_item(const Context& c, PendingCall& create, const std::string& doing) {
+    const VariantRef reply(create.take(), &g_variant_unref);
+    const gchar* item = nullptr;
+    const gchar* prompt = nullptr;
+    g_variant_get(reply.get(), "(&o&o)", &item, &prompt);
+    if (std::string_view(prompt) == "/") {
+        return item;
+    }
+    if (!c.options.allow_prompt) {
+        fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
+                                " is locked: cannot store; unlock it, or set allow_prompt = true");
+    }
+    Deadline deadline(c.options.timeout);
+    GError* error = nullptr;
+    const VariantRef prompted(
+        secret_service_prompt_at_dbus_path_sync(c.service.get(), prompt, deadline.cancellable(),
+                                                G_VARIANT_TYPE_OBJECT_PATH, &error),
+        &g_variant_unref);
+    throw_if_error(error, deadline, doing, TRESOR_LOCKED);
+    if (prompted == nullptr) {
+        fail(TRESOR_LOCKED, "Secret Service collection " + c.collection_name +
+                                " stayed locked: the prompt was dismissed");
+    }
+    return g_variant_get_string(prompted.get(), nullptr);
 }
 
 // Every service of an item tresor wrote: by its marker, and by the schema
@@ -330,13 +391,7 @@ class SecretServicePlugin {
         if (probed_bus.get() != nullptr) {
             lookup.emplace(probed_bus.get(), c_.options);
         }
-        {
-            Deadline deadline(c_.options.timeout);
-            GError* error = nullptr;
-            c_.service = Ref<SecretService>(secret_service_get_sync(
-                SECRET_SERVICE_OPEN_SESSION, deadline.cancellable(), &error));
-            throw_if_error(error, deadline, "opening a session", TRESOR_UNAVAILABLE);
-        }
+        c_.service = tresor::secret_service::open_service(c_.options.timeout);
         // Registers the Secret Service's D-Bus error names, so that a plain
         // call refused with IsLocked reads as SECRET_ERROR_IS_LOCKED.
         (void)secret_error_get_quark();
@@ -383,41 +438,51 @@ class SecretServicePlugin {
         return true;
     }
 
+    // The item a new entry gets is also what an entry whose lone item tresor
+    // wrote gets back (item_rules.hpp), and the daemon replaces an item with
+    // exactly its attributes in place. So that item is sent right behind the
+    // searches for the entry's items, without waiting for their answer: the
+    // set of a new entry, or of one only tresor wrote with the same metadata,
+    // is one round trip. Only when the searches found another item is more
+    // needed: those items read, and, when the newest of them asks for other
+    // attributes (another program's convention and attributes, an item tresor
+    // wrote in another schema; other metadata alone asks for none), the
+    // value stored once more in those; then every other item of the entry
+    // is removed. Whether the daemon answered the searches before or after
+    // the store, the item just stored is told apart by its path. An item beside the one replaced in
+    // place was written after it (tresor's set leaves none beside its own),
+    // so the newest of the others is the one whose convention is kept. The
+    // entry's other items are removed only after a store succeeded: a failed
+    // first store leaves the previous value in place; a failed second one
+    // leaves the new value in tresor's convention beside the old items (get
+    // reads the new one, the newest).
     void set(const tresor_key& key, Bytes bytes, const NewEntry& meta) {
         const std::string doing = "storing an item in collection " + c_.collection_name;
-        const auto described = entry_candidates(c_, key, doing);
+        const CollectionCalls to = c_.calls(doing);
+        const SecretValueRef value = secret_value_of(bytes);
+        const auto fresh = tresor::secret_service::item_to_write(key.service, key.name, meta,
+                                                                 c_.options.schema, nullptr);
+        PendingSearch search(to, entry_queries(key));
+        const std::string stored =
+            created_item(c_, *send_create(c_, fresh, value.get(), doing), doing);
+        std::vector<std::string> others = search.take();
+        std::erase(others, stored);
+        if (others.empty()) {
+            return;
+        }
+        const auto described = describe_items(to, others);
         const auto items = items_of(described, key.service, key.name);
         const auto write = tresor::secret_service::item_to_write(
             key.service, key.name, meta, c_.options.schema, tresor::secret_service::newest(items));
-        GHashTable* properties = g_hash_table_new_full(
-            g_str_hash, g_str_equal, nullptr, reinterpret_cast<GDestroyNotify>(g_variant_unref));
-        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Label"),
-                            g_variant_ref_sink(g_variant_new_string(write.label.c_str())));
-        g_hash_table_insert(properties, const_cast<char*>("org.freedesktop.Secret.Item.Attributes"),
-                            g_variant_ref_sink(attributes_variant(write.attributes)));
-        // Text as the other programs store and expect it (libsecret's
-        // password calls return only text/plain or valid UTF-8).
-        const auto* text = reinterpret_cast<const gchar*>(bytes.data());
-        const auto length = static_cast<gssize>(bytes.size());
-        SecretValue* value = secret_value_new(text, length,
-                                              g_utf8_validate(text, length, nullptr) != FALSE
-                                                  ? "text/plain"
-                                                  : "application/octet-stream");
-        Deadline deadline(c_.options.timeout);
-        GError* error = nullptr;
-        // Stored first, then the entry's other items removed: a failed store
-        // leaves the previous value in place. An item with all the new
-        // attributes the daemon replaces in place.
-        gchar* stored = secret_service_create_item_dbus_path_sync(
-            c_.service.get(), c_.collection_path.c_str(), properties, value,
-            SECRET_ITEM_CREATE_REPLACE, deadline.cancellable(), &error);
-        secret_value_unref(value);
-        g_hash_table_unref(properties);
-        throw_if_error(error, deadline, doing);
-        const std::string stored_path = stored;
-        g_free(stored);
+        std::string kept = stored;
+        if (write != fresh) {
+            kept = created_item(c_, *send_create(c_, write, value.get(), doing), doing);
+            if (kept != stored) {
+                delete_item_path(c_, stored);
+            }
+        }
         for (const StoredItem* item : items) {
-            if (item->path != stored_path) {
+            if (item->path != kept) {
                 delete_item_path(c_, item->path);
             }
         }

@@ -20,7 +20,7 @@ void require_session_bus();
 void require_secret_service(std::chrono::milliseconds timeout);
 
 // The last successful probe's connection (nullptr if none), handed to the
-// caller, who drops it when done. Held through secret_service_get_sync, it
+// caller, who drops it when done. Held while the service is opened, it
 // keeps GLib's shared session bus alive, so libsecret talks on the
 // connection the probe made instead of connecting and authenticating again.
 GDBusConnection* take_probed_bus();

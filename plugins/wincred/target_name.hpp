@@ -6,7 +6,8 @@
 // as it is, so the Credential Manager window shows "tresor:github/alice".
 // '/' separates the parts; '*' is CredEnumerateW's wildcard, escaped so a
 // listing of one service ("tresor:SERVICE/*") never matches another.
-// Portable C++ on UTF-8 text: the plugin converts to UTF-16 at the API.
+// Portable C++ on UTF-8 text: the plugin converts to UTF-16 at the API; the
+// escaping is plugins/common/key_text.hpp's.
 #pragma once
 
 #include <optional>
@@ -17,11 +18,6 @@
 namespace tresor::wincred {
 
 inline constexpr std::string_view kTargetPrefix = "tresor:";
-
-[[nodiscard]] std::string escape_part(std::string_view part);
-
-// Empty for a part that is not escaped as escape_part writes it.
-[[nodiscard]] std::optional<std::string> unescape_part(std::string_view escaped);
 
 [[nodiscard]] std::string target_name(std::string_view service, std::string_view name);
 

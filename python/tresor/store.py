@@ -94,6 +94,15 @@ def _text(value, what):
     return encoded
 
 
+def _on_key(function, handle, service, name, *arguments):
+    """function(handle, service, name, *arguments, &error) called: its status and error."""
+    error = _library.ErrorStruct()
+    status = function(
+        handle, _text(service, "service"), _text(name, "name"), *arguments, ctypes.byref(error)
+    )
+    return status, error
+
+
 def _decode_utf8(address, length):
     return _library.decode_utf8(address, length, None)
 
@@ -176,14 +185,8 @@ class Store:
         handle = self._open_handle()
         value = ctypes.c_void_p()
         length = ctypes.c_size_t()
-        error = _library.ErrorStruct()
-        status = self._lib.tresor_get(
-            handle,
-            _text(service, "service"),
-            _text(name, "name"),
-            ctypes.byref(value),
-            ctypes.byref(length),
-            ctypes.byref(error),
+        status, error = _on_key(
+            self._lib.tresor_get, handle, service, name, ctypes.byref(value), ctypes.byref(length)
         )
         if status != _OK:  # plain ints: comparing Status members costs more
             if status == _NOT_FOUND:
@@ -247,17 +250,16 @@ class Store:
         if origins is not None:
             fields["origins"] = " ".join(origins)
         fields_json = _text(json.dumps(fields), "attributes") if fields else None
-        error = _library.ErrorStruct()
         try:
-            status = self._lib.tresor_set_credential(
+            status, error = _on_key(
+                self._lib.tresor_set_credential,
                 handle,
-                _text(service, "service"),
-                _text(name, "name"),
+                service,
+                name,
                 address,
                 size,
                 ctypes.byref(options),
                 fields_json,
-                ctypes.byref(error),
             )
         finally:
             if wipe is not None:
@@ -269,13 +271,8 @@ class Store:
         """Removes a secret: True when one was removed, False when there was none."""
         handle = self._open_handle()
         removed = ctypes.c_int()
-        error = _library.ErrorStruct()
-        status = self._lib.tresor_remove(
-            handle,
-            _text(service, "service"),
-            _text(name, "name"),
-            ctypes.byref(removed),
-            ctypes.byref(error),
+        status, error = _on_key(
+            self._lib.tresor_remove, handle, service, name, ctypes.byref(removed)
         )
         if status != Status.OK:
             _raise(status, error)
@@ -356,14 +353,13 @@ class Store:
             max_response_bytes or 0,
         )
         response = ctypes.c_void_p()
-        error = _library.ErrorStruct()
-        status = self._lib.tresor_request(
+        status, error = _on_key(
+            self._lib.tresor_request,
             handle,
-            _text(service, "service"),
-            _text(name, "name"),
+            service,
+            name,
             ctypes.byref(request),
             ctypes.byref(response),
-            ctypes.byref(error),
         )
         if status != _OK:
             if status == _NOT_FOUND:

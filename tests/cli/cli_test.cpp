@@ -682,19 +682,37 @@ BOOST_AUTO_TEST_CASE(with_no_config_the_default_vault_serves) {
     BOOST_TEST(!contains(exec.out, "TRESOR_VAULT_PASSWORD"), exec.out);
 }
 
+namespace {
+
+// A .env file in the test's HOME, 0600 unless said.
+std::filesystem::path env_file(const Cli& cli, const std::string& name, const std::string& text,
+                               mode_t mode = 0600) {
+    const auto file = cli.home.write(name, text);
+    ::chmod(file.c_str(), mode);
+    return file;
+}
+
+// `tresor import --dotenv FILE --service app`, and any more arguments.
+ProcessResult import_dotenv(const Cli& cli, const std::filesystem::path& file,
+                            std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"import", "--dotenv", file.string(), "--service", "app"};
+    args.insert(args.end(), more.begin(), more.end());
+    return cli.run(args, "", kPassword);
+}
+
+}  // namespace
+
 // Issue 10: `tresor import --dotenv` reads the format as the dotenv tools do.
 BOOST_AUTO_TEST_CASE(import_dotenv_reads_quotes_exports_comments_and_multiline_values) {
     Cli cli(kVault);
-    const auto env = cli.home.write("app.env",
-                                    "# settings\n"
-                                    "export DB_URL=postgres://u:p@db/app   # inline comment\n"
-                                    "  API_KEY = 'sk_live#1 \\n kept'\n"
-                                    "PEM=\"-----BEGIN-----\nAAAA\n-----END-----\\n\"\n"
-                                    "EMPTY=\n"
-                                    "DB_URL=replaced-by-the-later-line\r\n");
-    ::chmod(env.c_str(), 0600);
-    const ProcessResult r =
-        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    const auto env = env_file(cli, "app.env",
+                              "# settings\n"
+                              "export DB_URL=postgres://u:p@db/app   # inline comment\n"
+                              "  API_KEY = 'sk_live#1 \\n kept'\n"
+                              "PEM=\"-----BEGIN-----\nAAAA\n-----END-----\\n\"\n"
+                              "EMPTY=\n"
+                              "DB_URL=replaced-by-the-later-line\r\n");
+    const ProcessResult r = import_dotenv(cli, env);
     BOOST_TEST(r.exit_status == 0, r.err);
     BOOST_TEST(r.out == "imported 4 entries into app\n", r.out);
     const auto value = [&](const std::string& name) {
@@ -709,41 +727,31 @@ BOOST_AUTO_TEST_CASE(import_dotenv_reads_quotes_exports_comments_and_multiline_v
 
 BOOST_AUTO_TEST_CASE(import_is_all_or_nothing_and_names_the_bad_line) {
     Cli cli(kVault);
-    const auto bad = cli.home.write("bad.env", "GOOD=first-secret\nALSO=fine\n2BAD=oops\n");
-    ::chmod(bad.c_str(), 0600);
-    const ProcessResult r =
-        cli.run({"import", "--dotenv", bad.string(), "--service", "app"}, "", kPassword);
+    const auto bad = env_file(cli, "bad.env", "GOOD=first-secret\nALSO=fine\n2BAD=oops\n");
+    const ProcessResult r = import_dotenv(cli, bad);
     BOOST_TEST(r.exit_status == 2);
     BOOST_TEST(contains(r.err, bad.string() + ":3: expected NAME=value"), r.err);
     BOOST_TEST(!contains(r.err, "oops"), r.err);
-    const auto open_quote = cli.home.write("quote.env", "A=1\nB=\"never closed\nC=3\n");
-    ::chmod(open_quote.c_str(), 0600);
-    const ProcessResult q =
-        cli.run({"import", "--dotenv", open_quote.string(), "--service", "app"}, "", kPassword);
+    const auto open_quote = env_file(cli, "quote.env", "A=1\nB=\"never closed\nC=3\n");
+    const ProcessResult q = import_dotenv(cli, open_quote);
     BOOST_TEST(contains(q.err, ":2: the value's double quote is never closed"), q.err);
     BOOST_TEST(cli.run({"ls", "--json"}, "", kPassword).out == "[]\n");
 
     // An entry that exists already stops the whole import unless --replace.
     BOOST_TEST(cli.run({"set", "app", "ALSO"}, "kept\n", kPassword).exit_status == 0);
-    const auto good = cli.home.write("good.env", "GOOD=first-secret\nALSO=fine\n");
-    ::chmod(good.c_str(), 0600);
-    const ProcessResult exists =
-        cli.run({"import", "--dotenv", good.string(), "--service", "app"}, "", kPassword);
+    const auto good = env_file(cli, "good.env", "GOOD=first-secret\nALSO=fine\n");
+    const ProcessResult exists = import_dotenv(cli, good);
     BOOST_TEST(exists.exit_status == 2);
     BOOST_TEST(contains(exists.err, "1 entry exists already (app/ALSO)"), exists.err);
     BOOST_TEST(cli.run({"get", "app", "GOOD"}, "", kPassword).exit_status == 1);
-    BOOST_TEST(cli.run({"import", "--dotenv", good.string(), "--service", "app", "--replace"}, "",
-                       kPassword)
-                   .exit_status == 0);
+    BOOST_TEST(import_dotenv(cli, good, {"--replace"}).exit_status == 0);
     BOOST_TEST(cli.run({"get", "app", "ALSO"}, "", kPassword).out == "fine\n");
 }
 
 BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_others_could_write) {
     Cli cli(kVault);
-    const auto env = cli.home.write("shared.env", "A=1\n");
-    ::chmod(env.c_str(), 0666);
-    const ProcessResult r =
-        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    const auto env = env_file(cli, "shared.env", "A=1\n", 0666);
+    const ProcessResult r = import_dotenv(cli, env);
     BOOST_TEST(r.exit_status == 4);
     BOOST_TEST(contains(r.err, "writable by group or others"), r.err);
 }
@@ -823,11 +831,9 @@ BOOST_AUTO_TEST_CASE(migrate_copies_entries_with_metadata_between_backends) {
 BOOST_AUTO_TEST_CASE(import_refuses_a_dotenv_file_another_user_owns,
                      *boost::unit_test::precondition(tresor::test::CanActAsOtherUser())) {
     Cli cli(kVault);
-    const auto env = cli.home.write("planted.env", "TOKEN=chosen-by-someone-else\n");
-    ::chmod(env.c_str(), 0600);
+    const auto env = env_file(cli, "planted.env", "TOKEN=chosen-by-someone-else\n");
     BOOST_REQUIRE(::chown(env.c_str(), tresor::test::kOtherUid, tresor::test::kOtherUid) == 0);
-    const ProcessResult r =
-        cli.run({"import", "--dotenv", env.string(), "--service", "app"}, "", kPassword);
+    const ProcessResult r = import_dotenv(cli, env);
     BOOST_TEST(r.exit_status == 4, r.err);
     BOOST_TEST(contains(r.err, "dotenv file"), r.err);
     BOOST_TEST(cli.run({"get", "app", "TOKEN"}, "", kPassword).exit_status == 1);

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "cli/export_format.hpp"
+#include "support/refusal.hpp"
 #include "tresor/error.hpp"
 
 using namespace tresor::cli;
@@ -29,13 +30,7 @@ std::vector<ImportedEntry> parse(const std::string& text) {
 }
 
 std::string error_of(const std::string& text) {
-    try {
-        (void)parse(text);
-    } catch (const tresor::Error& e) {
-        BOOST_TEST((e.code() == tresor::ErrorCode::invalid_argument));
-        return e.what();
-    }
-    return "<no error>";
+    return tresor::test::refusal([&] { (void)parse(text); });
 }
 
 }  // namespace

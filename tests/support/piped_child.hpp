@@ -1,7 +1,9 @@
 // tests/support/piped_child.hpp — a forked child that reports to its parent
-// through a pipe, for the kill -9 tests: the parent reads what the child
-// says it committed, kills it mid-flight and reaps it. What the child wrote
-// before it died stays readable after the reaping.
+// through a pipe: for the kill -9 tests (the parent reads what the child
+// says it committed, kills it mid-flight and reaps it; what the child wrote
+// before it died stays readable after the reaping), and for what must not
+// happen to the test's own process (a changed uid, a seccomp filter, a
+// resource limit), whose outcome the child writes as text.
 #pragma once
 
 #include <signal.h>
@@ -52,6 +54,23 @@ class PipedChild {
         const ssize_t n = ::read(from_child_, text.data(), size);
         text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
         return text;
+    }
+
+    // All the child writes until it ends (or closes the pipe), as text.
+    std::string read_all() {
+        std::string text;
+        char buffer[512];
+        for (ssize_t n; (n = ::read(from_child_, buffer, sizeof(buffer))) > 0;) {
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        return text;
+    }
+
+    // The wait for a child that ends by itself; its wait status.
+    int reap() {
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        return status;
     }
 
     // SIGKILL and the wait; true when the signal is what ended the child

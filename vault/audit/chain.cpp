@@ -57,13 +57,17 @@ std::string describe_block(std::uint64_t seq) {
     return "audit block " + std::to_string(seq);
 }
 
-Bytes link_of_digest(const Keys& keys, std::span<const std::uint8_t> previous, std::uint64_t seq,
-                     std::span<const std::uint8_t> digest) {
+// HMAC-SHA256 under the link key of first || u64 seq || last: a block's link
+// (the previous link, the block's digest) and the head entry (the head
+// label, the newest link) are both made so.
+template <typename First>
+Bytes link_mac(const Keys& keys, const First& first, std::uint64_t seq,
+               std::span<const std::uint8_t> last) {
     Bytes message;
     detail::Writer w(message);
-    w.raw(previous);
+    w.raw(first);
     w.u64(seq);
-    w.raw(digest);
+    w.raw(last);
     return detail::hmac_sha256(keys.link, message);
 }
 
@@ -94,17 +98,12 @@ std::vector<std::uint8_t> block_associated_data(std::span<const std::uint8_t> va
 
 std::vector<std::uint8_t> block_link(const Keys& keys, std::span<const std::uint8_t> previous,
                                      std::uint64_t seq, std::span<const std::uint8_t> block) {
-    return link_of_digest(keys, previous, seq, detail::sha256(block));
+    return link_mac(keys, previous, seq, detail::sha256(block));
 }
 
 std::vector<std::uint8_t> head_entry(const Keys& keys, std::uint64_t seq,
                                      std::span<const std::uint8_t> link) {
-    Bytes message;
-    detail::Writer w(message);
-    w.raw(kHeadLabel);
-    w.u64(seq);
-    w.raw(link);
-    return detail::hmac_sha256(keys.link, message);
+    return link_mac(keys, kHeadLabel, seq, link);
 }
 
 std::size_t append_blocks(RecordStore& store, const Keys& keys,
@@ -184,7 +183,7 @@ ChainReport read_chain(RecordStore& store, const Keys& keys, std::span<const std
         }
     }
     for (const Seen& block : seen) {
-        Bytes expected = link_of_digest(keys, link, block.seq, block.digest);
+        Bytes expected = link_mac(keys, link, block.seq, block.digest);
         if (!detail::equal_in_constant_time(expected, block.stored_link)) {
             report.problems.push_back(describe_block(block.seq) +
                                       " does not follow the block before it (its link differs)");

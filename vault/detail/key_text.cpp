@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tresor/error.hpp"
 #include "vault/detail/crypto.hpp"
 
 namespace tresor::vault::detail {
@@ -63,6 +64,20 @@ std::optional<SecureBytes> parse_key_text(std::string_view prefix,
         return std::nullopt;
     }
     return key;
+}
+
+std::vector<std::uint8_t> parse_public_key_text(std::string_view prefix, std::string_view text,
+                                                std::string_view what,
+                                                std::string_view printed_by) {
+    const auto key =
+        parse_key_text(prefix, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    if (!key) {
+        throw Error(ErrorCode::invalid_argument,
+                    "'" + std::string(text) + "' is not " + std::string(what) + " (" +
+                        std::string(prefix) + " and " + std::to_string(kHexBytes) +
+                        " hex digits, as printed by " + std::string(printed_by) + ")");
+    }
+    return {key->begin(), key->end()};
 }
 
 }  // namespace tresor::vault::detail

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vault/detail/bytes.hpp"
 
@@ -24,5 +25,11 @@ constexpr std::size_t kTextKeyBytes = 32;
 // lowercase hex digits with matching check bytes.
 [[nodiscard]] std::optional<SecureBytes> parse_key_text(std::string_view prefix,
                                                         std::span<const std::uint8_t> text);
+// A public key's text parsed; else throws Error{invalid_argument} quoting it:
+// "'TEXT' is not WHAT (PREFIX and 72 hex digits, as printed by PRINTED_BY)".
+[[nodiscard]] std::vector<std::uint8_t> parse_public_key_text(std::string_view prefix,
+                                                              std::string_view text,
+                                                              std::string_view what,
+                                                              std::string_view printed_by);
 
 }  // namespace tresor::vault::detail

@@ -59,15 +59,8 @@ SecureBytes private_key_text(std::span<const std::uint8_t> private_key) {
 }
 
 std::vector<std::uint8_t> parse_public_key(std::string_view text) {
-    auto key = detail::parse_key_text(
-        kPublicPrefix, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-    if (!key) {
-        throw Error(ErrorCode::invalid_argument,
-                    "'" + std::string(text) +
-                        "' is not a tresor host public key (tresor-pub- and 72 hex digits, as "
-                        "printed by `tresor vault keygen`)");
-    }
-    return {key->begin(), key->end()};
+    return detail::parse_public_key_text(kPublicPrefix, text, "a tresor host public key",
+                                         "`tresor vault keygen`");
 }
 
 SecureBytes parse_private_key(std::span<const std::uint8_t> text, const std::string& where) {

@@ -24,7 +24,8 @@ namespace tresor::vault {
     X(PQconsumeInput)             \
     X(PQdb)                       \
     X(PQerrorMessage)             \
-    X(PQescapeLiteral)            \
+    X(PQenterPipelineMode)        \
+    X(PQexitPipelineMode)         \
     X(PQfinish)                   \
     X(PQflush)                    \
     X(PQfreeCancel)               \
@@ -37,6 +38,7 @@ namespace tresor::vault {
     X(PQhost)                     \
     X(PQisBusy)                   \
     X(PQntuples)                  \
+    X(PQpipelineSync)             \
     X(PQport)                     \
     X(PQresultErrorField)         \
     X(PQresultErrorMessage)       \
@@ -48,8 +50,7 @@ namespace tresor::vault {
     X(PQsetnonblocking)           \
     X(PQsetNoticeReceiver)        \
     X(PQsocket)                   \
-    X(PQstatus)                   \
-    X(PQunescapeBytea)
+    X(PQstatus)
 
 struct LibPq {
 #define TRESOR_LIBPQ_MEMBER(name) decltype(&::name) name;

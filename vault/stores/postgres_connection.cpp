@@ -29,7 +29,7 @@ std::string trimmed(const char* message) {
     return text;
 }
 
-bool succeeded(const PGresult* r) {
+bool succeeded(const PGresult* r) {  // PGRES_PIPELINE_ABORTED is not
     const ExecStatusType status = libpq().PQresultStatus(r);
     return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 }
@@ -80,15 +80,21 @@ Wait wait_until_ready(PGconn* conn, Clock::time_point deadline) {
     }
 }
 
-// Every result of the round trip: the first failed one, else the last.
+// Every result of the round trip: the first failed one, else all of them.
 struct Answer {
-    Result result;
+    Result failed;
+    std::vector<Result> results;
     bool complete = false;  // every result was read
+    // The first failed result, else the last.
+    [[nodiscard]] const PGresult* last() const {
+        return failed ? failed.get() : results.empty() ? nullptr : results.back().get();
+    }
 };
 
-Answer read_answer(PGconn* conn, Clock::time_point deadline, Wait& wait) {
+// In pipeline mode the statements' results are each followed by none, and
+// the whole ends with the sync's.
+Answer read_answer(PGconn* conn, Clock::time_point deadline, Wait& wait, bool pipelined) {
     Answer answer;
-    Result failed;
     for (;;) {
         wait = wait_until_ready(conn, deadline);
         if (wait != Wait::ready) {
@@ -96,19 +102,23 @@ Answer read_answer(PGconn* conn, Clock::time_point deadline, Wait& wait) {
         }
         Result r(libpq().PQgetResult(conn));
         if (!r) {
+            if (pipelined) {
+                continue;
+            }
+            answer.complete = true;
+            break;
+        }
+        if (libpq().PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) {
             answer.complete = true;
             break;
         }
         if (!succeeded(r.get())) {
-            if (!failed) {
-                failed = std::move(r);
+            if (!answer.failed) {
+                answer.failed = std::move(r);
             }
-        } else if (!failed) {
-            answer.result = std::move(r);
+        } else if (!answer.failed) {
+            answer.results.push_back(std::move(r));
         }
-    }
-    if (failed) {
-        answer.result = std::move(failed);
     }
     return answer;
 }
@@ -198,27 +208,59 @@ Result PostgresConnection::round_trip(const std::function<int(PGconn*)>& send,
     if (send(conn_.get()) != 1) {
         fail(nullptr, doing, false);
     }
-    return await(doing, false);
+    std::vector<Result> results = await(doing, false, false);
+    return results.empty() ? Result() : std::move(results.back());
 }
 
-void PostgresConnection::commit(const std::string& sql) {
+std::vector<Result> PostgresConnection::pipeline(std::span<const Send> sends,
+                                                 const std::string& doing, bool committing) {
     if (!connected()) {
-        throw Error(ErrorCode::io, "postgres vault '" + vault_ +
-                                       "': the connection was lost; nothing was committed");
+        throw Error(ErrorCode::io, "postgres vault '" + vault_ + "': the connection was lost (" +
+                                       doing + " not sent" +
+                                       (committing ? "; nothing was committed)" : ")"));
     }
     warnings_.clear();
-    if (libpq().PQsendQuery(conn_.get(), sql.c_str()) != 1) {
-        fail(nullptr, "committing", true);
+    PGconn* c = conn_.get();
+    if (libpq().PQenterPipelineMode(c) != 1) {
+        fail(nullptr, doing, false);
     }
-    (void)await("committing", true);
+    for (const Send& send : sends) {
+        if (send(c) != 1) {
+            drop();  // in pipeline mode, with statements queued
+            fail(nullptr, doing, false);
+        }
+    }
+    if (libpq().PQpipelineSync(c) != 1) {
+        drop();
+        fail(nullptr, doing, false);
+    }
+    // Every result is read, the sync's included, before await returns or
+    // throws (unless it dropped the connection): the connection leaves
+    // pipeline mode either way, for the next round trip's simple queries.
+    std::vector<Result> results;
+    try {
+        results = await(doing, committing, true);
+    } catch (...) {
+        if (connected() && libpq().PQexitPipelineMode(conn_.get()) != 1) {
+            drop();
+        }
+        throw;
+    }
+    if (libpq().PQexitPipelineMode(c) != 1) {
+        drop();
+        fail(nullptr, doing, committing);
+    }
+    return results;
 }
 
-Result PostgresConnection::await(const std::string& doing, bool committing) {
+std::vector<Result> PostgresConnection::await(const std::string& doing, bool committing,
+                                              bool pipelined) {
     Wait wait = Wait::ready;
-    Answer answer = read_answer(conn_.get(), Clock::now() + timeout_ + kServerFirst, wait);
+    Answer answer =
+        read_answer(conn_.get(), Clock::now() + timeout_ + kServerFirst, wait, pipelined);
     if (wait == Wait::past_deadline) {
         cancel_in_background(conn_.get());
-        answer = read_answer(conn_.get(), Clock::now() + kCancelGrace, wait);
+        answer = read_answer(conn_.get(), Clock::now() + kCancelGrace, wait, pipelined);
         // A cancel sent now could still reach the next statement: the
         // connection is not used again, and the server ends what it had
         // open on it.
@@ -229,15 +271,15 @@ Result PostgresConnection::await(const std::string& doing, bool committing) {
         if (!committing) {
             throw Error(ErrorCode::io, prefix);
         }
-        if (!answer.complete || !answer.result) {
+        if (!answer.complete || answer.last() == nullptr) {
             throw Error(ErrorCode::io, prefix +
                                            ": the write may or may not be committed; check with "
                                            "`tresor get` before writing it again");
         }
-        if (!succeeded(answer.result.get()) && warnings_.empty()) {
+        if (answer.failed && warnings_.empty()) {
             throw Error(ErrorCode::io,
                         prefix + ": the server rolled the write back (" +
-                            trimmed(libpq().PQresultErrorMessage(answer.result.get())) +
+                            trimmed(libpq().PQresultErrorMessage(answer.failed.get())) +
                             "); nothing was written");
         }
         // Else committed: acknowledged just after the deadline, or not
@@ -245,8 +287,8 @@ Result PostgresConnection::await(const std::string& doing, bool committing) {
     } else if (committing && !warnings_.empty()) {
         // Committed on the primary, whatever followed (a terminated
         // connection): not acknowledged, below.
-    } else if (answer.result && !succeeded(answer.result.get())) {
-        fail(answer.result.get(), doing, committing);
+    } else if (answer.failed) {
+        fail(answer.failed.get(), doing, committing);
     } else if (wait == Wait::broken || !answer.complete) {
         fail(nullptr, doing, committing);
     }
@@ -258,7 +300,7 @@ Result PostgresConnection::await(const std::string& doing, bool committing) {
                         "): it is not reported as written, and may be lost if the primary "
                         "fails over; check with `tresor get` once the standby is back");
     }
-    return std::move(answer.result);
+    return std::move(answer.results);
 }
 
 void PostgresConnection::fail(const PGresult* r, const std::string& doing, bool committing) {

@@ -26,6 +26,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,11 +61,15 @@ class PostgresConnection {
     // deadline. Every result is read; the first error is thrown, else the
     // last result returned.
     Result round_trip(const std::function<int(PGconn*)>& send, const std::string& doing);
-    // SQL text, possibly several statements ending with COMMIT: as
-    // round_trip, and a warning from the server means the commit is not
-    // acknowledged (an error saying so).
-    void commit(const std::string& sql);
-
+    // One exchange in libpq's pipeline mode: each `sends` queues one
+    // statement (PQsendQueryParams, PQsendQueryPrepared, PQsendPrepare),
+    // then a sync; the results of all, in order, when none failed. Errors
+    // as round_trip; with `committing` (the last statement a COMMIT), a
+    // warning from the server means the commit is not acknowledged (an
+    // error saying so).
+    using Send = std::function<int(PGconn*)>;
+    std::vector<Result> pipeline(std::span<const Send> sends, const std::string& doing,
+                                 bool committing);
     [[nodiscard]] PGconn* get() const { return conn_.get(); }
     // For messages: host:port/database.
     [[nodiscard]] std::string address() const;
@@ -74,7 +79,7 @@ class PostgresConnection {
         void operator()(PGconn* c) const { libpq().PQfinish(c); }
     };
     static void on_notice(void* self, const PGresult* notice);
-    Result await(const std::string& doing, bool committing);
+    std::vector<Result> await(const std::string& doing, bool committing, bool pipelined);
     [[noreturn]] void fail(const PGresult* result, const std::string& doing, bool committing);
 
     std::string vault_;

@@ -1,7 +1,8 @@
 // The PostgreSQL store: every SQL statement of the fleet store is here.
-// Reads are statements prepared once per connection, binary in and out (one
-// round trip for a get); writes wait as SQL text with escaped literals and
-// go with the next read or the COMMIT (three round trips for a set).
+// Statements are prepared once per connection, binary in and out, and sent
+// in libpq's pipeline mode: a get is one round trip; a set two — BEGIN, the
+// header's lock and the record's read, then the writes and COMMIT. Writes
+// wait until the next read or the COMMIT takes them along.
 #include "vault/stores/postgres_store.hpp"
 
 #include "vault/stores/libpq.hpp"
@@ -10,6 +11,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -18,12 +20,12 @@
 namespace tresor::vault {
 namespace {
 
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS tresor_vaults (
+// The tables, one statement each (a pipeline takes no string of several).
+constexpr const char* kSchemaVaults = R"(CREATE TABLE IF NOT EXISTS tresor_vaults (
     name text PRIMARY KEY,
     header bytea NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tresor_records (
+))";
+constexpr const char* kSchemaRecords = R"(CREATE TABLE IF NOT EXISTS tresor_records (
     vault text NOT NULL REFERENCES tresor_vaults (name),
     record_id bytea NOT NULL,
     name_index bytea NOT NULL,
@@ -33,27 +35,27 @@ CREATE TABLE IF NOT EXISTS tresor_records (
     value bytea NOT NULL,
     PRIMARY KEY (vault, record_id),
     UNIQUE (vault, name_index)
-);
-CREATE INDEX IF NOT EXISTS tresor_records_by_service ON tresor_records (vault, service_index);
-)";
+))";
+constexpr const char* kSchemaByService =
+    "CREATE INDEX IF NOT EXISTS tresor_records_by_service ON tresor_records (vault, "
+    "service_index)";
 
 // The audit log's tables (docs/VAULT-FORMAT.md, "Audit log"): with a new
 // fleet database, or added by the first audited write to an older one.
-constexpr const char* kAuditSchema = R"(
-CREATE TABLE IF NOT EXISTS tresor_audit (
+constexpr std::array<const char*, 2> kAuditSchema = {
+    R"(CREATE TABLE IF NOT EXISTS tresor_audit (
     vault text NOT NULL REFERENCES tresor_vaults (name),
     seq bigint NOT NULL,
     link bytea NOT NULL,
     block bytea NOT NULL,
     PRIMARY KEY (vault, seq)
-);
-CREATE TABLE IF NOT EXISTS tresor_audit_notes (
+))",
+    R"(CREATE TABLE IF NOT EXISTS tresor_audit_notes (
     vault text NOT NULL REFERENCES tresor_vaults (name),
     id bigserial,
     note bytea NOT NULL,
     PRIMARY KEY (vault, id)
-);
-)";
+))"};
 
 // Each prepared statement: its name, text and parameter count. $1 is always
 // the vault's name.
@@ -105,23 +107,102 @@ constexpr Query kAddNote{12, "add_audit_note",
                          "(SELECT count(*) FROM tresor_audit_notes WHERE vault = $1) < $3::bigint"};
 constexpr Query kNotes{13, "audit_notes",
                        "SELECT id, note FROM tresor_audit_notes WHERE vault = $1 ORDER BY id"};
+// A write transaction's first reads: the header's row, locked until commit,
+// and the records it will find.
+constexpr Query kLockHeader{14, "lock_header",
+                            "SELECT header FROM tresor_vaults WHERE name = $1 FOR UPDATE"};
+constexpr Query kFindMany{15, "find_many",
+                          "SELECT record_id, name_index, service_index, version, metadata, value "
+                          "FROM tresor_records WHERE vault = $1 AND name_index = ANY($2::bytea[])"};
+constexpr Query kWriteHeader{16, "write_header",
+                             "UPDATE tresor_vaults SET header = $2 WHERE name = $1"};
+constexpr Query kPut{17, "put",
+                     "INSERT INTO tresor_records (vault, record_id, name_index, service_index, "
+                     "version, metadata, value) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7) "
+                     "ON CONFLICT (vault, record_id) DO UPDATE SET name_index = "
+                     "EXCLUDED.name_index, service_index = EXCLUDED.service_index, version = "
+                     "EXCLUDED.version, metadata = EXCLUDED.metadata, value = EXCLUDED.value"};
+constexpr Query kErase{18, "erase",
+                       "DELETE FROM tresor_records WHERE vault = $1 AND record_id = $2"};
 constexpr std::array kQueries = {
-    kReadHeader,      kFind, kFindMeta,    kFindValue, kScan,      kScanMeta, kScanService,
-    kScanServiceMeta, kSize, kAuditTables, kLastAudit, kScanAudit, kAddNote,  kNotes};
+    kReadHeader,      kFind,     kFindMeta,    kFindValue, kScan,      kScanMeta, kScanService,
+    kScanServiceMeta, kSize,     kAuditTables, kLastAudit, kScanAudit, kAddNote,  kNotes,
+    kLockHeader,      kFindMany, kWriteHeader, kPut,       kErase};
 
-// One parameter of a statement: text or raw bytes.
-struct Param {
-    const char* data;
-    int length;
-    int binary;
-    static Param text(const std::string& s) { return {s.c_str(), 0, 0}; }
-    static Param bytes(std::span<const std::uint8_t> b) {
-        // libpq wants a pointer even for zero bytes.
-        static const char kNothing = 0;
-        return {b.empty() ? &kNothing : reinterpret_cast<const char*>(b.data()),
-                static_cast<int>(b.size()), 1};
+// The audit log's writes, not prepared: its tables may be added by the
+// transaction that first uses them.
+constexpr const char* kPutAudit =
+    "INSERT INTO tresor_audit (vault, seq, link, block) VALUES ($1, $2::bigint, $3, $4) "
+    "ON CONFLICT (vault, seq) DO UPDATE SET link = EXCLUDED.link, block = EXCLUDED.block";
+constexpr const char* kEraseAudit =
+    "DELETE FROM tresor_audit WHERE vault = $1 AND seq <= $2::bigint";
+constexpr const char* kEraseNotes =
+    "DELETE FROM tresor_audit_notes WHERE vault = $1 AND id <= $2::bigint";
+
+// A statement of a pipeline: prepared (once per connection) or SQL text,
+// with $1 the vault's name unless `bare`, then its own parameters, each a
+// copy.
+struct Statement {
+    const Query* query = nullptr;
+    const char* sql = nullptr;
+    bool bare = false;  // no parameter at all (BEGIN, COMMIT, a CREATE TABLE)
+    std::vector<std::string> values;
+    std::vector<int> formats;
+
+    Statement& bytes(std::span<const std::uint8_t> b) {
+        values.emplace_back(reinterpret_cast<const char*>(b.data()), b.size());
+        formats.push_back(1);
+        return *this;
+    }
+    Statement& int64(std::uint64_t v) {  // network byte order, as int8's binary form
+        std::string out(8, '\0');
+        for (int i = 7; i >= 0; --i, v >>= 8) {
+            out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+        }
+        values.push_back(std::move(out));
+        formats.push_back(1);
+        return *this;
+    }
+    Statement& text(const std::string& s) {
+        values.push_back(s);
+        formats.push_back(0);
+        return *this;
     }
 };
+
+Statement prepared(const Query& query) {
+    Statement st;
+    st.query = &query;
+    return st;
+}
+Statement text_statement(const char* sql, bool bare) {
+    Statement st;
+    st.sql = sql;
+    st.bare = bare;
+    return st;
+}
+
+// A bytea[] in the binary array format: dimensions, element type, then
+// each element's length and bytes.
+std::string bytea_array(std::span<const StoreBytes> elements) {
+    std::string out;
+    auto put32 = [&out](std::uint32_t v) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            out += static_cast<char>((v >> shift) & 0xff);
+        }
+    };
+    constexpr std::uint32_t kByteaOid = 17;
+    put32(1);  // one dimension
+    put32(0);  // no NULL
+    put32(kByteaOid);
+    put32(static_cast<std::uint32_t>(elements.size()));
+    put32(1);  // lower bound
+    for (const StoreBytes& e : elements) {
+        put32(static_cast<std::uint32_t>(e.size()));
+        out.append(reinterpret_cast<const char*>(e.data()), e.size());
+    }
+    return out;
+}
 
 // The column as bytes (results are binary).
 StoreBytes bytes_of(const PGresult* r, int row, int column) {
@@ -146,32 +227,40 @@ class PostgresStore final : public RecordStore {
         connect();
     }
 
-    // A write costs three round trips, not six: BEGIN goes with the header's
-    // locking read, and the writes go with COMMIT. Statements that return
-    // nothing the engine needs wait in pending_ (as SQL text with escaped
-    // literals) until the next read or the commit sends them in one message;
-    // an error in any of them fails that message, so nothing is lost.
+    // A write costs two round trips: BEGIN and the reads of the records it
+    // will find (will_find) go with the header's locking read, and the
+    // writes with COMMIT. Statements that return nothing the engine needs
+    // wait in pending_ until the next read or the commit takes them along
+    // in one pipeline; an error in any of them fails that exchange, so
+    // nothing is lost.
     void begin(Access access) override {
         ensure_connected();
-        pending_ =
-            access == Access::write ? "BEGIN;" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;";
+        pending_.clear();
+        pending_.push_back(text_statement(
+            access == Access::write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            true));
         in_transaction_ = true;
         lock_header_ = access == Access::write;
+        forget_reads();
     }
 
     void commit() override {
         in_transaction_ = false;
-        const std::string batch = std::move(pending_) + "COMMIT";
+        forget_reads();
+        pending_.push_back(text_statement("COMMIT", true));
+        std::vector<Statement> statements = std::move(pending_);
         pending_.clear();
-        conn_.commit(batch);
+        (void)exchange(statements, "committing", true);
     }
 
     void rollback() noexcept override {
         in_transaction_ = false;
         pending_.clear();
+        forget_reads();
         audit_tables_.reset();  // tables this transaction was to add are gone
         try {
-            exec("ROLLBACK", "rolling back");
+            (void)conn_.round_trip([](PGconn* c) { return libpq().PQsendQuery(c, "ROLLBACK"); },
+                                   "rolling back");
         } catch (...) {
             // Unanswered: without the connection the server rolls back.
             conn_.drop();
@@ -182,7 +271,7 @@ class PostgresStore final : public RecordStore {
         if (lock_header_ && in_transaction_) {
             return locked_header();
         }
-        const Result r = run(kReadHeader, {});
+        const Result r = run(prepared(kReadHeader));
         if (libpq().PQntuples(r.get()) != 1) {
             no_vault();
         }
@@ -190,16 +279,38 @@ class PostgresStore final : public RecordStore {
     }
 
     void write_header(std::span<const std::uint8_t> blob) override {
-        pending_ += "UPDATE tresor_vaults SET header = " + bytea_literal(blob) +
-                    " WHERE name = " + vault_literal_ + ";";
+        pending_.push_back(prepared(kWriteHeader).bytes(blob));
+    }
+
+    void will_find(std::span<const StoreBytes> name_indexes) override {
+        if (in_transaction_ && lock_header_) {
+            wanted_.assign(name_indexes.begin(), name_indexes.end());
+        }
     }
 
     std::optional<StoredRecord> find(std::span<const std::uint8_t> name_index,
                                      Columns columns) override {
+        if (auto read = found_.find(StoreBytes(name_index.begin(), name_index.end()));
+            read != found_.end()) {
+            // Read with the header's lock: taken once, then found on the
+            // server (which then has this transaction's writes).
+            std::optional<StoredRecord> record = std::move(read->second);
+            found_.erase(read);
+            if (record) {
+                found_ids_.erase(record->record_id);
+                if (columns == Columns::without_value) {
+                    record->value.clear();
+                } else if (columns == Columns::value_only) {
+                    record->service_index.clear();
+                    record->metadata.clear();
+                }
+            }
+            return record;
+        }
         const Query& query = columns == Columns::all             ? kFind
                              : columns == Columns::without_value ? kFindMeta
                                                                  : kFindValue;
-        const Result r = run(query, {Param::bytes(name_index)});
+        const Result r = run(prepared(query).bytes(name_index));
         if (libpq().PQntuples(r.get()) == 0) {
             return std::nullopt;
         }
@@ -215,29 +326,29 @@ class PostgresStore final : public RecordStore {
     }
 
     void put(const StoredRecord& r) override {
-        pending_ +=
-            "INSERT INTO tresor_records (vault, record_id, name_index, service_index, "
-            "version, metadata, value) VALUES (" +
-            vault_literal_ + ", " + bytea_literal(r.record_id) + ", " +
-            bytea_literal(r.name_index) + ", " + bytea_literal(r.service_index) + ", " +
-            std::to_string(r.version) + ", " + bytea_literal(r.metadata) + ", " +
-            bytea_literal(r.value) +
-            ") ON CONFLICT (vault, record_id) DO UPDATE SET name_index = "
-            "EXCLUDED.name_index, service_index = EXCLUDED.service_index, version = "
-            "EXCLUDED.version, metadata = EXCLUDED.metadata, value = EXCLUDED.value;";
+        forget_found(r.record_id);
+        found_.erase(r.name_index);
+        Statement st = prepared(kPut);
+        st.bytes(r.record_id)
+            .bytes(r.name_index)
+            .bytes(r.service_index)
+            .int64(r.version)
+            .bytes(r.metadata)
+            .bytes(r.value);
+        pending_.push_back(std::move(st));
     }
 
     void erase(std::span<const std::uint8_t> record_id) override {
-        pending_ += "DELETE FROM tresor_records WHERE vault = " + vault_literal_ +
-                    " AND record_id = " + bytea_literal(record_id) + ";";
+        forget_found(StoreBytes(record_id.begin(), record_id.end()));
+        pending_.push_back(prepared(kErase).bytes(record_id));
     }
 
     void scan(const StoreBytes* service_index, bool with_values,
               const std::function<bool(const StoredRecord&)>& visit) override {
         const Result r =
             service_index != nullptr
-                ? run(with_values ? kScanService : kScanServiceMeta, {Param::bytes(*service_index)})
-                : run(with_values ? kScan : kScanMeta, {});
+                ? run(prepared(with_values ? kScanService : kScanServiceMeta).bytes(*service_index))
+                : run(prepared(with_values ? kScan : kScanMeta));
         for (int row = 0; row < libpq().PQntuples(r.get()); ++row) {
             if (!visit(record_of(r.get(), row, with_values))) {
                 break;
@@ -249,7 +360,7 @@ class PostgresStore final : public RecordStore {
         if (!has_audit_tables()) {
             return std::nullopt;
         }
-        const Result r = run(kLastAudit, {});
+        const Result r = run(prepared(kLastAudit));
         if (libpq().PQntuples(r.get()) == 0) {
             return std::nullopt;
         }
@@ -260,21 +371,20 @@ class PostgresStore final : public RecordStore {
         if (!has_audit_tables()) {
             // Sent with the transaction's other writes; a role without
             // CREATE fails the write, naming the table.
-            pending_ += kAuditSchema;
+            for (const char* sql : kAuditSchema) {
+                pending_.push_back(text_statement(sql, true));
+            }
             audit_tables_ = true;
         }
-        pending_ += "INSERT INTO tresor_audit (vault, seq, link, block) VALUES (" + vault_literal_ +
-                    ", " + std::to_string(block.seq) + ", " + bytea_literal(block.link) + ", " +
-                    bytea_literal(block.block) +
-                    ") ON CONFLICT (vault, seq) DO UPDATE SET link = EXCLUDED.link, block = "
-                    "EXCLUDED.block;";
+        pending_.push_back(
+            text_statement(kPutAudit, false).int64(block.seq).bytes(block.link).bytes(block.block));
     }
 
     void scan_audit(const std::function<bool(const StoredAuditBlock&)>& visit) override {
         if (!has_audit_tables()) {
             return;
         }
-        const Result r = run(kScanAudit, {});
+        const Result r = run(prepared(kScanAudit));
         for (int row = 0; row < libpq().PQntuples(r.get()); ++row) {
             if (!visit({int64_of(r.get(), row, 0), bytes_of(r.get(), row, 1),
                         bytes_of(r.get(), row, 2)})) {
@@ -285,8 +395,7 @@ class PostgresStore final : public RecordStore {
 
     void erase_audit_through(std::uint64_t seq) override {
         if (has_audit_tables()) {
-            pending_ += "DELETE FROM tresor_audit WHERE vault = " + vault_literal_ +
-                        " AND seq <= " + std::to_string(seq) + ";";
+            pending_.push_back(text_statement(kEraseAudit, false).int64(seq));
         }
     }
 
@@ -294,8 +403,7 @@ class PostgresStore final : public RecordStore {
         if (!has_audit_tables()) {
             return false;
         }
-        const std::string max = std::to_string(max_notes);
-        const Result r = run(kAddNote, {Param::bytes(note), Param::text(max)});
+        const Result r = run(prepared(kAddNote).bytes(note).text(std::to_string(max_notes)));
         return std::strcmp(libpq().PQcmdTuples(r.get()), "1") == 0;
     }
 
@@ -304,7 +412,7 @@ class PostgresStore final : public RecordStore {
         if (!has_audit_tables()) {
             return notes;
         }
-        const Result r = run(kNotes, {});
+        const Result r = run(prepared(kNotes));
         for (int row = 0; row < libpq().PQntuples(r.get()); ++row) {
             notes.emplace_back(static_cast<std::int64_t>(int64_of(r.get(), row, 0)),
                                bytes_of(r.get(), row, 1));
@@ -314,8 +422,8 @@ class PostgresStore final : public RecordStore {
 
     void erase_audit_notes_through(std::int64_t id) override {
         if (has_audit_tables()) {
-            pending_ += "DELETE FROM tresor_audit_notes WHERE vault = " + vault_literal_ +
-                        " AND id <= " + std::to_string(id) + ";";
+            pending_.push_back(
+                text_statement(kEraseNotes, false).int64(static_cast<std::uint64_t>(id)));
         }
     }
 
@@ -323,7 +431,7 @@ class PostgresStore final : public RecordStore {
     void scrub() override {}  // old rows live on in WAL, replicas and backups
 
     std::uintmax_t size_bytes() override {
-        const Result r = run(kSize, {});
+        const Result r = run(prepared(kSize));
         return libpq().PQntuples(r.get()) == 1 && !libpq().PQgetisnull(r.get(), 0, 0)
                    ? int64_of(r.get(), 0, 0)
                    : 0;
@@ -341,15 +449,19 @@ class PostgresStore final : public RecordStore {
 
     // For create: the tables and the vault's row, in one transaction.
     void create_vault(std::span<const std::uint8_t> header_blob) {
-        exec("BEGIN", "beginning");
-        in_transaction_ = true;
+        begin(Access::write);
         try {
-            exec(kSchema, "creating the tables");
-            exec(kAuditSchema, "creating the audit tables");
-            const Param params[] = {Param::text(where_.vault_name), Param::bytes(header_blob)};
-            const Result r = execute_raw(
-                "INSERT INTO tresor_vaults (name, header) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                params, 2);
+            pending_.push_back(text_statement(kSchemaVaults, true));
+            pending_.push_back(text_statement(kSchemaRecords, true));
+            pending_.push_back(text_statement(kSchemaByService, true));
+            for (const char* sql : kAuditSchema) {
+                pending_.push_back(text_statement(sql, true));
+            }
+            const Result r =
+                run(text_statement("INSERT INTO tresor_vaults (name, header) VALUES ($1, $2) "
+                                   "ON CONFLICT DO NOTHING",
+                                   false)
+                        .bytes(header_blob));
             if (std::strcmp(libpq().PQcmdTuples(r.get()), "1") != 0) {
                 throw Error(ErrorCode::invalid_argument,
                             "vault '" + where_.vault_name + "' already exists in " + location());
@@ -366,7 +478,7 @@ class PostgresStore final : public RecordStore {
     // connection (a fleet database made before the log has none).
     bool has_audit_tables() {
         if (!audit_tables_) {
-            const Result r = run(kAuditTables, {});
+            const Result r = run(prepared(kAuditTables));
             audit_tables_ = libpq().PQgetvalue(r.get(), 0, 0)[0] != 0;
         }
         return *audit_tables_;
@@ -378,26 +490,57 @@ class PostgresStore final : public RecordStore {
                 bytes_of(r, row, 4), with_value ? bytes_of(r, row, 5) : StoreBytes()};
     }
 
-    // In a write transaction: BEGIN (pending) and the header's row, locked
+    void forget_reads() {
+        wanted_.clear();
+        found_.clear();
+        found_ids_.clear();
+    }
+
+    // A record read with the header's lock and not found yet, when put or
+    // erased first, is no longer what the store holds.
+    void forget_found(const StoreBytes& record_id) {
+        if (const auto id = found_ids_.find(record_id); id != found_ids_.end()) {
+            found_.erase(id->second);
+            found_ids_.erase(id);
+        }
+    }
+
+    // In a write transaction: BEGIN (pending), the header's row, locked
     // until commit (FOR UPDATE) — the compare-and-swap every write makes on
-    // it — in one message. The simple protocol returns text: bytea as hex.
+    // it — and the records the transaction will find, in one exchange. The
+    // records' read is a statement of its own, after the lock: under READ
+    // COMMITTED it sees what every writer before us committed (one
+    // statement with the lock would read the snapshot from before its wait).
     StoreBytes locked_header() {
-        const std::string batch = std::move(pending_) + "SELECT header FROM tresor_vaults " +
-                                  "WHERE name = " + vault_literal_ + " FOR UPDATE";
+        std::vector<Statement> statements = std::move(pending_);
         pending_.clear();
-        const Result r = exec(batch.c_str(), "lock_header");
-        if (libpq().PQntuples(r.get()) != 1) {
+        statements.push_back(prepared(kLockHeader));
+        const bool finding = !wanted_.empty();
+        if (finding) {
+            Statement find_many = prepared(kFindMany);
+            find_many.values.push_back(bytea_array(wanted_));
+            find_many.formats.push_back(1);
+            statements.push_back(std::move(find_many));
+        }
+        const std::vector<Result> results = exchange(statements, "lock_header", false);
+        const PGresult* header = results[results.size() - (finding ? 2 : 1)].get();
+        if (libpq().PQntuples(header) != 1) {
             no_vault();
         }
-        std::size_t length = 0;
-        unsigned char* raw = libpq().PQunescapeBytea(
-            reinterpret_cast<const unsigned char*>(libpq().PQgetvalue(r.get(), 0, 0)), &length);
-        if (raw == nullptr) {
-            throw std::bad_alloc();
+        if (finding) {
+            for (StoreBytes& index : wanted_) {
+                found_.emplace(std::move(index), std::nullopt);
+            }
+            wanted_.clear();
+            const PGresult* rows = results.back().get();
+            for (int row = 0; row < libpq().PQntuples(rows); ++row) {
+                StoredRecord record = record_of(rows, row, true);
+                StoreBytes index = record.name_index;
+                found_ids_[record.record_id] = index;
+                found_[std::move(index)] = std::move(record);
+            }
         }
-        StoreBytes header(raw, raw + length);
-        libpq().PQfreemem(raw);
-        return header;
+        return bytes_of(header, 0, 0);
     }
 
     [[noreturn]] void no_vault() const {
@@ -405,31 +548,8 @@ class PostgresStore final : public RecordStore {
                                             " (create it with `tresor vault init`)");
     }
 
-    static std::string bytea_literal(std::span<const std::uint8_t> bytes) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::string out = "'\\x";
-        out.reserve(bytes.size() * 2 + 12);
-        for (const std::uint8_t b : bytes) {
-            out += kHex[b >> 4];
-            out += kHex[b & 15];
-        }
-        return out + "'::bytea";
-    }
-
     void connect() {
         conn_.connect(where_.conninfo);
-        // The vault's name as an SQL literal, quoted as this connection's
-        // encoding and settings want.
-        char* quoted = libpq().PQescapeLiteral(conn_.get(), where_.vault_name.c_str(),
-                                               where_.vault_name.size());
-        if (quoted == nullptr) {
-            const std::string why = libpq().PQerrorMessage(conn_.get());
-            conn_.drop();
-            throw Error(ErrorCode::invalid_argument, "postgres: cannot quote the vault name '" +
-                                                         where_.vault_name + "': " + why);
-        }
-        vault_literal_ = quoted;
-        libpq().PQfreemem(quoted);
         prepared_.fill(false);
         audit_tables_.reset();
     }
@@ -442,70 +562,93 @@ class PostgresStore final : public RecordStore {
         }
     }
 
-    Result exec(const char* sql, const std::string& doing) {
-        return conn_.round_trip([sql](PGconn* c) { return libpq().PQsendQuery(c, sql); }, doing);
+    // The statements in one pipeline, each prepared statement prepared in
+    // it on its first use on this connection (the tables may not exist
+    // when a connection is made, before `tresor vault init`); one result
+    // per statement. An exchange that fails after preparing may have
+    // prepared some: the connection is dropped, and made again with none.
+    std::vector<Result> exchange(const std::vector<Statement>& statements, const std::string& doing,
+                                 bool committing) {
+        std::vector<PostgresConnection::Send> sends;
+        std::vector<std::size_t> result_at;
+        bool preparing = false;
+        for (const Statement& st : statements) {
+            if (st.query != nullptr && !prepared_[st.query->id]) {
+                prepared_[st.query->id] = true;
+                preparing = true;
+                sends.emplace_back([q = st.query](PGconn* c) {
+                    return libpq().PQsendPrepare(c, q->name, q->sql, 0, nullptr);
+                });
+            }
+            result_at.push_back(sends.size());
+            sends.emplace_back([this, &st](PGconn* c) { return send(c, st); });
+        }
+        std::vector<Result> all;
+        try {
+            all = conn_.pipeline(sends, doing, committing);
+        } catch (...) {
+            if (preparing) {
+                conn_.drop();
+            }
+            throw;
+        }
+        std::vector<Result> results;
+        for (const std::size_t at : result_at) {
+            if (at >= all.size()) {
+                throw Error(ErrorCode::io, "postgres vault '" + where_.vault_name +
+                                               "': fewer results than statements while " + doing);
+            }
+            results.push_back(std::move(all[at]));
+        }
+        return results;
     }
 
-    Result execute_raw(const char* sql, const Param* params, int count) {
+    int send(PGconn* c, const Statement& st) const {
         std::vector<const char*> values;
         std::vector<int> lengths;
         std::vector<int> formats;
-        for (int i = 0; i < count; ++i) {
-            values.push_back(params[i].data);
-            lengths.push_back(params[i].length);
-            formats.push_back(params[i].binary);
+        if (!st.bare) {
+            values.push_back(where_.vault_name.c_str());
+            lengths.push_back(0);
+            formats.push_back(0);
         }
-        return conn_.round_trip(
-            [&](PGconn* c) {
-                return libpq().PQsendQueryParams(c, sql, count, nullptr, values.data(),
-                                                 lengths.data(), formats.data(), 1);
-            },
-            "running a statement");
+        for (std::size_t i = 0; i < st.values.size(); ++i) {
+            values.push_back(st.values[i].c_str());
+            lengths.push_back(static_cast<int>(st.values[i].size()));
+            formats.push_back(st.formats[i]);
+        }
+        const int n = static_cast<int>(values.size());
+        return st.query != nullptr
+                   ? libpq().PQsendQueryPrepared(c, st.query->name, n, values.data(),
+                                                 lengths.data(), formats.data(), 1)
+                   : libpq().PQsendQueryParams(c, st.sql, n, nullptr, values.data(), lengths.data(),
+                                               formats.data(), 1);
     }
 
-    // Runs a prepared statement with the vault's name as $1.
-    Result run(const Query& query, std::initializer_list<Param> rest) {
+    // Runs one statement, after the pending ones, in one exchange.
+    Result run(Statement statement) {
         if (!in_transaction_) {
             ensure_connected();
         }
-        if (!pending_.empty()) {
-            const std::string batch = std::move(pending_);
-            pending_.clear();
-            (void)exec(batch.c_str(), "running a statement");
-        }
-        std::vector<const char*> values = {where_.vault_name.c_str()};
-        std::vector<int> lengths = {0};
-        std::vector<int> formats = {0};
-        for (const Param& p : rest) {
-            values.push_back(p.data);
-            lengths.push_back(p.length);
-            formats.push_back(p.binary);
-        }
-        // Prepared on first use on each connection: the tables may not exist
-        // when a connection is made (before `tresor vault init`).
-        if (!prepared_[query.id]) {
-            (void)conn_.round_trip(
-                [&query](PGconn* c) {
-                    return libpq().PQsendPrepare(c, query.name, query.sql, 0, nullptr);
-                },
-                query.name);
-            prepared_[query.id] = true;
-        }
-        return conn_.round_trip(
-            [&](PGconn* c) {
-                return libpq().PQsendQueryPrepared(c, query.name, static_cast<int>(values.size()),
-                                                   values.data(), lengths.data(), formats.data(),
-                                                   1);
-            },
-            query.name);
+        std::vector<Statement> statements = std::move(pending_);
+        pending_.clear();
+        const std::string doing =
+            statement.query != nullptr ? statement.query->name : "running a statement";
+        statements.push_back(std::move(statement));
+        return std::move(exchange(statements, doing, false).back());
     }
 
     PostgresLocation where_;
     PostgresConnection conn_;
-    std::string vault_literal_;  // the vault's name, quoted for SQL
     bool in_transaction_ = false;
     bool lock_header_ = false;
-    std::string pending_;  // statements not sent yet, each ending in ';'
+    std::vector<Statement> pending_;  // statements not sent yet
+    // will_find's name indexes, read with the header's lock; then what that
+    // read found (none: no such record), each until found or changed, and
+    // the name index of each record found there by its id.
+    std::vector<StoreBytes> wanted_;
+    std::map<StoreBytes, std::optional<StoredRecord>> found_;
+    std::map<StoreBytes, StoreBytes> found_ids_;
     std::optional<bool> audit_tables_;
 
     std::array<bool, kQueries.size()> prepared_{};

@@ -98,15 +98,8 @@ std::string admin_identity_text(std::span<const std::uint8_t> public_key) {
 }
 
 std::vector<std::uint8_t> parse_admin_identity(std::string_view text) {
-    const auto key = parse_key_text(
-        kIdentityPrefix, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-    if (!key) {
-        throw Error(ErrorCode::invalid_argument,
-                    "'" + std::string(text) +
-                        "' is not a tresor admin identity (tresor-admin- and 72 hex digits, as "
-                        "printed by `tresor vault init` and `tresor vault info`)");
-    }
-    return {key->begin(), key->end()};
+    return parse_public_key_text(kIdentityPrefix, text, "a tresor admin identity",
+                                 "`tresor vault init` and `tresor vault info`");
 }
 
 SecureBytes seal_admin_key(const AdminKeyPair& key, const Credential& credential,

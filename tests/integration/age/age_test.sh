@@ -8,10 +8,8 @@
 # passphrases on /dev/tty only: a pseudo-terminal answers it. Ends with one
 # summary line; exit 1 on a failure, 2 when age is missing.
 set -euo pipefail
-name=age_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../credential_helpers/common.sh
-. "$here/../credential_helpers/common.sh"
+. "$(dirname "$0")/../credential_helpers/common.sh"
 need age age
 need age-keygen age
 finish_setup "$1"

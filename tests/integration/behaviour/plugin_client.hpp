@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/test/unit_test.hpp>
+
 #include "core/plugin_loader.hpp"
 #include "support/test_support.hpp"
 #include "tresor/plugin.h"
@@ -25,6 +27,12 @@ struct Outcome {
     std::string message;
     std::chrono::milliseconds elapsed{0};
 };
+
+// Two checks of an outcome: its status, and that its diagnostic says `words`.
+inline void check_outcome(const Outcome& o, tresor_status status, const std::string& words) {
+    BOOST_TEST(o.status == status, o.message);
+    BOOST_TEST(o.message.find(words) != std::string::npos, o.message);
+}
 
 // A tresor_entry with its strings copied out of the callback.
 struct EntryCopy {

@@ -8,10 +8,8 @@
 # object reaches botocore as an error, without the value. Ends with one
 # summary line; exit 1 on a failure, 2 when botocore is missing.
 set -euo pipefail
-name=aws_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=common.sh
-. "$here/common.sh"
+. "$(dirname "$0")/common.sh"
 # Debian's python3, which sees python3-botocore (another python3 may be first on PATH).
 /usr/bin/python3 -c 'import botocore' 2> /dev/null || {
     echo "$name: FAILED: botocore is not installed; run scripts/install-deps --test" >&2

@@ -1,43 +1,9 @@
-# Sourced by the credential-helper tests: a private HOME with a tresor vault
-# config, the helpers first on PATH, ok/fail counters, a loopback port, and
-# a summary line at the end. Set `name` before sourcing; call `finish_setup`.
+# Sourced by the credential-helper tests and the vault CLI's: the shared
+# steps of tests/support/steps.sh, and `finish_setup BUILD_CLI_DIR`: a
+# private HOME with a tresor vault config, the helpers first on PATH.
 # shellcheck shell=bash
-checks=0 step="setting up"
-dir=$(mktemp -d "/tmp/tresor-$name.XXXXXX")
-pids=()
-finish() {
-    local rc=$?
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    if ((rc != 0)); then
-        tail -n 20 "$dir"/*.log >&2 2>/dev/null || true
-        echo "$name: FAILED while $step ($checks checks passed before); files in $dir"
-    else
-        rm -rf "$dir"
-        echo "$name: all $checks checks passed"
-    fi
-    exit "$rc"
-}
-trap finish EXIT
-fail() { echo "$name: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "ok $checks - $*"; }
-need() {  # COMMAND PACKAGE
-    command -v "$1" > /dev/null || {
-        echo "$name: FAILED: $1 is not installed; run scripts/install-deps --test ($2)" >&2
-        exit 2
-    }
-}
-
-# A port nobody listens on now; the server started on it is waited for.
-free_port() {
-    /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for_port() {  # PORT
-    for _ in $(seq 1 100); do
-        if (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; then return 0; fi
-        sleep 0.05
-    done
-    fail "nothing listens on port $1"
-}
+# shellcheck source=../../support/steps.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../support/steps.sh"
 
 # The tresor side: a vault in $HOME, unlocked through the environment.
 finish_setup() {  # BUILD_CLI_DIR

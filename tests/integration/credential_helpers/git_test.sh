@@ -10,10 +10,8 @@
 # password the server stopped accepting is erased. Ends with one summary
 # line; exit 1 on a failure, 2 when git or lighttpd is missing.
 set -euo pipefail
-name=git_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=common.sh
-. "$here/common.sh"
+. "$(dirname "$0")/common.sh"
 need git git
 need lighttpd lighttpd
 need htpasswd apache2-utils

@@ -9,10 +9,8 @@
 # protocol's own texts are checked on the helper directly. Ends with one
 # summary line; exit 1 on a failure, 2 when skopeo or the registry is missing.
 set -euo pipefail
-name=registry_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=common.sh
-. "$here/common.sh"
+. "$(dirname "$0")/common.sh"
 need skopeo skopeo
 need docker-registry docker-registry
 need htpasswd apache2-utils

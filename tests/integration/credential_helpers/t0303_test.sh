@@ -10,10 +10,8 @@
 # here says so and fails if anything does). Ends with one summary line; exit
 # 1 on a failure, 2 when git or its test suite is missing.
 set -euo pipefail
-name=t0303_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=common.sh
-. "$here/common.sh"
+. "$(dirname "$0")/common.sh"
 need git git
 need perl perl
 version=$(dpkg-query -W -f='${Version}' git)

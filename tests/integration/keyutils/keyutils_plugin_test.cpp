@@ -26,6 +26,7 @@
 
 #include "integration/behaviour/plugin_client.hpp"
 #include "integration/keyutils/keyring_usable.hpp"
+#include "support/piped_child.hpp"
 
 using namespace tresor::test;
 
@@ -38,10 +39,6 @@ struct IsRoot {
         return root;
     }
 };
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string unique(const std::string& what) {
     return "tresor-abi-" + what + "-" + std::to_string(::getpid());
@@ -66,25 +63,13 @@ std::string timeout_of(key_serial_t id) {
 // Runs body in a forked child and returns its outcome: for what must not
 // happen to this process (a changed uid, a seccomp filter).
 Outcome in_child(const std::function<Outcome()>& body) {
-    int pipe_fds[2];
-    BOOST_REQUIRE(::pipe(pipe_fds) == 0);
-    const pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0) {
+    PipedChild child([&](int out) {
         const Outcome o = body();
         const std::string text = std::to_string(o.status) + " " + o.message;
-        (void)!::write(pipe_fds[1], text.data(), text.size());
-        ::_exit(0);
-    }
-    ::close(pipe_fds[1]);
-    std::string text;
-    char buffer[512];
-    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof(buffer))) > 0;) {
-        text.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(pipe_fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+        (void)!::write(out, text.data(), text.size());
+    });
+    const std::string text = child.read_all();
+    (void)child.reap();
     Outcome o;
     const auto space = text.find(' ');
     BOOST_REQUIRE_MESSAGE(space != std::string::npos, "the child reported nothing");
@@ -165,8 +150,7 @@ BOOST_AUTO_TEST_CASE(the_kernel_size_limit_is_a_clear_error) {
     BOOST_TEST(plugin.set("size", "fits", std::string(32727, 'x')).status == TRESOR_OK);
     BOOST_TEST(plugin.get("size", "fits").value_or("").size() == 32727u);
     const Outcome big = plugin.set("size", "too-big", std::string(32728, 'x'));
-    BOOST_TEST(big.status == TRESOR_INVALID_ARGUMENT);
-    BOOST_TEST(contains(big.message, "at most 32727 bytes"), big.message);
+    check_outcome(big, TRESOR_INVALID_ARGUMENT, "at most 32727 bytes");
     BOOST_TEST(plugin.remove("size", "fits"));
 }
 
@@ -179,8 +163,7 @@ BOOST_AUTO_TEST_CASE(a_foreign_key_is_corrupt_for_get_and_skipped_by_list) {
     BOOST_REQUIRE(plugin.open({{"keyring", "session"}}).status == TRESOR_OK);
     Outcome got;
     BOOST_TEST(!plugin.get(service, "n", &got).has_value());
-    BOOST_TEST(got.status == TRESOR_CORRUPT);
-    BOOST_TEST(contains(got.message, "was not written by tresor"), got.message);
+    check_outcome(got, TRESOR_CORRUPT, "was not written by tresor");
     Outcome listed;
     BOOST_TEST(plugin.list(service, &listed).empty());
     BOOST_TEST(listed.status == TRESOR_OK);
@@ -201,11 +184,9 @@ BOOST_AUTO_TEST_CASE(the_persistent_keyring_round_trips) {
 BOOST_AUTO_TEST_CASE(bad_parameters_are_named) {
     PluginClient plugin("keyutils");
     const Outcome bogus = plugin.probe({{"keyring", "bogus"}});
-    BOOST_TEST(bogus.status == TRESOR_INVALID_ARGUMENT);
-    BOOST_TEST(contains(bogus.message, "user, session or persistent, not 'bogus'"), bogus.message);
+    check_outcome(bogus, TRESOR_INVALID_ARGUMENT, "user, session or persistent, not 'bogus'");
     const Outcome unknown = plugin.probe({{"keyrnig", "user"}});
-    BOOST_TEST(unknown.status == TRESOR_INVALID_ARGUMENT);
-    BOOST_TEST(contains(unknown.message, "unknown parameter 'keyrnig'"), unknown.message);
+    check_outcome(unknown, TRESOR_INVALID_ARGUMENT, "unknown parameter 'keyrnig'");
 }
 
 // A non-root user may hold 20000 bytes of keys by default
@@ -225,8 +206,7 @@ BOOST_AUTO_TEST_CASE(the_users_quota_is_a_clear_error, *boost::unit_test::precon
         }
         return plugin.set("quota", "n", std::string(25000, 'x'));
     });
-    BOOST_TEST(o.status == TRESOR_IO);
-    BOOST_TEST(contains(o.message, "kernel keyring quota exceeded"), o.message);
+    check_outcome(o, TRESOR_IO, "kernel keyring quota exceeded");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -239,6 +219,5 @@ BOOST_AUTO_TEST_CASE(a_sandbox_forbidding_keyctl_makes_it_unavailable) {
         forbid_keyctl();
         return plugin.probe();
     });
-    BOOST_TEST(o.status == TRESOR_UNAVAILABLE);
-    BOOST_TEST(contains(o.message, "Operation not permitted"), o.message);
+    check_outcome(o, TRESOR_UNAVAILABLE, "Operation not permitted");
 }

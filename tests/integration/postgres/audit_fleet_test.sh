@@ -10,34 +10,9 @@
 set -euo pipefail
 pgc=$1 tresor=$2
 
-if [[ ! -x /usr/lib/postgresql/15/bin/initdb ]] || ! command -v psql > /dev/null; then
-    echo "audit_fleet_test: FAILED: PostgreSQL 15 is not installed; run scripts/install-deps --test" >&2
-    exit 2
-fi
-checks=0 step="setting up"
-dir=$(mktemp -d /tmp/tresor-audit-fleet.XXXXXX)
-finish() {
-    local rc=$?
-    "$pgc" stop "$dir" > /dev/null 2>&1 || true
-    if ((rc != 0)); then
-        tail -n 15 "$dir"/log/*.log >&2 2> /dev/null || true
-        echo "audit_fleet_test: FAILED while $step ($checks checks passed before); files in $dir"
-    else
-        rm -rf "$dir"
-        echo "audit_fleet_test: all $checks checks passed"
-    fi
-    exit "$rc"
-}
-trap finish EXIT
-fail() { echo "audit_fleet_test: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "ok $checks - $*"; }
-dba() { "$pgc" psql "$dir" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-
-step="starting PostgreSQL"
-"$pgc" start "$dir" --owner $$ > /dev/null
-# shellcheck disable=SC1091 # written by postgres_cluster.sh
-. "$dir/env"
-unset PGUSER
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+start_postgres
 mkdir -m 700 "$dir/home" "$dir/home/cfg"
 export HOME=$dir/home
 config() {  # FILE ROLE AUDIT [extra lines]

@@ -12,31 +12,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 pgc=${1:-$here/../../support/postgres_cluster.sh}
 
-if [[ ! -x /usr/lib/postgresql/15/bin/initdb && ! -x ${TRESOR_PG_BINDIR:-/nonexistent}/initdb ]] \
-    || ! command -v psql >/dev/null; then
-    echo "cluster_test: FAILED: PostgreSQL 15 (initdb, pg_ctl, psql) is not installed;" \
-        "run scripts/install-deps --test" >&2
-    exit 2
-fi
-
-checks=0 step="setting up"
-dir=$(mktemp -d /tmp/tresor-pg.XXXXXX)
-finish() {
-    local rc=$?
-    "$pgc" stop "$dir" || true
-    if ((rc != 0)); then
-        echo "--- logs in $dir/log, kept:" >&2
-        tail -n 15 "$dir"/log/*.log >&2 2>/dev/null || true
-        echo "cluster_test: FAILED while $step ($checks checks passed before)"
-    else
-        rm -rf "$dir"
-    fi
-    exit "$rc"
-}
-trap finish EXIT
-fail() { echo "cluster_test: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "ok $checks - $*"; }
-ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
+# shellcheck source=common.sh
+. "$here/common.sh"
 
 # psql over TCP as ROLE on host:port list; -At, stops at the first error,
 # passwords from the cluster's 0600 pgpass file.
@@ -131,4 +108,4 @@ step="stopping"
 if pgrep -f -- "-D $dir/" > /dev/null; then fail "a server of $dir still runs after stop"; fi
 ok "stop leaves no server running (twice)"
 
-echo "cluster_test: all $checks checks passed; start ${t_start} ms, standby ${t_standby} ms, failover ${t_failover} ms"
+echo "# start ${t_start} ms, standby ${t_standby} ms, failover ${t_failover} ms"

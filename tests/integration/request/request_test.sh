@@ -7,27 +7,14 @@
 set -u
 tresor=$1
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-chmod 700 "$tmp"
 servers=
-serve=
-cleanup() {
-    [[ -n $serve ]] && kill "$serve" 2>/dev/null && wait "$serve" 2>/dev/null
+server=
+at_exit() {
+    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
     [[ -n $servers ]] && kill "$servers" 2>/dev/null && wait "$servers" 2>/dev/null
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() { # check DESCRIPTION EXPECTED ACTUAL
-    if [[ $2 == "$3" ]]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: expected [$2], got [$3]" >&2
-    fi
-}
+# shellcheck source=../../support/serve_checks.sh
+. "$here/../../support/serve_checks.sh"
 
 # Two servers, each its own origin; the test CA in $tmp/https.
 mkdir -m 700 "$tmp/https"
@@ -188,17 +175,7 @@ use=$(T token create --scope credentials:use)
 reader=$(T token create --scope credentials:read)
 writer=$(T token create --scope credentials:store)
 sock=$tmp/serve.sock
-"$tresor" --config "$tmp/config.toml" serve --socket "$sock" >"$tmp/serve.out" 2>"$tmp/serve.log" &
-serve=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
-# api METHOD PATH TOKEN [JSON] -> the status; the body in $tmp/body
-api() {
-    local args=(-s --unix-socket "$sock" -o "$tmp/body" -w '%{http_code}' -X "$1")
-    [[ -n $3 ]] && args+=(-H "Authorization: Bearer $3")
-    [[ -n ${4:-} ]] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
-    curl "${args[@]}" "http://localhost$2"
-    cat "$tmp/body" >>"$tmp/all-out"
-}
+start_serve
 check "list (read)" 200 "$(api GET /api/credentials "$reader")"
 id_of() {
     /usr/bin/python3 -c 'import json,sys; print(next(e["id"] for e in json.load(open(sys.argv[1])) if e["name"] == sys.argv[2]))' \
@@ -249,5 +226,4 @@ for value in "${secrets[@]}"; do
     check "no $value in the server log" 0 "$(grep -ac "$value" "$tmp/serve.log")"
 done
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+tally

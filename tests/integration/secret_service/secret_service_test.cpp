@@ -9,6 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
 
 #include "integration/secret_service/own_bus_connection.hpp"
 #include "support/run_process.hpp"
@@ -95,6 +100,90 @@ class NewBusConnections {
     std::atomic<int> made_{0};
 };
 
+// The Secret Service methods called while it lives, by member name
+// (Properties calls as "Get"/"GetAll"), seen by a monitor of the session bus
+// (org.freedesktop.DBus.Monitoring; the bus's own uid may monitor it).
+class SecretServiceCalls {
+  public:
+    SecretServiceCalls() {
+        monitor_ = own_session_bus_connection();
+        g_dbus_connection_add_filter(monitor_, &seen, this, nullptr);
+        const gchar* rules[] = {"type='method_call'", nullptr};
+        GError* error = nullptr;
+        GVariant* reply = g_dbus_connection_call_sync(
+            monitor_, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.Monitoring", "BecomeMonitor", g_variant_new("(^asu)", rules, 0U),
+            nullptr, G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, &error);
+        BOOST_REQUIRE_MESSAGE(reply != nullptr, (error ? error->message : "BecomeMonitor"));
+        g_variant_unref(reply);
+    }
+    ~SecretServiceCalls() {
+        g_dbus_connection_close_sync(monitor_, nullptr, nullptr);
+        g_object_unref(monitor_);
+    }
+    SecretServiceCalls(const SecretServiceCalls&) = delete;
+    SecretServiceCalls& operator=(const SecretServiceCalls&) = delete;
+
+    // How often each method was called so far. The bus copies calls to its
+    // monitors in the order it routes them: once a marker call sent now is
+    // seen, every call routed before it has been counted.
+    std::map<std::string, int> so_far() {
+        GDBusConnection* bus = own_session_bus_connection();
+        GError* error = nullptr;
+        GVariant* reply = g_dbus_connection_call_sync(
+            bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "NameHasOwner", g_variant_new("(s)", kMarker), nullptr, G_DBUS_CALL_FLAGS_NONE, 5000,
+            nullptr, &error);
+        BOOST_REQUIRE_MESSAGE(reply != nullptr, (error ? error->message : "NameHasOwner"));
+        g_variant_unref(reply);
+        g_dbus_connection_close_sync(bus, nullptr, nullptr);
+        g_object_unref(bus);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!marked_ && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        BOOST_REQUIRE(marked_);
+        marked_ = false;
+        std::lock_guard lock(mutex_);
+        return std::exchange(calls_, {});
+    }
+
+  private:
+    static constexpr const char* kMarker = "org.tresor.Test.CallsMarker";
+
+    // On GDBus's thread: no main loop needed. Every call copied to the
+    // monitor is dropped here, or GDBus would answer it (UnknownMethod), and
+    // a monitor that sends anything is disconnected by the bus.
+    static GDBusMessage* seen(GDBusConnection*, GDBusMessage* message, gboolean incoming,
+                              gpointer self) {
+        if (!incoming ||
+            g_dbus_message_get_message_type(message) != G_DBUS_MESSAGE_TYPE_METHOD_CALL) {
+            return message;
+        }
+        auto* calls = static_cast<SecretServiceCalls*>(self);
+        const char* member = g_dbus_message_get_member(message);
+        const char* path = g_dbus_message_get_path(message);
+        GVariant* body = g_dbus_message_get_body(message);
+        if (member != nullptr && std::strcmp(member, "NameHasOwner") == 0 && body != nullptr &&
+            g_variant_is_of_type(body, G_VARIANT_TYPE("(s)"))) {
+            const char* name = nullptr;
+            g_variant_get(body, "(&s)", &name);
+            calls->marked_ = calls->marked_ || std::strcmp(name, kMarker) == 0;
+        } else if (member != nullptr && path != nullptr &&
+                   std::strncmp(path, "/org/freedesktop/secrets", 24) == 0) {
+            std::lock_guard lock(calls->mutex_);
+            ++calls->calls_[member];
+        }
+        g_object_unref(message);
+        return nullptr;
+    }
+
+    GDBusConnection* monitor_;
+    std::mutex mutex_;
+    std::map<std::string, int> calls_;
+    std::atomic<bool> marked_{false};
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(unlocked)
@@ -151,6 +240,39 @@ BOOST_AUTO_TEST_CASE(a_get_connects_to_the_session_bus_once) {
     NewBusConnections connections;
     BOOST_TEST(chain.tresor({"get", "tresor-test", "once"}).out == "one connection\n");
     BOOST_TEST(connections.made() == 1);
+}
+
+// What the whole process asks the daemon (issue 21's speed): a set over an
+// entry whose lone item tresor wrote stores it in place with one CreateItem
+// sent behind the searches, reading and removing nothing; a get reads no
+// proxy's properties (no GetAll: libsecret's service proxy is opened without
+// them) and the lone item's attributes by one Get.
+BOOST_AUTO_TEST_CASE(a_set_over_its_own_item_is_one_create_and_a_get_reads_no_proxy_properties) {
+    Chain chain;
+    BOOST_REQUIRE(chain.tresor({"set", "tresor-test", "calls"}, "first\n").exit_status == 0);
+    SecretServiceCalls calls;
+    BOOST_REQUIRE(chain.tresor({"set", "tresor-test", "calls"}, "second\n").exit_status == 0);
+    auto set = calls.so_far();
+    BOOST_TEST(set["CreateItem"] == 1);
+    BOOST_TEST(set["SearchItems"] == 2);  // by account and by username
+    BOOST_TEST(set["GetAll"] == 0);
+    BOOST_TEST(set["Delete"] == 0);
+    BOOST_TEST(chain.tresor({"get", "tresor-test", "calls"}).out == "second\n");
+    auto get = calls.so_far();
+    BOOST_TEST(get["GetAll"] == 0);
+    BOOST_TEST(get["OpenSession"] == 1);
+    BOOST_TEST(get["GetSecrets"] == 1);
+    // One item left: replaced in place, none beside it.
+    const ProcessResult items = run_process(
+        {"/usr/bin/secret-tool", "search", "--all", "service", "tresor-test", "account", "calls"},
+        "");
+    BOOST_TEST(items.exit_status == 0);
+    std::size_t found = 0;
+    for (auto at = items.out.find("[/"); at != std::string::npos;
+         at = items.out.find("[/", at + 1)) {
+        ++found;
+    }
+    BOOST_TEST(found == 1U, items.out + items.err);
 }
 
 BOOST_AUTO_TEST_CASE(without_a_session_bus_the_vault_serves_and_backends_says_why) {

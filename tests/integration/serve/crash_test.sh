@@ -6,23 +6,10 @@
 # Ends with "N passed, M failed".
 set -u
 tresor=$1
-tmp=$(mktemp -d)
 server=
-cleanup() {
-    [[ -n $server ]] && kill -9 "$server" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-check() { # check DESCRIPTION EXPECTED ACTUAL
-    if [[ $2 == "$3" ]]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: expected [$2], got [$3]" >&2
-    fi
-}
+at_exit() { [[ -n $server ]] && kill -9 "$server" 2>/dev/null; }
+# shellcheck source=../../support/serve_checks.sh
+. "$(dirname "$0")/../../support/serve_checks.sh"
 
 export HOME=$tmp TRESOR_VAULT_PASSWORD="crash test password"
 unset TRESOR_BACKEND XDG_CONFIG_HOME TRESOR_CONFIG
@@ -31,14 +18,7 @@ printf '[backend.vault]\nplugin = "vault"\npath = "~/vault.db"\nkdf = { memory_m
 T() { "$tresor" --config "$tmp/config.toml" "$@"; }
 token=$(T token create --scope credentials:store,credentials:read)
 sock=$tmp/serve.sock
-start_server() {
-    : >"$tmp/serve.out"
-    # The binary itself, not the function T: $! must be the server.
-    "$tresor" --config "$tmp/config.toml" serve --socket "$sock" >"$tmp/serve.out" 2>/dev/null &
-    server=$!
-    for _ in $(seq 100); do grep -q listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
-}
-start_server
+start_serve
 
 # Client N: creates crash/cN-1, cN-2, ... one after another until the server
 # is gone, writing "name status" for each answer.
@@ -75,7 +55,7 @@ check "creates answered 201 before the kill" 1 "$((answered >= 32 ? 1 : 0))"
 check "no answer but 201 or none (000)" "" "$(grep -v ' 201$' "$tmp/answers" | grep -v ' 000$')"
 
 # After the restart: the server's own listing holds every name answered 201.
-start_server
+start_serve
 curl -s --unix-socket "$sock" -H "Authorization: Bearer $token" http://localhost/api/credentials |
     python3 -c 'import json, sys; [print(e["name"]) for e in json.load(sys.stdin) if e["service"] == "crash"]' |
     sort >"$tmp/present"
@@ -88,5 +68,4 @@ server=
 check "vault verify after the kill" 0 "$(T vault verify >/dev/null 2>&1; echo $?)"
 
 echo "$answered creates answered 201 before kill -9, $(wc -l <"$tmp/present") present after"
-echo "$passed passed, $failed failed"
-((failed == 0))
+tally

@@ -5,29 +5,10 @@
 # connections, another user on the socket). Ends with "N passed, M failed".
 set -u
 tresor=$1
-tmp=$(mktemp -d)
 server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() { # check DESCRIPTION EXPECTED ACTUAL
-    if [[ $2 == "$3" ]]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: expected [$2], got [$3]" >&2
-    fi
-}
-check_true() { # check_true DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)) && echo "FAIL: $what" >&2; fi
-}
+at_exit() { [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; }
+# shellcheck source=../../support/serve_checks.sh
+. "$(dirname "$0")/../../support/serve_checks.sh"
 
 export HOME=$tmp TRESOR_VAULT_PASSWORD="serve test password"
 unset TRESOR_BACKEND XDG_CONFIG_HOME TRESOR_CONFIG
@@ -47,24 +28,13 @@ check "token format" 1 "$([[ $both =~ ^tresor_sess_[0-9a-f]{16}_[0-9a-f]{64}$ ]]
 
 mkdir -m 700 "$tmp/run"
 sock=$tmp/run/serve.sock
-# The binary itself, not the function T: $! must be the server for cleanup.
-"$tresor" --config "$tmp/config.toml" serve --socket "$sock" --port 0 --request-timeout 2 \
-    --max-connections 256 \
-    >"$tmp/serve.out" 2>"$tmp/serve.log" &
-server=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+start_serve --port 0 --request-timeout 2 --max-connections 256
 port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve.out")
 check "server is listening" 1 "$([[ -S $sock && -n $port ]] && echo 1)"
 check "socket mode" 600 "$(stat -c %a "$sock")"
 
-# req METHOD PATH TOKEN [BODY-FILE] -> prints the status; the body is in $tmp/body
-req() {
-    local args=(-s --unix-socket "$sock" -o "$tmp/body" -w '%{http_code}' -X "$1")
-    [[ -n $3 ]] && args+=(-H "Authorization: Bearer $3")
-    [[ -n ${4:-} ]] && args+=(-H 'Content-Type: application/json' --data-binary "@$4")
-    curl "${args[@]}" "http://localhost$2"
-    cat "$tmp/body" >>"$tmp/all-responses"
-}
+# req METHOD PATH TOKEN [BODY-FILE]: api with the body read from a file
+req() { api "$1" "$2" "$3" ${4:+"@$4"}; }
 body() { printf '%s' "$1" >"$tmp/req.json" && echo "$tmp/req.json"; }
 
 # Create (seed 002): 201 with metadata, never the value; the value is trimmed.
@@ -300,10 +270,9 @@ check "served after the flood" 200 "$(req GET /api/credentials "$reader")"
 
 # No value anywhere in what the server said or logged.
 for value in VALUE1 VALUE2 VALUE3 VALUE4 VALUE5 VALUE6 VALUE7 VALUE8; do
-    check "no $value in responses" 0 "$(grep -c "$value" "$tmp/all-responses")"
+    check "no $value in responses" 0 "$(grep -c "$value" "$tmp/all-out")"
     check "no $value in the log" 0 "$(grep -c "$value" "$tmp/serve.log")"
 done
 check "log has request lines" 1 "$(grep -q 'POST /api/credentials 201' "$tmp/serve.log" && echo 1)"
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+tally

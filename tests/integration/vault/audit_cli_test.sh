@@ -9,10 +9,8 @@
 # refusing a value whose event cannot be written (a read-only vault, as
 # another uid: root cannot be refused a write). Ends with one summary line.
 set -euo pipefail
-name=audit_cli_test
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../credential_helpers/common.sh
-. "$here/../credential_helpers/common.sh"
+. "$(dirname "$0")/../credential_helpers/common.sh"
 need sqlite3 sqlite3
 need curl curl
 cli_dir=$1
@@ -121,6 +119,12 @@ if (($(id -u) != 0)); then
     exit 0
 fi
 need setpriv util-linux
+# uid 65534 runs the build tree's tresor: a checkout it cannot reach (one under
+# root's 0700 home, as on a fresh machine) leaves this step nothing to test.
+if ! setpriv --reuid=65534 --regid=65534 --clear-groups "$cli_dir/tresor" --version > /dev/null 2>&1; then
+    echo "ok - SKIP strict on a read-only vault: uid 65534 cannot run $cli_dir/tresor"
+    exit 0
+fi
 other=$(mktemp -d /tmp/tresor-audit-other.XXXXXX)
 chown 65534:65534 "$other"
 chmod 700 "$other"

@@ -16,9 +16,9 @@
 #include <random>
 #include <set>
 
+#include "integration/vault/vault_store_fixture.hpp"
 #include "support/piped_child.hpp"
 #include "tresor/store.hpp"
-#include "unit/vault/vault_fixture.hpp"
 
 using tresor::Key;
 using tresor::Secret;
@@ -28,18 +28,10 @@ using namespace tresor::vault;
 
 namespace {
 
-const char* const kPassword = "correct horse";
-
-struct AuditedStore : VaultFixture {
-    AuditedStore() { ::setenv("TRESOR_VAULT_PASSWORD", kPassword, 1); }
-
+struct AuditedStore : VaultStoreFixture {
+    // mode: the vault's audit setting, "on" or "strict".
     [[nodiscard]] Store store(const std::string& mode) const {
-        return Store::from_toml("[backend.vault]\nplugin = \"vault\"\npath = \"" + path.string() +
-                                "\"\naudit = \"" + mode +
-                                "\"\nkdf = { memory_mib = 19, iterations = 2 }\n");
-    }
-    [[nodiscard]] Vault vault() const {
-        return Vault::open(path, tresor::test::password(kPassword));
+        return VaultStoreFixture::store("audit = \"" + mode + "\"\n");
     }
     // Every event of the log, and the chain's problems.
     std::vector<audit::Event> events(std::vector<std::string>& problems) const {

@@ -9,8 +9,8 @@
 
 #include <chrono>
 
+#include "integration/vault/vault_store_fixture.hpp"
 #include "tresor/store.hpp"
-#include "unit/vault/vault_fixture.hpp"
 
 using tresor::Key;
 using tresor::Secret;
@@ -19,8 +19,6 @@ using namespace tresor::test;
 using namespace tresor::vault;
 
 namespace {
-
-const char* const kPassword = "correct horse";
 
 std::int64_t now() {
     using namespace std::chrono;
@@ -31,17 +29,9 @@ std::int64_t unix_of(const std::optional<tresor::Timestamp>& t) {
     return t ? std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count() : 0;
 }
 
-struct StoreFixture : VaultFixture {
-    StoreFixture() { ::setenv("TRESOR_VAULT_PASSWORD", kPassword, 1); }
-
-    Store store() const {
-        return Store::from_toml("[backend.vault]\nplugin = \"vault\"\npath = \"" + path.string() +
-                                "\"\nkdf = { memory_mib = 19, iterations = 2 }\n");
-    }
+struct StoreFixture : VaultStoreFixture {
     // The header's write counter: every committed write adds one.
-    std::uint64_t generation() const {
-        return Vault::open(path, tresor::test::password(kPassword)).info().generation;
-    }
+    std::uint64_t generation() const { return vault().info().generation; }
     std::vector<std::uint8_t> value_blob() const {
         RawDb db(path);
         return db.blob("SELECT value FROM records");
@@ -91,7 +81,7 @@ BOOST_FIXTURE_TEST_CASE(a_get_is_recorded_once_when_the_store_closes, StoreFixtu
         (void)s.get(key);
     }
     BOOST_TEST(generation() == generation1);
-    BOOST_TEST(Vault::open(path, tresor::test::password(kPassword)).verify().problems.empty());
+    BOOST_TEST(vault().verify().problems.empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(listing_and_entry_are_not_uses_but_header_is, StoreFixture) {

@@ -12,6 +12,7 @@
 
 #include "conf/config.hpp"
 #include "support/other_user.hpp"
+#include "support/piped_child.hpp"
 #include "support/test_support.hpp"
 #include "tresor/error.hpp"
 
@@ -53,12 +54,7 @@ std::string parse_error(const std::string& text) {
 // so that a hang or an endless read fails the test instead of stopping it.
 // Returns the child's message (the error) or what stopped it.
 std::string load_in_child(const std::filesystem::path& path, unsigned seconds) {
-    int out[2];
-    BOOST_REQUIRE(::pipe(out) == 0);
-    const pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(out[0]);
+    tresor::test::PipedChild child([&](int out) {
         ::alarm(seconds);
         const rlimit memory{256u << 20, 256u << 20};
         ::setrlimit(RLIMIT_AS, &memory);
@@ -70,18 +66,10 @@ std::string load_in_child(const std::filesystem::path& path, unsigned seconds) {
         } catch (const std::bad_alloc&) {
             message = "out of memory";
         }
-        (void)!::write(out[1], message.data(), message.size());
-        ::_exit(0);
-    }
-    ::close(out[1]);
-    std::string message;
-    char buffer[512];
-    for (ssize_t n; (n = ::read(out[0], buffer, sizeof(buffer))) > 0;) {
-        message.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(out[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+        (void)!::write(out, message.data(), message.size());
+    });
+    const std::string message = child.read_all();
+    const int status = child.reap();
     if (WIFSIGNALED(status)) {
         return WTERMSIG(status) == SIGALRM ? "hung" : "killed by a signal";
     }

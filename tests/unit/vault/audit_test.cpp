@@ -57,6 +57,14 @@ struct AuditFixture : VaultFixture {
         return v;
     }
     VerifyReport verify() { return open().verify(); }
+    // One bit of one block's column flipped, in the file, as an attacker would.
+    void flip_bit(const std::string& column, int seq, std::size_t byte, std::uint8_t mask) {
+        RawDb raw(path);
+        const std::string where = " WHERE seq = " + std::to_string(seq);
+        std::vector<std::uint8_t> blob = raw.blob("SELECT " + column + " FROM audit" + where);
+        blob.at(byte) ^= mask;
+        raw.set_blob("UPDATE audit SET " + column + " = ?" + where, blob);
+    }
     std::int64_t count(const std::string& table) {
         RawDb raw(path);
         const auto n = raw.blob("SELECT CAST(count(*) AS BLOB) FROM " + table);
@@ -167,20 +175,14 @@ BOOST_FIXTURE_TEST_CASE(reordered_blocks_are_reported, AuditFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(an_edited_block_is_reported, AuditFixture) {
-    RawDb raw(path);
-    std::vector<std::uint8_t> block = raw.blob("SELECT block FROM audit WHERE seq = 3");
-    block[40] ^= 0x01;
-    raw.set_blob("UPDATE audit SET block = ? WHERE seq = 3", block);
+    flip_bit("block", 3, 40, 0x01);
     const VerifyReport r = verify();
     BOOST_TEST(reported(r, "audit block 3 failed authentication"), all_problems(r));
     BOOST_TEST(reported(r, "audit block 3 does not follow"), all_problems(r));
 }
 
 BOOST_FIXTURE_TEST_CASE(an_edited_link_is_reported, AuditFixture) {
-    RawDb raw(path);
-    std::vector<std::uint8_t> link = raw.blob("SELECT link FROM audit WHERE seq = 2");
-    link[0] ^= 0x80;
-    raw.set_blob("UPDATE audit SET link = ? WHERE seq = 2", link);
+    flip_bit("link", 2, 0, 0x80);
     const VerifyReport r = verify();
     BOOST_TEST(reported(r, "audit block 2 does not follow"), all_problems(r));
 }

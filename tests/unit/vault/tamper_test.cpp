@@ -33,6 +33,19 @@ void put_u32(std::vector<std::uint8_t>& blob, std::size_t at, std::uint32_t v) {
     }
 }
 
+// Records a and b, their `column` then swapped in the file, as an attacker
+// would (through random values first: name_index is unique).
+Vault with_swapped(VaultFixture& f, const std::string& column) {
+    Vault v = f.create();
+    v.set("svc", "a", bytes("value of a"), {});
+    v.set("svc", "b", bytes("value of b"), {});
+    RawDb(f.path).exec("CREATE TEMP TABLE saved AS SELECT record_id, " + column +
+                       " FROM records; UPDATE records SET " + column +
+                       " = randomblob(32); UPDATE records SET " + column + " = (SELECT " + column +
+                       " FROM saved WHERE saved.record_id <> records.record_id)");
+    return v;
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(every_header_byte_is_authenticated, VaultFixture) {
@@ -138,28 +151,13 @@ BOOST_FIXTURE_TEST_CASE(every_record_byte_is_authenticated, VaultFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(swapped_ciphertexts_are_detected_on_read, VaultFixture) {
-    Vault v = create();
-    v.set("svc", "a", bytes("value of a"), {});
-    v.set("svc", "b", bytes("value of b"), {});
-    RawDb raw(path);
-    raw.exec(
-        "CREATE TEMP TABLE saved AS SELECT record_id, value FROM records;"
-        "UPDATE records SET value = (SELECT value FROM saved WHERE saved.record_id <> "
-        "records.record_id)");
+    Vault v = with_swapped(*this, "value");
     BOOST_CHECK_EXCEPTION((void)v.get("svc", "a"), Error, refused);
     BOOST_CHECK_EXCEPTION((void)v.get("svc", "b"), Error, refused);
 }
 
 BOOST_FIXTURE_TEST_CASE(swapped_name_indexes_are_detected_on_read, VaultFixture) {
-    Vault v = create();
-    v.set("svc", "a", bytes("value of a"), {});
-    v.set("svc", "b", bytes("value of b"), {});
-    RawDb raw(path);
-    raw.exec(
-        "CREATE TEMP TABLE saved AS SELECT record_id, name_index FROM records;"
-        "UPDATE records SET name_index = randomblob(32);"
-        "UPDATE records SET name_index = (SELECT name_index FROM saved WHERE saved.record_id <> "
-        "records.record_id)");
+    Vault v = with_swapped(*this, "name_index");
     BOOST_CHECK_EXCEPTION((void)v.get("svc", "a"), Error, refused);
     BOOST_TEST(!v.verify().problems.empty());
 }

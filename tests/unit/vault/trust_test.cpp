@@ -70,6 +70,12 @@ struct SignedVault {
     void put_header(const std::vector<std::uint8_t>& blob) const {
         RawDb(path).set_blob("UPDATE header SET blob = ?", blob);
     }
+    // A header put back under a MAC made with vault_key: what a holder of
+    // that key (any host has it) can write.
+    void put_header(td::Header header, std::span<const std::uint8_t> vault_key) const {
+        header.mac = td::header_mac(td::derive_subkeys(vault_key, header.vault_id), header);
+        put_header(td::encode_header(header));
+    }
 };
 
 // Copies a vault file over another (both closed): a restore, or a swap.
@@ -182,8 +188,7 @@ BOOST_AUTO_TEST_CASE(a_slot_forged_with_the_vault_key_fails_the_signature) {
     td::Header header = td::decode_header(v.header());
     header.slots.push_back(
         td::make_recipient_slot(header, 9, intruder.keys.public_key, "", vault_key));
-    header.mac = td::header_mac(td::derive_subkeys(vault_key, header.vault_id), header);
-    v.put_header(td::encode_header(header));
+    v.put_header(header, vault_key);
     // Refused with or without a pin: a signature present must verify.
     BOOST_CHECK_EXCEPTION((void)v.open_as_host(v.pinned()), Error,
                           refusal(ErrorCode::auth_failed, "does not verify"));
@@ -202,8 +207,7 @@ BOOST_AUTO_TEST_CASE(a_vault_key_that_is_not_the_committed_one_is_refused) {
     const Vault as_host = v.open_as_host({});
     const SecureBytes vault_key(as_host.vault_key().begin(), as_host.vault_key().end());
     td::sign_header(header, v.admin, td::random_key(), header.admin->key_epoch);
-    header.mac = td::header_mac(td::derive_subkeys(vault_key, header.vault_id), header);
-    v.put_header(td::encode_header(header));
+    v.put_header(header, vault_key);
     BOOST_CHECK_EXCEPTION((void)v.open_as_host(v.pinned()), Error,
                           refusal(ErrorCode::auth_failed, "not the one its admin signed for"));
 }
@@ -255,8 +259,7 @@ BOOST_AUTO_TEST_CASE(a_pin_follows_a_signed_hand_over_and_then_refuses_the_old_k
     const SecureBytes vault_key(as_host.vault_key().begin(), as_host.vault_key().end());
     header.admin->handover.reset();
     td::sign_header(header, v.admin, vault_key, header.admin->key_epoch + 5);
-    header.mac = td::header_mac(td::derive_subkeys(vault_key, header.vault_id), header);
-    v.put_header(td::encode_header(header));
+    v.put_header(header, vault_key);
     BOOST_CHECK_EXCEPTION(
         (void)v.open_as_host(v.pinned(anchor.path())), Error,
         refusal(ErrorCode::auth_failed, "not by " + admin_identity_text(next.public_key)));
@@ -267,8 +270,7 @@ BOOST_AUTO_TEST_CASE(a_pin_follows_a_signed_hand_over_and_then_refuses_the_old_k
     td::Header forged = td::decode_header(handed_over);
     forged.admin->handover->signature[0] ^= 1;
     td::sign_header(forged, next, vault_key, forged.admin->key_epoch);  // a genuine signer
-    forged.mac = td::header_mac(td::derive_subkeys(vault_key, forged.vault_id), forged);
-    v.put_header(td::encode_header(forged));
+    v.put_header(forged, vault_key);
     BOOST_CHECK_EXCEPTION((void)v.open_as_host(v.pinned()), Error,
                           refusal(ErrorCode::auth_failed, "hand-over"));
 }

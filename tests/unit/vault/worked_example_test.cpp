@@ -86,6 +86,28 @@ SealedRecord seal_record(const Inputs& in, const Subkeys& keys) {
     return out;
 }
 
+// The example's header once its one record is set (generation 1): the
+// manifest holds that record; no slot yet.
+Header header_with_the_record(const Inputs& in, const Subkeys& keys) {
+    const SealedRecord sealed = seal_record(in, keys);
+    Header header;
+    header.vault_id = in.vault_id;
+    header.generation = 1;
+    header.record_count = 1;
+    header.manifest = Bytes(kMacBytes, 0);
+    xor_into(header.manifest,
+             manifest_entry(keys, {in.vault_id, in.record_id, sealed.name_index, 1},
+                            sealed.metadata, sealed.value));
+    return header;
+}
+
+// The slot, its vault key wrapped (nonce and ciphertext), added to header.
+void add_slot(Header& header, Slot slot, const Bytes& wrapped) {
+    slot.nonce.assign(wrapped.begin(), wrapped.begin() + kNonceBytes);
+    slot.wrapped_vault_key.assign(wrapped.begin() + kNonceBytes, wrapped.end());
+    header.slots.push_back(slot);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(worked_example_key_hierarchy) {
@@ -146,22 +168,11 @@ BOOST_AUTO_TEST_CASE(worked_example_header_blob) {
     auto ex = example();
     const Inputs in;
     const Subkeys keys = derive_subkeys(in.vault_key, in.vault_id);
-    const SealedRecord sealed = seal_record(in, keys);
-    Header header;
-    header.vault_id = in.vault_id;
-    header.generation = 1;
-    header.record_count = 1;
-    header.manifest = Bytes(kMacBytes, 0);
-    xor_into(header.manifest,
-             manifest_entry(keys, {in.vault_id, in.record_id, sealed.name_index, 1},
-                            sealed.metadata, sealed.value));
-    Slot slot = in.slot();
-    const Bytes wrapped =
-        aead_seal_with_nonce(slot_kek(slot, in.vault_id, in.credential()), in.slot_nonce,
-                             in.vault_key, slot_associated_data(header, slot));
-    slot.nonce.assign(wrapped.begin(), wrapped.begin() + kNonceBytes);
-    slot.wrapped_vault_key.assign(wrapped.begin() + kNonceBytes, wrapped.end());
-    header.slots.push_back(slot);
+    Header header = header_with_the_record(in, keys);
+    const Slot slot = in.slot();
+    add_slot(header, slot,
+             aead_seal_with_nonce(slot_kek(slot, in.vault_id, in.credential()), in.slot_nonce,
+                                  in.vault_key, slot_associated_data(header, slot)));
     header.mac = header_mac(keys, header);
     BOOST_TEST(to_hex(header.mac) == ex["header_mac"]);
     BOOST_TEST(to_hex(hmac_sha256(keys.header, encode_header_body(header))) == ex["header_mac"]);
@@ -239,23 +250,13 @@ BOOST_AUTO_TEST_CASE(worked_example_one_lane_kdf) {
     const SecureBytes kek = slot_kek(slot, in.vault_id, in.credential());
     BOOST_TEST(to_hex(kek) == ex["kek"]);
     const Subkeys keys = derive_subkeys(in.vault_key, in.vault_id);
-    const SealedRecord sealed = seal_record(in, keys);
-    Header header;
-    header.vault_id = in.vault_id;
+    Header header = header_with_the_record(in, keys);
+    // The slot's associated data names the vault, not the header's counters.
     BOOST_TEST(to_hex(slot_associated_data(header, slot)) == ex["slot_aad"]);
-    header.generation = 1;
-    header.record_count = 1;
-    header.manifest = Bytes(kMacBytes, 0);
-    xor_into(header.manifest,
-             manifest_entry(keys, {in.vault_id, in.record_id, sealed.name_index, 1},
-                            sealed.metadata, sealed.value));
-    Slot stored = slot;
-    const Bytes wrapped = aead_seal_with_nonce(kek, in.slot_nonce, in.vault_key,
-                                               slot_associated_data(header, stored));
+    const Bytes wrapped =
+        aead_seal_with_nonce(kek, in.slot_nonce, in.vault_key, slot_associated_data(header, slot));
     BOOST_TEST(to_hex(wrapped) == ex["slot_sealed"]);
-    stored.nonce.assign(wrapped.begin(), wrapped.begin() + kNonceBytes);
-    stored.wrapped_vault_key.assign(wrapped.begin() + kNonceBytes, wrapped.end());
-    header.slots.push_back(stored);
+    add_slot(header, slot, wrapped);
     header.mac = header_mac(keys, header);
     BOOST_TEST(to_hex(header.mac) == ex["header_mac"]);
     BOOST_TEST(to_hex(encode_header(header)) == ex["header"]);
