@@ -229,9 +229,8 @@ class Vault {
     void set_many(std::span<const NewEntry> entries);
     bool remove(std::string_view service, std::string_view name);
     // Metadata only; never decrypts a value. service == nullptr: all. The
-    // header is read each time; while it is the one the last full listing
-    // was read under (no write since, in any process), that listing's
-    // metadata is reused instead of opening each record again.
+    // header and every row are read each time; a row whose sealed bytes
+    // this Vault has opened before is not decrypted again.
     void list(const std::string* service, const std::function<void(const Metadata&)>& sink);
     [[nodiscard]] std::optional<Metadata> stat(std::string_view service, std::string_view name);
 

@@ -1,6 +1,7 @@
 // The record operations of a Vault: get, set, remove, list and stat, each
 // one transaction (or one fast read) of its store that keeps the header's
 // manifest in step, and last_used_at recorded in batches (record_uses).
+#include <set>
 #include <vector>
 
 #include "vault/vault_state.hpp"
@@ -80,43 +81,35 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
     State& s = *state_;
     const std::int64_t now = now_unix();
     // Listing reads many rows, so one header read up front costs little and
-    // keeps the keys current (another process may have rotated them); it
-    // also says whether the last listing is still the vault's.
+    // keeps the keys current (another process may have rotated them).
     StoreTransaction snapshot(*s.store, RecordStore::Access::read);
-    const Header header = s.load_header();
-    std::shared_ptr<const State::Listing> listing = s.listing;
-    if (!listing || listing->generation != header.generation ||
-        listing->manifest != header.manifest) {
-        if (service != nullptr) {
-            // Not cached: one service's rows, through its index.
-            listing = nullptr;
-        } else {
-            auto fresh = std::make_shared<State::Listing>();
-            fresh->generation = header.generation;
-            fresh->manifest = header.manifest;
-            s.store->scan(nullptr, false, [&](const Row& row) {
-                fresh->records.push_back(s.open_metadata(row));
-                return true;
-            });
-            listing = s.listing = std::move(fresh);
-        }
+    (void)s.load_header();
+    Bytes service_idx;
+    if (service != nullptr) {
+        service_idx = service_index(s.keys, *service);
     }
+    // Every row is read and judged; only those whose sealed bytes changed
+    // since this Vault last opened them are decrypted again.
+    std::set<Bytes> listed;
     std::vector<Metadata> found;
-    if (!listing) {
-        const Bytes service_idx = service_index(s.keys, *service);
-        s.store->scan(&service_idx, false, [&](const Row& row) {
-            found.push_back(s.open_metadata(row));
-            return true;
-        });
-    }
-    snapshot.commit();
-    // The sink may call this Vault again: it sees `listing` or `found`,
-    // both its own.
-    for (const Metadata& m : listing ? listing->records : found) {
-        if ((service == nullptr || m.service == *service) &&
-            (m.expires_at == 0 || now < m.expires_at)) {
-            sink(m);
+    s.store->scan(service != nullptr ? &service_idx : nullptr, false, [&](const Row& row) {
+        Metadata m = s.listed_metadata(row);
+        if (service == nullptr) {
+            listed.insert(row.record_id);
         }
+        if (m.expires_at == 0 || now < m.expires_at) {
+            found.push_back(std::move(m));
+        }
+        return true;
+    });
+    snapshot.commit();
+    if (service == nullptr) {
+        // What a full listing did not see was removed.
+        std::erase_if(s.opened_metadata,
+                      [&](const auto& opened) { return !listed.contains(opened.first); });
+    }
+    for (const Metadata& m : found) {
+        sink(m);
     }
 }
 

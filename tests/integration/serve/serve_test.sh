@@ -197,7 +197,7 @@ for i in $(seq 32); do
     racers+=($!)
 done
 wait "${racers[@]}"
-check "32 creates of one name: answers" "1 201 31 409" "$(sort "$tmp/race" | uniq -c | awk '{ printf "%s%s %s", NR > 1 ? " " : "", $1, $2 }')"
+check "32 creates of one name: answers" "1 201 31 409" "$(sort "$tmp/race" | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? " " : ""), $1, $2 }')"
 
 # A 10 MB body is refused before it is read.
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$tmp/big.json"
