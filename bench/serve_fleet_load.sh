@@ -74,10 +74,10 @@ CALL floor_run(500);
 SELECT round(extract(epoch FROM clock_timestamp()) * 1000 - :t0);
 SQL
 )
-floor=$(awk -v ms="$floor_ms" 'BEGIN { printf "%.0f", ms > 0 ? 500 * 1000 / ms : 0 }')
+floor=$(awk -v ms="$floor_ms" 'BEGIN { printf "%.0f", (ms > 0 ? 500 * 1000 / ms : 0) }')
 printf 'both servers: %s creates/s; floor: %s commits/s (one committed INSERT per create, serial, server-side)\n' \
     "$total" "$floor"
-awk -v c="$total" -v f="$floor" 'BEGIN { printf "creates / floor %s\n", f > 0 ? sprintf("%.2fx", c / f) : "n/a" }'
+awk -v c="$total" -v f="$floor" 'BEGIN { printf "creates / floor %s\n", (f > 0 ? sprintf("%.2fx", c / f) : "n/a") }'
 # What either server acknowledged is there: its listing, through the other.
 listed=$(curl -s --unix-socket "$dir/serve1.sock" -H "Authorization: Bearer $token" \
     http://127.0.0.1/api/credentials | python3 -c 'import json, sys; print(sum(e["service"] == "create" for e in json.load(sys.stdin)))')
