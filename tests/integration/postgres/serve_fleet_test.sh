@@ -12,35 +12,15 @@ set -euo pipefail
 pgc=$1 tresor=$2
 clients=32 per_client=${TRESOR_SERVE_FLEET_CREATES:-10}
 
-if [[ ! -x /usr/lib/postgresql/15/bin/initdb ]] || ! command -v psql > /dev/null; then
-    echo "serve_fleet_test: FAILED: PostgreSQL 15 is not installed; run scripts/install-deps --test" >&2
-    exit 2
-fi
-checks=0 step="setting up"
-dir=$(mktemp -d /tmp/tresor-serve-fleet.XXXXXX)
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+# The servers go before the cluster (common.sh's at_exit stops it).
 servers=()
-finish() {
-    local rc=$?
+at_exit() {
     for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
-    "$pgc" stop "$dir" > /dev/null 2>&1 || true
-    if ((rc != 0)); then
-        tail -n 15 "$dir"/log/*.log "$dir"/serve*.log >&2 2> /dev/null || true
-        echo "serve_fleet_test: FAILED while $step ($checks checks passed before); files in $dir"
-    else
-        rm -rf "$dir"
-        echo "serve_fleet_test: all $checks checks passed"
-    fi
-    exit "$rc"
+    "$pgc" stop "$dir" > /dev/null 2>&1
 }
-trap finish EXIT
-fail() { echo "serve_fleet_test: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "ok $checks - $*"; }
-
-step="starting PostgreSQL"
-"$pgc" start "$dir" --owner $$ > /dev/null
-# shellcheck disable=SC1091 # written by postgres_cluster.sh
-. "$dir/env"
-unset PGUSER
+start_postgres
 mkdir -m 700 "$dir/home"
 export HOME=$dir/home TRESOR_VAULT_PASSWORD="serve fleet password"
 unset TRESOR_BACKEND XDG_CONFIG_HOME TRESOR_CONFIG
