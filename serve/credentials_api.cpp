@@ -61,24 +61,30 @@ std::string describe(const Entry& e) {
         append_string(out, value);
         separator = ",";
     }
-    out += "},\"created_at\":";
-    append_time(out, e.created_at);
-    out += ",\"description\":";
-    append_string(out, e.description);
-    out += ",\"expires_at\":";
-    append_time(out, e.expires_at);
-    out += ",\"id\":";
-    append_string(out, public_id(e.id));
-    out += ",\"last_used_at\":";
-    append_time(out, e.last_used_at);
-    out += ",\"name\":";
-    append_string(out, e.name);
-    out += ",\"service\":";
-    append_string(out, e.service);
-    out += ",\"type\":";
-    append_string(out, to_string(e.type));
-    out += ",\"updated_at\":";
-    append_time(out, e.updated_at);
+    out += '}';
+    // The members after "attributes", each preceded by its comma.
+    const auto member = [&out](std::string_view name) {
+        out += ",\"";
+        out += name;
+        out += "\":";
+    };
+    const auto text_member = [&](std::string_view name, std::string_view value) {
+        member(name);
+        append_string(out, value);
+    };
+    const auto time_member = [&](std::string_view name, const std::optional<Timestamp>& t) {
+        member(name);
+        append_time(out, t);
+    };
+    time_member("created_at", e.created_at);
+    text_member("description", e.description);
+    time_member("expires_at", e.expires_at);
+    text_member("id", public_id(e.id));
+    time_member("last_used_at", e.last_used_at);
+    text_member("name", e.name);
+    text_member("service", e.service);
+    text_member("type", to_string(e.type));
+    time_member("updated_at", e.updated_at);
     out += '}';
     return out;
 }
