@@ -41,44 +41,12 @@ auth="Authorization: Bearer $token"
 id=$(curl -sf -H "$auth" "$base/api/credentials" | python3 -c \
     'import json, sys; print(next(e["id"] for e in json.load(sys.stdin) if e["name"] == "LOAD_050"))')
 
-# The Lua side: each thread its own name prefix (creates are unique across
-# threads), the percentiles printed by done() as one line for the awk below.
-cat >"$tmp/load.lua" <<'LUA'
-local counter = 0
-local threads = {}
-function setup(thread)
-    thread:set("prefix", "t" .. #threads .. "-")
-    table.insert(threads, thread)
-end
-function init(args)
-    method = args[1]
-    if method == "POST" then
-        wrk.method = "POST"
-        wrk.headers["Content-Type"] = "application/json"
-    end
-end
-function request()
-    if method ~= "POST" then
-        return wrk.request()
-    end
-    counter = counter + 1
-    local body = string.format('{"service":"create","name":"%s%d","key":"k%d"}',
-        prefix, counter, counter)
-    return wrk.format(nil, nil, nil, body)
-end
-function done(summary, latency, requests)
-    local bad = summary.errors.status + summary.errors.connect + summary.errors.read +
-        summary.errors.write + summary.errors.timeout
-    io.write(string.format("RESULT %d %.3f %.3f %.3f %d\n", summary.requests,
-        summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3, bad))
-end
-LUA
 
 # load NAME METHOD PATH: one wrk run; prints the row and keeps the rate in $rate
 load() {
     local name=$1 method=$2 path=$3
     local line
-    line=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -H "$auth" -s "$tmp/load.lua" \
+    line=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -H "$auth" -s "$(dirname "$0")/serve_load.lua" \
         "$base$path" -- "$method" | grep '^RESULT')
     read -r _ requests secs p50 p99 bad <<<"$line"
     rate=$(awk -v n="$requests" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')

@@ -29,33 +29,75 @@ ApiResponse error(int status, std::string_view message) {
     return {status, text(json{{"error", message}})};
 }
 
-json unix_time(const std::optional<Timestamp>& t) {
-    return t ? json(t->time_since_epoch().count()) : json(nullptr);
+// JSON text of `value`: as nlohmann's dump gives it (invalid UTF-8 replaced),
+// without building a json value for the common case of printable ASCII.
+void append_string(std::string& out, std::string_view value) {
+    const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) {
+        out += '"';
+        out += value;
+        out += '"';
+    } else {
+        out += text(json(value));
+    }
 }
 
-json describe(const Entry& e) {
-    return {{"id", public_id(e.id)},
-            {"service", e.service},
-            {"name", e.name},
-            {"type", to_string(e.type)},
-            {"description", e.description},
-            {"attributes", e.attributes},
-            {"created_at", unix_time(e.created_at)},
-            {"updated_at", unix_time(e.updated_at)},
-            {"last_used_at", unix_time(e.last_used_at)},
-            {"expires_at", unix_time(e.expires_at)}};
+void append_time(std::string& out, const std::optional<Timestamp>& t) {
+    out += t ? std::to_string(t->time_since_epoch().count()) : "null";
+}
+
+// An entry as the API describes it: the JSON text of an object with these
+// members, in nlohmann's order (sorted by name), written directly because a
+// list writes a hundred of them per request.
+std::string describe(const Entry& e) {
+    std::string out = "{\"attributes\":{";
+    const char* separator = "";
+    for (const auto& [attribute, value] : e.attributes) {
+        out += separator;
+        append_string(out, attribute);
+        out += ':';
+        append_string(out, value);
+        separator = ",";
+    }
+    out += '}';
+    // The members after "attributes", each preceded by its comma.
+    const auto member = [&out](std::string_view name) {
+        out += ",\"";
+        out += name;
+        out += "\":";
+    };
+    const auto text_member = [&](std::string_view name, std::string_view value) {
+        member(name);
+        append_string(out, value);
+    };
+    const auto time_member = [&](std::string_view name, const std::optional<Timestamp>& t) {
+        member(name);
+        append_time(out, t);
+    };
+    time_member("created_at", e.created_at);
+    text_member("description", e.description);
+    time_member("expires_at", e.expires_at);
+    text_member("id", public_id(e.id));
+    time_member("last_used_at", e.last_used_at);
+    text_member("name", e.name);
+    text_member("service", e.service);
+    text_member("type", to_string(e.type));
+    time_member("updated_at", e.updated_at);
+    out += '}';
+    return out;
 }
 
 // The entry as stored, for the response to a write. A token that may not
 // read metadata learns only the id of what it wrote (docs/API.md): its own
 // writes must not tell it what an entry held before (created_at, type,
 // description) or that one existed.
-ApiResponse written(int status, Store& server, const Key& key, bool may_read) {
-    const std::optional<Entry> e = server.entry(key);
+ApiResponse written(int status, const std::optional<Entry>& e, bool may_read) {
     if (!e) {
         return error(500, "credential store failed: the entry written is gone");
     }
-    return {status, text(may_read ? describe(*e) : json{{"id", public_id(e->id)}})};
+    return {status, may_read ? describe(*e) : text(json{{"id", public_id(e->id)}})};
 }
 
 // A credential's origins as they would be stored (canonical), "" for none.
@@ -200,25 +242,28 @@ class Call {
         // A 409 would tell a store-only token that the name is taken: for
         // it, a POST stores (replaces) as `tresor set` does, and the answer
         // is the same either way. A token that can list learns nothing new.
-        if (may_read_ && server_.entry({service, name})) {
+        const GroupCommit::Result result = write(
+            {{service, name}, *b.value, options_from(b, type_of(b, SecretType::api_key), nullptr)},
+            may_read_);
+        if (result.refused) {
             return error(409, "a credential with this service and name exists");
         }
-        write(
-            {{service, name}, *b.value, options_from(b, type_of(b, SecretType::api_key), nullptr)});
-        return written(201, server_, {service, name}, may_read_);
+        return written(201, result.entry, may_read_);
     }
 
     ApiResponse list() {
-        json out = json::array();
+        std::string out = "[";
         for (const Entry& e : listable_entries()) {
-            out.push_back(describe(e));
+            out += out.size() > 1 ? "," : "";
+            out += describe(e);
         }
-        return {200, text(out)};
+        out += ']';
+        return {200, std::move(out)};
     }
 
     ApiResponse show(std::string_view id) {
         const auto e = shared_.ids.find(server_, id);
-        return e && listable(*e) ? ApiResponse{200, text(describe(*e))}
+        return e && listable(*e) ? ApiResponse{200, describe(*e)}
                                  : error(404, "credential not found");
     }
 
@@ -278,8 +323,7 @@ class Call {
             }
             value = std::move(*kept);
         }
-        write({key, std::move(value), options});
-        return written(200, server_, key, may_read_);
+        return written(200, write({key, std::move(value), options}, false).entry, may_read_);
     }
 
     ApiResponse remove(std::string_view id) {
@@ -292,8 +336,11 @@ class Call {
     }
 
   private:
-    // Answered once committed, in a transaction it may share.
-    void write(const NewSecret& item) { shared_.commits.write(handle_, token_id_, item); }
+    // Answered once committed, in a transaction it may share; the entry as
+    // stored then. only_if_absent: refused when the key holds an entry.
+    GroupCommit::Result write(const NewSecret& item, bool only_if_absent) {
+        return shared_.commits.write({handle_, server_, token_id_, item, only_if_absent});
+    }
 
     // credentials:read lists everything; credentials:use alone, the
     // credentials it can use (those with origins), as metadata.

@@ -228,7 +228,9 @@ class Vault {
     };
     void set_many(std::span<const NewEntry> entries);
     bool remove(std::string_view service, std::string_view name);
-    // Metadata only; never decrypts a value. service == nullptr: all.
+    // Metadata only; never decrypts a value. service == nullptr: all. The
+    // header and every row are read each time; a row whose sealed bytes
+    // this Vault has opened before is not decrypted again.
     void list(const std::string* service, const std::function<void(const Metadata&)>& sink);
     [[nodiscard]] std::optional<Metadata> stat(std::string_view service, std::string_view name);
 

@@ -107,6 +107,17 @@ Metadata Vault::State::open_metadata(const Row& row) {
     return m;
 }
 
+Metadata Vault::State::listed_metadata(const Row& row) {
+    const auto it = opened_metadata.find(row.record_id);
+    if (it != opened_metadata.end() && it->second.version == row.version &&
+        it->second.name_index == row.name_index && it->second.sealed == row.metadata) {
+        return it->second.metadata;
+    }
+    Metadata m = open_metadata(row);
+    opened_metadata[row.record_id] = {row.name_index, row.version, row.metadata, m};
+    return m;
+}
+
 void Vault::State::put(Header& header, const Vault::NewEntry& entry, Bytes index,
                        std::int64_t now) {
     Row row;

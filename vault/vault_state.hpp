@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "vault/audit/writer.hpp"
 #include "vault/detail/record_codec.hpp"
@@ -68,6 +69,19 @@ struct Vault::State {
     // the admin key when this Vault may change the slots of a signed vault.
     HeaderTrust trust;
     std::optional<AdminKeyPair> admin_key;
+    // The metadata this Vault has decrypted for a listing, by record id,
+    // with the sealed bytes and identity it was opened from (tresor serve
+    // lists on every request). A row whose bytes are those is the same
+    // AEAD input under the same keys, so its metadata is reused instead of
+    // opened again; any other row is opened (and refused if tampered), as
+    // is every row after adopt_keys. Metadata only: nothing in it is secret.
+    struct OpenedMetadata {
+        Bytes name_index;
+        std::uint64_t version = 0;
+        Bytes sealed;
+        Metadata metadata;
+    };
+    std::map<Bytes, OpenedMetadata> opened_metadata;
 
     State(std::unique_ptr<RecordStore> s, const Trust& t)
         : store(std::move(s)), trust(t, store->location()) {}
@@ -146,6 +160,8 @@ struct Vault::State {
     }
 
     Metadata open_metadata(const Row& row);
+    // open_metadata, or what it gave for these very bytes (opened_metadata).
+    Metadata listed_metadata(const Row& row);
 
     Bytes entry_of(const Row& row) const {
         return manifest_entry(keys, identity(row), row.metadata, row.value);
@@ -162,6 +178,7 @@ struct Vault::State {
     void adopt_keys(SecureBytes key) {
         vault_key = std::move(key);
         keys = derive_subkeys(vault_key, vault_id);
+        opened_metadata.clear();
     }
 
     // Writes a header whose slots this Vault changed (signed again at the

@@ -175,6 +175,30 @@ new_id=$(T ls openai --json |
 check "another process's credential by id" 200 "$(req GET "/api/credentials/${new_id:0:8}-${new_id:8:4}-${new_id:12:4}-${new_id:16:4}-${new_id:20}" "$reader")"
 check "the deleted id after a rewrite" 404 "$(req GET "/api/credentials/$id" "$reader")"
 
+# The vault serves a listing again while its header is the same
+# (vault/vault_state.hpp, Listing): never stale after another process's
+# write or removal.
+listed() { req GET /api/credentials "$reader" >/dev/null && grep -c "\"service\":\"$1\"" "$tmp/body"; }
+check "listed before another process writes" 0 "$(listed elsewhere)"
+printf 'v' | T set elsewhere one
+check "another process's new credential is listed" 1 "$(listed elsewhere)"
+T rm elsewhere one
+check "another process's removal is not listed" 0 "$(listed elsewhere)"
+
+# 32 creates of one name at once: one 201, 31 409 (the check that the name
+# is free and the write are one step of the group commit, so two creates
+# cannot both find it free).
+racers=()
+for i in $(seq 32); do
+    curl -s --unix-socket "$sock" -o /dev/null -w '%{http_code}\n' -X POST \
+        -H "Authorization: Bearer $both" -H 'Content-Type: application/json' \
+        --data-binary "{\"service\":\"race\",\"name\":\"one\",\"key\":\"v$i\"}" \
+        http://localhost/api/credentials >>"$tmp/race" &
+    racers+=($!)
+done
+wait "${racers[@]}"
+check "32 creates of one name: answers" "1 201 31 409" "$(sort "$tmp/race" | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? " " : ""), $1, $2 }')"
+
 # A 10 MB body is refused before it is read.
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$tmp/big.json"
 check "10 MB body" 413 "$(req POST /api/credentials "$both" "$tmp/big.json")"

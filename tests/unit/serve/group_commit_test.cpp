@@ -1,10 +1,12 @@
 // serve/group_commit: concurrent writes on a file vault share transactions,
 // each returns only once committed (it is then read back by a Store of its
-// own), and a batch that fails is retried one write at a time, so only the
-// bad write fails.
+// own) with its entry as stored, a batch that fails is retried one write at
+// a time, so only the bad write fails, and of creates of one name arriving
+// together exactly one is stored.
 #define BOOST_TEST_MODULE group_commit
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <latch>
 #include <thread>
 
@@ -21,6 +23,7 @@ using tresor::serve::GroupCommit;
 namespace {
 
 constexpr int kWriters = 32;
+const std::string kGroup = "token";
 
 struct Vault {
     tresor::test::TempDir dir;
@@ -52,7 +55,9 @@ bool run_rounds(Vault& vault, GroupCommit& commits, int bad, Seen seen) {
                 }
                 start.arrive_and_wait();
                 try {
-                    commits.write(vault.store, "token", item);
+                    const auto result = commits.write({vault.store, vault.store, kGroup, item});
+                    // The answer is read back by the leader, after the commit.
+                    BOOST_TEST((result.entry && result.entry->name == item.key.name));
                 } catch (const Error& e) {
                     failures[i] = e.code();
                 }
@@ -98,4 +103,29 @@ BOOST_AUTO_TEST_CASE(a_failed_batch_is_retried_one_write_at_a_time) {
     // Until the bad write has travelled in a batch with others.
     BOOST_TEST(run_rounds(vault, commits, 7,
                           [&](std::uint64_t) { return commits.retried_batches() > 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(of_creates_of_one_name_arriving_together_one_is_stored) {
+    Vault vault;
+    GroupCommit commits;
+    for (int round = 0; round < 5; ++round) {
+        const std::string name = "same-" + std::to_string(round);
+        std::latch start(kWriters);
+        std::atomic<int> stored = 0;
+        std::atomic<int> refused = 0;
+        std::vector<std::thread> threads;
+        for (int i = 0; i < kWriters; ++i) {
+            threads.emplace_back([&, i] {
+                const NewSecret item{{"svc", name}, Secret("value " + std::to_string(i)), {}};
+                start.arrive_and_wait();
+                const auto result = commits.write({vault.store, vault.store, kGroup, item, true});
+                (result.refused ? refused : stored) += 1;
+            });
+        }
+        for (std::thread& t : threads) {
+            t.join();
+        }
+        BOOST_TEST(stored.load() == 1);
+        BOOST_TEST(refused.load() == kWriters - 1);
+    }
 }

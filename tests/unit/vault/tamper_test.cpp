@@ -327,3 +327,25 @@ BOOST_FIXTURE_TEST_CASE(a_kdf_policy_above_the_reader_limits_is_refused_before_w
     BOOST_TEST(str(Vault::open(path, tresor::test::password("pw"), tight).get("x", "y")) ==
                "<none>");
 }
+
+// A listing reuses the metadata it decrypted before only for the very bytes
+// it decrypted: after a list, a changed or swapped metadata column (the
+// header untouched) is refused by the next list in the same process, as by
+// a fresh one.
+BOOST_FIXTURE_TEST_CASE(a_listing_after_a_listing_refuses_a_tampered_row, VaultFixture) {
+    const auto list_all = [](Vault& v) {
+        std::size_t n = 0;
+        v.list(nullptr, [&](const Metadata&) { ++n; });
+        return n;
+    };
+    Vault v = create();
+    v.set("svc", "a", bytes("value of a"), {});
+    v.set("svc", "b", bytes("value of b"), {});
+    BOOST_TEST(list_all(v) == 2u);
+    RawDb(path).exec(
+        "CREATE TEMP TABLE saved AS SELECT record_id, metadata FROM records; "
+        "UPDATE records SET metadata = (SELECT metadata FROM saved "
+        "WHERE saved.record_id <> records.record_id)");
+    BOOST_CHECK_EXCEPTION((void)list_all(v), Error, refused);
+    BOOST_CHECK_EXCEPTION((void)list_all(v), Error, refused);
+}
