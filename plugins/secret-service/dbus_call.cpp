@@ -3,6 +3,22 @@
 #include <utility>
 
 namespace tresor::secret_service {
+namespace {
+
+// The context this thread's calls are answered in, made once per thread: a
+// context of its own for each call would cost an eventfd and allocations
+// per call. Only PendingCall iterates it, and each waits for its own answer
+// (another's dispatched meanwhile just marks that one done).
+GMainContext* calls_context() {
+    struct Owned {
+        GMainContext* context = g_main_context_new();
+        ~Owned() { g_main_context_unref(context); }
+    };
+    thread_local const Owned owned;
+    return owned.context;
+}
+
+}  // namespace
 
 PendingCall::PendingCall(SecretService* service, const std::string& path, const char* interface,
                          const char* method, GVariant* arguments, const char* reply_type,
@@ -13,7 +29,7 @@ PendingCall::PendingCall(SecretService* service, const std::string& path, const 
 PendingCall::PendingCall(GDBusConnection* bus, const std::string& path, const char* interface,
                          const char* method, GVariant* arguments, const char* reply_type,
                          std::chrono::milliseconds timeout, std::string doing)
-    : context_(g_main_context_new()), doing_(std::move(doing)) {
+    : context_(calls_context()), doing_(std::move(doing)) {
     // GDBus would refuse the call without ever answering it.
     if (!g_variant_is_object_path(path.c_str())) {
         g_variant_unref(g_variant_ref_sink(arguments));
@@ -22,7 +38,7 @@ PendingCall::PendingCall(GDBusConnection* bus, const std::string& path, const ch
         done_ = true;
         return;
     }
-    // The answer is dispatched in this call's own context, which only wait()
+    // The answer is dispatched in the calls' own context, which only wait()
     // iterates: no other source of the program runs meanwhile.
     g_main_context_push_thread_default(context_);
     g_dbus_connection_call(bus, "org.freedesktop.secrets", path.c_str(), interface, method,
@@ -40,7 +56,6 @@ PendingCall::~PendingCall() {
     if (error_ != nullptr) {
         g_error_free(error_);
     }
-    g_main_context_unref(context_);
 }
 
 GVariant* PendingCall::take(tresor_status unavailable_status) {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "plugins/secret-service/dbus_call.hpp"
 
@@ -80,22 +81,55 @@ PendingSearch::PendingSearch(const CollectionCalls& to, const std::vector<Attrib
 
 PendingSearch::~PendingSearch() = default;
 
+std::vector<std::string> PendingSearch::take_next() {
+    std::vector<std::string> paths;
+    if (taken_ == searches_.size()) {
+        return paths;
+    }
+    const VariantRef reply(searches_[taken_++]->take(), &g_variant_unref);
+    GVariantIter* found = nullptr;
+    const gchar* path = nullptr;
+    g_variant_get(reply.get(), "(ao)", &found);
+    while (g_variant_iter_next(found, "&o", &path)) {
+        if (seen_.emplace(path).second) {
+            paths.emplace_back(path);
+        }
+    }
+    g_variant_iter_free(found);
+    return paths;
+}
+
 std::vector<std::string> PendingSearch::take() {
     std::vector<std::string> paths;
-    std::set<std::string, std::less<>> seen;
-    for (const auto& search : searches_) {
-        const VariantRef reply(search->take(), &g_variant_unref);
-        GVariantIter* found = nullptr;
-        const gchar* path = nullptr;
-        g_variant_get(reply.get(), "(ao)", &found);
-        while (g_variant_iter_next(found, "&o", &path)) {
-            if (seen.emplace(path).second) {
-                paths.emplace_back(path);
-            }
-        }
-        g_variant_iter_free(found);
+    while (taken_ < searches_.size()) {
+        std::vector<std::string> found = take_next();
+        paths.insert(paths.end(), std::make_move_iterator(found.begin()),
+                     std::make_move_iterator(found.end()));
     }
     return paths;
+}
+
+PendingAttributes::PendingAttributes(const CollectionCalls& to, std::string path)
+    : path_(std::move(path)),
+      get_(std::make_unique<PendingCall>(
+          to.service, path_, "org.freedesktop.DBus.Properties", "Get",
+          g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), "(v)", to.timeout,
+          to.doing)) {}
+
+PendingAttributes::~PendingAttributes() = default;
+
+std::optional<StoredItem> PendingAttributes::take() {
+    const VariantRef reply(get_->take_if_answered(), &g_variant_unref);
+    if (reply == nullptr) {
+        return std::nullopt;
+    }
+    GVariant* boxed = nullptr;
+    g_variant_get(reply.get(), "(v)", &boxed);
+    const VariantRef attributes(boxed, &g_variant_unref);
+    StoredItem item;
+    item.path = path_;
+    read_attributes(attributes.get(), item.attributes);
+    return item;
 }
 
 std::vector<std::string> search_items(const CollectionCalls& to,
@@ -107,16 +141,8 @@ std::vector<StoredItem> describe_items(const CollectionCalls& to,
                                        const std::vector<std::string>& paths, Detail detail) {
     std::vector<StoredItem> items;
     if (detail == Detail::to_choose && paths.size() == 1) {
-        PendingCall get(to.service, paths.front(), "org.freedesktop.DBus.Properties", "Get",
-                        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"), "(v)",
-                        to.timeout, to.doing);
-        const VariantRef reply(get.take_if_answered(), &g_variant_unref);
-        if (reply != nullptr) {
-            GVariant* boxed = nullptr;
-            g_variant_get(reply.get(), "(v)", &boxed);
-            const VariantRef attributes(boxed, &g_variant_unref);
-            items.emplace_back().path = paths.front();
-            read_attributes(attributes.get(), items.back().attributes);
+        if (std::optional<StoredItem> item = PendingAttributes(to, paths.front()).take()) {
+            items.push_back(std::move(*item));
         }
         return items;
     }

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,10 +38,35 @@ class PendingSearch {
     PendingSearch(const PendingSearch&) = delete;
     PendingSearch& operator=(const PendingSearch&) = delete;
 
+    // What the next search not yet taken found that no search taken before
+    // it did: a caller can act on the first answer while the others are
+    // still on their way.
+    std::vector<std::string> take_next();
+    // What every search not yet taken found (none found before).
     std::vector<std::string> take();
 
   private:
     std::vector<std::unique_ptr<PendingCall>> searches_;
+    std::size_t taken_ = 0;
+    std::set<std::string, std::less<>> seen_;
+};
+
+// One item's attributes (a Properties.Get: what chooses a lone item), sent
+// at construction. take() gives the item, or nothing when the daemon no
+// longer knows it (removed since the search).
+class PendingAttributes {
+  public:
+    PendingAttributes(const CollectionCalls& to, std::string path);
+    ~PendingAttributes();
+    PendingAttributes(const PendingAttributes&) = delete;
+    PendingAttributes& operator=(const PendingAttributes&) = delete;
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+    std::optional<StoredItem> take();
+
+  private:
+    std::string path_;
+    std::unique_ptr<PendingCall> get_;
 };
 
 // The same, awaited at once.

@@ -278,6 +278,24 @@ SecretValueRef decode_secret(const Context& c, const tresor_key& key, GVariant* 
     return value;
 }
 
+// A Service.GetSecrets for these items, sent at once, its answer encrypted
+// for the transfer session.
+std::unique_ptr<PendingCall> send_get_secrets(const Context& c,
+                                              const std::vector<std::string>& paths,
+                                              const std::string& doing) {
+    std::vector<const gchar*> path_list;
+    path_list.reserve(paths.size() + 1);
+    for (const std::string& path : paths) {
+        path_list.push_back(path.c_str());
+    }
+    path_list.push_back(nullptr);
+    return std::make_unique<PendingCall>(
+        c.service.get(), kServicePath, kServiceInterface, "GetSecrets",
+        g_variant_new("(^aoo)", path_list.data(),
+                      secret_service_get_session_dbus_path(c.service.get())),
+        "(a{o(oayays)})", c.options.timeout, doing);
+}
+
 // An Attributes property value, "a{ss}".
 GVariant* attributes_variant(const AttributeMap& attributes) {
     GVariantBuilder builder;
@@ -402,29 +420,41 @@ class SecretServicePlugin {
         require_unlocked(c_);
     }
 
+    // The searches by account and by username are sent together. Almost
+    // every entry is one item that the search by account finds (the
+    // username search finding it again, or nothing): so as soon as that
+    // search answers with a lone item, its secret and attributes are asked
+    // for, while the username search is still being answered, and they are
+    // used when that search found no other item. Otherwise every item found
+    // is read and the newest chosen; only its secret is decoded.
     bool get(const tresor_key& key, SecretOut& out) {
         const std::string doing = "reading an item of collection " + c_.collection_name;
         const CollectionCalls to = c_.calls(doing);
-        const std::vector<std::string> paths = search_items(to, entry_queries(key));
-        if (paths.empty()) {
-            return false;
+        PendingSearch search(to, entry_queries(key));
+        std::vector<std::string> paths = search.take_next();
+        std::unique_ptr<PendingCall> secrets;
+        std::optional<tresor::secret_service::PendingAttributes> lone;
+        if (paths.size() == 1) {
+            secrets = send_get_secrets(c_, paths, doing);
+            lone.emplace(to, paths.front());
         }
-        // The secrets are asked for with the items' properties, so the round
-        // trips overlap (a lone item: GetSecrets beside a Get of its
-        // attributes); only the chosen item's secret is decoded.
-        std::vector<const gchar*> path_list;
-        for (const std::string& path : paths) {
-            path_list.push_back(path.c_str());
+        const std::vector<std::string> more = search.take();
+        std::vector<StoredItem> described;
+        if (lone && more.empty()) {
+            if (std::optional<StoredItem> item = lone->take()) {
+                described.push_back(std::move(*item));
+            }
+        } else {
+            lone.reset();
+            paths.insert(paths.end(), more.begin(), more.end());
+            if (paths.empty()) {
+                return false;
+            }
+            secrets = send_get_secrets(c_, paths, doing);
+            described = describe_items(to, paths, tresor::secret_service::Detail::to_choose);
         }
-        path_list.push_back(nullptr);
-        PendingCall secrets(c_.service.get(), kServicePath, kServiceInterface, "GetSecrets",
-                            g_variant_new("(^aoo)", path_list.data(),
-                                          secret_service_get_session_dbus_path(c_.service.get())),
-                            "(a{o(oayays)})", c_.options.timeout, doing);
-        const std::vector<StoredItem> described =
-            describe_items(to, paths, tresor::secret_service::Detail::to_choose);
         const StoredItem* item = live(items_of(described, key.service, key.name), unix_now());
-        const VariantRef secret_reply(secrets.take(), &g_variant_unref);
+        const VariantRef secret_reply(secrets->take(), &g_variant_unref);
         if (item == nullptr) {
             return false;
         }

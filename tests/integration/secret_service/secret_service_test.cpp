@@ -261,7 +261,12 @@ BOOST_AUTO_TEST_CASE(a_set_over_its_own_item_is_one_create_and_a_get_reads_no_pr
     auto get = calls.so_far();
     BOOST_TEST(get["GetAll"] == 0);
     BOOST_TEST(get["OpenSession"] == 1);
+    BOOST_TEST(get["SearchItems"] == 2);  // by account and by username
+    // The lone item's secret, asked for as soon as the search by account
+    // answered, is the one read: no second GetSecrets.
     BOOST_TEST(get["GetSecrets"] == 1);
+    // The collection's Label and Locked, the item's Attributes.
+    BOOST_TEST(get["Get"] == 3);
     // One item left: replaced in place, none beside it.
     const ProcessResult items = run_process(
         {"/usr/bin/secret-tool", "search", "--all", "service", "tresor-test", "account", "calls"},
@@ -273,6 +278,26 @@ BOOST_AUTO_TEST_CASE(a_set_over_its_own_item_is_one_create_and_a_get_reads_no_pr
         ++found;
     }
     BOOST_TEST(found == 1U, items.out + items.err);
+}
+
+// When the search by username finds an item beside the lone one the search
+// by account found (here secret-tool's, with `username` and no `account`,
+// and an attribute tresor's lacks, so that gnome-keyring's replace, which
+// matches a subset, leaves tresor's: as Python's keyring writes), the secret asked for early is not
+// the answer: both items are read and the newer one's secret asked for again.
+BOOST_AUTO_TEST_CASE(a_get_reads_again_when_the_username_search_finds_another_item) {
+    Chain chain;
+    BOOST_REQUIRE(chain.tresor({"set", "tresor-test", "both"}, "from tresor\n").exit_status == 0);
+    BOOST_REQUIRE(run_process({"/usr/bin/secret-tool", "store", "--label=both", "service",
+                               "tresor-test", "username", "both", "application", "test"},
+                              "from secret-tool")
+                      .exit_status == 0);
+    SecretServiceCalls calls;
+    BOOST_TEST(chain.tresor({"get", "tresor-test", "both"}).out == "from secret-tool\n");
+    auto get = calls.so_far();
+    BOOST_TEST(get["SearchItems"] == 2);
+    BOOST_TEST(get["GetSecrets"] == 2);
+    BOOST_TEST(get["GetAll"] == 2);
 }
 
 BOOST_AUTO_TEST_CASE(without_a_session_bus_the_vault_serves_and_backends_says_why) {
