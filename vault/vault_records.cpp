@@ -1,7 +1,6 @@
 // The record operations of a Vault: get, set, remove, list and stat, each
 // one transaction (or one fast read) of its store that keeps the header's
 // manifest in step, and last_used_at recorded in batches (record_uses).
-#include <set>
 #include <vector>
 
 #include "vault/vault_state.hpp"
@@ -90,13 +89,10 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
     }
     // Every row is read and judged; only those whose sealed bytes changed
     // since this Vault last opened them are decrypted again.
-    std::set<Bytes> listed;
+    const std::uint64_t listing = ++s.listings;
     std::vector<Metadata> found;
     s.store->scan(service != nullptr ? &service_idx : nullptr, false, [&](const Row& row) {
         Metadata m = s.listed_metadata(row);
-        if (service == nullptr) {
-            listed.insert(row.record_id);
-        }
         if (m.expires_at == 0 || now < m.expires_at) {
             found.push_back(std::move(m));
         }
@@ -106,7 +102,7 @@ void Vault::list(const std::string* service, const std::function<void(const Meta
     if (service == nullptr) {
         // What a full listing did not see was removed.
         std::erase_if(s.opened_metadata,
-                      [&](const auto& opened) { return !listed.contains(opened.first); });
+                      [&](const auto& opened) { return opened.second.listed_in != listing; });
     }
     for (const Metadata& m : found) {
         sink(m);

@@ -111,10 +111,11 @@ Metadata Vault::State::listed_metadata(const Row& row) {
     const auto it = opened_metadata.find(row.record_id);
     if (it != opened_metadata.end() && it->second.version == row.version &&
         it->second.name_index == row.name_index && it->second.sealed == row.metadata) {
+        it->second.listed_in = listings;
         return it->second.metadata;
     }
     Metadata m = open_metadata(row);
-    opened_metadata[row.record_id] = {row.name_index, row.version, row.metadata, m};
+    opened_metadata[row.record_id] = {row.name_index, row.version, row.metadata, m, listings};
     return m;
 }
 

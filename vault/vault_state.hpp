@@ -80,8 +80,12 @@ struct Vault::State {
         std::uint64_t version = 0;
         Bytes sealed;
         Metadata metadata;
+        std::uint64_t listed_in = 0;  // the listing that last read its row
     };
     std::map<Bytes, OpenedMetadata> opened_metadata;
+    // Counts the listings, so that a full one can forget what it did not
+    // read (removed since) without a set of the ids it did.
+    std::uint64_t listings = 0;
 
     State(std::unique_ptr<RecordStore> s, const Trust& t)
         : store(std::move(s)), trust(t, store->location()) {}
