@@ -175,9 +175,9 @@ new_id=$(T ls openai --json |
 check "another process's credential by id" 200 "$(req GET "/api/credentials/${new_id:0:8}-${new_id:8:4}-${new_id:12:4}-${new_id:16:4}-${new_id:20}" "$reader")"
 check "the deleted id after a rewrite" 404 "$(req GET "/api/credentials/$id" "$reader")"
 
-# The vault serves a listing again while its header is the same
-# (vault/vault_state.hpp, Listing): never stale after another process's
-# write or removal.
+# A listing reuses the metadata it decrypted before for rows whose sealed
+# bytes are unchanged (vault/vault_state.hpp, opened_metadata): never stale
+# after another process's write or removal.
 listed() { req GET /api/credentials "$reader" >/dev/null && grep -c "\"service\":\"$1\"" "$tmp/body"; }
 check "listed before another process writes" 0 "$(listed elsewhere)"
 printf 'v' | T set elsewhere one
