@@ -49,4 +49,11 @@ inline std::filesystem::path test_plugin(const std::string& name) {
     return build_dir() / "test-plugins" / ("tresor-" + name + ".so");
 }
 
+// A chain of one memory backend, "mem": the Store of a test that is about
+// the Store itself, not about a backend.
+inline constexpr const char* kMemoryConfig = R"(
+[backend.mem]
+plugin = "memory"
+)";
+
 }  // namespace tresor::test
