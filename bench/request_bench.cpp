@@ -196,44 +196,43 @@ struct Direct {
     }
 };
 
-// What a program that holds the token itself does: one handle, set once,
-// reused (the fastest a client can be).
-void BM_LibcurlDirect(benchmark::State& state) {
+// Requests with libcurl alone, one handle for all. reset_each: the handle
+// reset and its options set again per request, as http::Client does (a
+// request's options point into its own stack), which measures the share of
+// the gap that is libcurl's reset and setopt; without it the options are set
+// once, as a program that holds the token itself does (the fastest a client
+// can be).
+void run_libcurl(benchmark::State& state, bool reset_each) {
     HttpsServer& server = HttpsServer::get();
     if (skip_unless(state, server.running(), server.why())) {
         return;
     }
     Direct direct(server);
     CURL* handle = curl_easy_init();
-    direct.set_options(handle);
+    if (!reset_each) {
+        direct.set_options(handle);
+    }
     for (auto _ : state) {
+        if (reset_each) {
+            direct.set_options(handle);
+        }
         if (!direct.perform(handle)) {
             state.SkipWithError("the direct libcurl request failed");
             break;
+        }
+        if (reset_each) {
+            curl_easy_reset(handle);
         }
     }
     curl_easy_cleanup(handle);
 }
 
-// The same, with the handle reset and its options set again per request,
-// as http::Client does (a request's options point into its own stack):
-// the share of the gap that is libcurl's reset and setopt.
+void BM_LibcurlDirect(benchmark::State& state) {
+    run_libcurl(state, false);
+}
+
 void BM_LibcurlResetEach(benchmark::State& state) {
-    HttpsServer& server = HttpsServer::get();
-    if (skip_unless(state, server.running(), server.why())) {
-        return;
-    }
-    Direct direct(server);
-    CURL* handle = curl_easy_init();
-    for (auto _ : state) {
-        direct.set_options(handle);
-        if (!direct.perform(handle)) {
-            state.SkipWithError("the direct libcurl request failed");
-            break;
-        }
-        curl_easy_reset(handle);
-    }
-    curl_easy_cleanup(handle);
+    run_libcurl(state, true);
 }
 
 void BM_TresorRequest(benchmark::State& state) {

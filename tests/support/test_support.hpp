@@ -1,50 +1,18 @@
 // tests/support/test_support.hpp — small helpers shared by the tests: a
 // temporary directory removed at the end, a scoped environment variable, and
-// the paths of the build tree.
+// the paths of the build tree. TempDir itself is in temp_dir.hpp, shared
+// with the Windows tests.
 #pragma once
 
 #include <stdlib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace tresor::test {
-
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "tresor-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
-        return path_ / name;
-    }
-
-    // Writes a file below the directory and returns its path.
-    std::filesystem::path write(const std::string& name, const std::string& content) const {
-        const auto file = path_ / name;
-        std::filesystem::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << content;
-        return file;
-    }
-
-  private:
-    std::filesystem::path path_;
-};
 
 // Sets (or unsets, with nullopt) an environment variable for one scope.
 class ScopedEnv {
@@ -80,5 +48,12 @@ inline std::filesystem::path build_dir() {
 inline std::filesystem::path test_plugin(const std::string& name) {
     return build_dir() / "test-plugins" / ("tresor-" + name + ".so");
 }
+
+// A chain of one memory backend, "mem": the Store of a test that is about
+// the Store itself, not about a backend.
+inline constexpr const char* kMemoryConfig = R"(
+[backend.mem]
+plugin = "memory"
+)";
 
 }  // namespace tresor::test

@@ -1,47 +1,20 @@
 // tests/windows/windows_support.hpp — what the Windows tests share: a
-// temporary folder removed at the end, and a scoped environment variable in
-// the C runtime's environment (the one platform/paths_windows.cpp reads).
+// temporary folder removed at the end (tests/support/temp_dir.hpp), and a
+// scoped environment variable in the C runtime's environment (the one
+// platform/paths_windows.cpp reads).
 #pragma once
 
 #include <windows.h>
 // after windows.h:
 #include <stdlib.h>
 
-#include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace tresor::test {
-
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::temp_directory_path() /
-                ("tresor-test-" + std::to_string(::GetCurrentProcessId()) + "-" +
-                 std::to_string(counter++));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path write(const std::string& name, const std::string& content) const {
-        const auto file = path_ / name;
-        std::filesystem::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << content;
-        return file;
-    }
-
-  private:
-    std::filesystem::path path_;
-};
 
 class ScopedEnv {
   public:

@@ -17,6 +17,9 @@ import time
 
 import jwt  # python3-jwt
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
+from checks import check, finish, tresor_runner  # noqa: E402 (tests/support/checks.py)
+
 tresor = sys.argv[1]
 tmp = tempfile.TemporaryDirectory()
 home = tmp.name
@@ -28,21 +31,7 @@ env = {k: v for k, v in os.environ.items()
        if k not in ("TRESOR_BACKEND", "TRESOR_CONFIG", "XDG_CONFIG_HOME", "GITHUB_ACTIONS")}
 env.update(HOME=home, TRESOR_VAULT_PASSWORD="jwt test password")
 
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what} {detail}", file=sys.stderr)
-
-
-def run(*args, stdin=b""):
-    return subprocess.run([tresor, "--config", config, *args], input=stdin,
-                          capture_output=True, env=env, timeout=60)
+run = tresor_runner(tresor, config, env)
 
 
 def openssl(*args):
@@ -262,5 +251,4 @@ check("ls --json holds no key", b"PRIVATE KEY" not in listing and
       base64.b64encode(secrets["HS256"]) not in listing)
 check("ls --json shows the fields", b'"algorithm":"HS256"' in listing.replace(b" ", b""))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

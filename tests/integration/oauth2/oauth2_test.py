@@ -24,6 +24,9 @@ import time
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
+from checks import check, finish, tresor_runner  # noqa: E402 (tests/support/checks.py)
+
 tresor = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
 tmp = tempfile.TemporaryDirectory()
@@ -56,21 +59,7 @@ env = {k: v for k, v in os.environ.items()
 env.update(HOME=home, TRESOR_VAULT_PASSWORD="oauth2 test password", XDG_RUNTIME_DIR=runtime)
 tls = ssl.create_default_context(cafile=os.path.join(https, "ca.crt"))
 
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what} {detail}", file=sys.stderr)
-
-
-def run(*args, stdin=b""):
-    return subprocess.run([tresor, "--config", config, *args], input=stdin,
-                          capture_output=True, env=env, timeout=60)
+run = tresor_runner(tresor, config, env)
 
 
 def admin(path):
@@ -469,5 +458,4 @@ admin("/admin/device-lifetime?seconds=1800")
 
 server.stdin.close()
 server.wait(timeout=10)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

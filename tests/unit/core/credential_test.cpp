@@ -15,13 +15,9 @@ using tresor::Secret;
 using tresor::SecretType;
 using tresor::SetOptions;
 using tresor::Store;
+using tresor::test::kMemoryConfig;
 
 namespace {
-
-constexpr const char* kConfig = R"(
-[backend.mem]
-plugin = "memory"
-)";
 
 SetOptions typed(SecretType type, tresor::Attributes attributes = {}) {
     SetOptions options;
@@ -47,7 +43,7 @@ auto invalid_saying(std::string words) {
 BOOST_AUTO_TEST_SUITE(credentials)
 
 BOOST_AUTO_TEST_CASE(basic_auth_lists_its_username_and_renders_a_basic_header) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     store.set({"github", "ci"}, Secret("open sesame"),
               typed(SecretType::basic_auth, {{"username", "alice"}}));
     const auto entry = store.narrowed({Scope::metadata}).entry({"github", "ci"});
@@ -61,7 +57,7 @@ BOOST_AUTO_TEST_CASE(basic_auth_lists_its_username_and_renders_a_basic_header) {
 }
 
 BOOST_AUTO_TEST_CASE(tokens_and_keys_render_their_header) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     store.set({"s", "bearer"}, Secret("tok"), typed(SecretType::bearer_token));
     store.set({"s", "key"}, Secret("k1"), typed(SecretType::api_key));
     store.set({"s", "named"}, Secret("k2"), typed(SecretType::api_key, {{"header", "X-API-Key"}}));
@@ -82,7 +78,7 @@ BOOST_AUTO_TEST_CASE(tokens_and_keys_render_their_header) {
 // reading, so a use-only handle, which may only have tresor make the request,
 // gets neither.
 BOOST_AUTO_TEST_CASE(a_header_needs_the_read_scope_like_the_value) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     store.set({"s", "t"}, Secret("tok"), typed(SecretType::bearer_token));
     Store reader = store.narrowed({Scope::read});
     BOOST_TEST(reader.header({"s", "t"}).has_value());
@@ -93,7 +89,7 @@ BOOST_AUTO_TEST_CASE(a_header_needs_the_read_scope_like_the_value) {
 }
 
 BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     store.set({"s", "pw"}, Secret("pw"));
     // Without a token URL (as git's refresh tokens are stored) there is no
     // token to ask for (tests/integration/oauth2 has the token requests).
@@ -112,7 +108,7 @@ BOOST_AUTO_TEST_CASE(types_without_a_header_form_say_why) {
 }
 
 BOOST_AUTO_TEST_CASE(origins_are_stored_canonical_and_https_unless_loopback) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     store.set({"s", "k"}, Secret("v"),
               typed(SecretType::api_key,
                     {{"origins", "HTTPS://API.Example.com:443/  http://localhost:8080"}}));
@@ -140,7 +136,7 @@ BOOST_AUTO_TEST_CASE(origins_are_stored_canonical_and_https_unless_loopback) {
 }
 
 BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     BOOST_CHECK_EXCEPTION(store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth)), Error,
                           invalid_saying("'username' is required"));
     BOOST_CHECK_EXCEPTION(
@@ -179,7 +175,7 @@ BOOST_AUTO_TEST_CASE(fields_are_checked_against_the_type) {
 // A value with a line break would add header lines of its own. Values are
 // bytes (a binary api_key is stored), so the check is made when rendering.
 BOOST_AUTO_TEST_CASE(a_value_cannot_inject_header_lines) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     store.set({"s", "t"}, Secret("tok\r\nX-Evil: 1"), typed(SecretType::bearer_token));
     BOOST_CHECK_EXCEPTION((void)store.header({"s", "t"}), Error, [](const Error& e) {
         return e.code() == ErrorCode::invalid_argument &&
@@ -200,7 +196,7 @@ BOOST_AUTO_TEST_CASE(a_backend_that_cannot_keep_fields_refuses_them) {
 // Issue 22, finding 20: a field that is not UTF-8 cannot be JSON text; it
 // was an internal error from the JSON writer, now a typed refusal.
 BOOST_AUTO_TEST_CASE(a_field_that_is_not_utf8_is_refused) {
-    Store store = Store::from_toml(kConfig);
+    Store store = Store::from_toml(kMemoryConfig);
     BOOST_CHECK_EXCEPTION(
         store.set({"s", "b"}, Secret("p"), typed(SecretType::basic_auth, {{"username", "al\xff"}})),
         Error, invalid_saying("field 'username' must be UTF-8 text"));

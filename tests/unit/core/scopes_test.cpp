@@ -2,6 +2,7 @@
 // permission_denied before a backend is touched, and no handle is widened.
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/test_support.hpp"
 #include "tresor/store.hpp"
 
 using tresor::Error;
@@ -10,13 +11,9 @@ using tresor::Scope;
 using tresor::Scopes;
 using tresor::Secret;
 using tresor::Store;
+using tresor::test::kMemoryConfig;
 
 namespace {
-
-constexpr const char* kConfig = R"(
-[backend.mem]
-plugin = "memory"
-)";
 
 bool denied(const Error& e) {
     return e.code() == ErrorCode::permission_denied;
@@ -27,9 +24,9 @@ bool denied(const Error& e) {
 BOOST_AUTO_TEST_SUITE(scopes)
 
 BOOST_AUTO_TEST_CASE(an_opened_store_holds_every_scope_unless_told_otherwise) {
-    BOOST_TEST((Store::from_toml(kConfig).scopes() == Scopes::all()));
+    BOOST_TEST((Store::from_toml(kMemoryConfig).scopes() == Scopes::all()));
     tresor::OpenOptions options;
-    options.config_toml = kConfig;
+    options.config_toml = kMemoryConfig;
     options.scopes = {Scope::metadata};
     Store store = Store::open(options);
     BOOST_TEST((store.scopes() == Scopes{Scope::metadata}));
@@ -39,7 +36,7 @@ BOOST_AUTO_TEST_CASE(an_opened_store_holds_every_scope_unless_told_otherwise) {
 
 // Seed 003's applet: it stores and reads metadata, never a value.
 BOOST_AUTO_TEST_CASE(a_store_and_metadata_handle_cannot_read_a_value_back) {
-    Store owner = Store::from_toml(kConfig);
+    Store owner = Store::from_toml(kMemoryConfig);
     Store applet = owner.narrowed({Scope::store, Scope::metadata});
     applet.set({"shop", "token"}, Secret("shpat_123"));
     BOOST_REQUIRE(applet.entry({"shop", "token"}).has_value());
@@ -54,7 +51,7 @@ BOOST_AUTO_TEST_CASE(a_store_and_metadata_handle_cannot_read_a_value_back) {
 }
 
 BOOST_AUTO_TEST_CASE(each_call_needs_its_scope) {
-    Store owner = Store::from_toml(kConfig);
+    Store owner = Store::from_toml(kMemoryConfig);
     owner.set({"svc", "k"}, Secret("v"));
     const Store none = owner.narrowed({});
     Store h = none;
@@ -77,7 +74,7 @@ BOOST_AUTO_TEST_CASE(each_call_needs_its_scope) {
 // Seed 003's requestAuthed, for a program or an agent: a handle with only
 // `use` has tresor make requests and cannot read the value by any call.
 BOOST_AUTO_TEST_CASE(a_use_handle_reads_no_value_by_any_call) {
-    Store owner = Store::from_toml(kConfig);
+    Store owner = Store::from_toml(kMemoryConfig);
     tresor::SetOptions options;
     options.type = tresor::SecretType::bearer_token;
     options.attributes = {{"origins", "https://api.example.com"}};
@@ -110,7 +107,7 @@ BOOST_AUTO_TEST_CASE(a_use_handle_reads_no_value_by_any_call) {
 }
 
 BOOST_AUTO_TEST_CASE(a_credential_without_origins_is_sent_nowhere) {
-    Store owner = Store::from_toml(kConfig);
+    Store owner = Store::from_toml(kMemoryConfig);
     tresor::SetOptions options;
     options.type = tresor::SecretType::api_key;
     owner.set({"svc", "k"}, Secret("v"), options);
@@ -122,7 +119,7 @@ BOOST_AUTO_TEST_CASE(a_credential_without_origins_is_sent_nowhere) {
 }
 
 BOOST_AUTO_TEST_CASE(a_narrowed_handle_is_never_widened) {
-    Store owner = Store::from_toml(kConfig);
+    Store owner = Store::from_toml(kMemoryConfig);
     Store applet = owner.narrowed({Scope::store, Scope::metadata});
     BOOST_CHECK_EXCEPTION((void)applet.narrowed(Scopes::all()), Error, denied);
     BOOST_CHECK_EXCEPTION((void)applet.narrowed({Scope::read}), Error, denied);
