@@ -25,7 +25,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
-from checks import check, finish, tresor_runner  # noqa: E402 (tests/support/checks.py)
+from checks import check, finish as report, tresor_runner  # noqa: E402 (tests/support/checks.py)
 
 tresor = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -458,4 +458,4 @@ admin("/admin/device-lifetime?seconds=1800")
 
 server.stdin.close()
 server.wait(timeout=10)
-finish()
+report()
