@@ -209,19 +209,15 @@ void run_libcurl(benchmark::State& state, bool reset_each) {
     }
     Direct direct(server);
     CURL* handle = curl_easy_init();
-    if (!reset_each) {
-        direct.set_options(handle);
-    }
+    direct.set_options(handle);
     for (auto _ : state) {
-        if (reset_each) {
-            direct.set_options(handle);
-        }
         if (!direct.perform(handle)) {
             state.SkipWithError("the direct libcurl request failed");
             break;
         }
         if (reset_each) {
             curl_easy_reset(handle);
+            direct.set_options(handle);
         }
     }
     curl_easy_cleanup(handle);
